@@ -1,0 +1,23 @@
+// The one Prisma client. Cached on globalThis so Next's dev reloads do not open a connection
+// per module reload.
+
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+import { env } from '@/lib/env';
+
+function sqlitePath(url: string): string {
+  if (!url.startsWith('file:')) {
+    throw new Error(`DATABASE_URL must be a file: URL for SQLite (got "${url.split(':')[0]}:...")`);
+  }
+  return url.slice('file:'.length);
+}
+
+export function createPrismaClient(url = env.databaseUrl): PrismaClient {
+  const adapter = new PrismaBetterSqlite3({ url: sqlitePath(url) });
+  return new PrismaClient({ adapter });
+}
+
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+
+export const prisma: PrismaClient = globalForPrisma.prisma ?? createPrismaClient();
+if (process.env.NODE_ENV !== 'production') globalForPrisma.prisma = prisma;

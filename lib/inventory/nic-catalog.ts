@@ -1,0 +1,103 @@
+// NICs found in ProLiant servers (SRIOV-FACTS.md section 6): PCI ids, drivers and VF limits.
+
+export interface NicModel {
+  /** HPE's name for the card. */
+  name: string;
+  chip: string;
+  vendorId: string;
+  deviceId: string;
+  vfDeviceId: string;
+  pfDriver: string;
+  vfDriver: string;
+  /** VFs per PF the driver allows (sriov_totalvfs); 0 when the function has no SR-IOV. */
+  totalVfs: number;
+  ports: number;
+  speedMbps: number;
+}
+
+export const NIC_MODELS = {
+  '560SFP+': {
+    name: 'HPE Ethernet 10Gb 2-port 560SFP+ Adapter',
+    chip: 'Intel 82599ES',
+    vendorId: '8086',
+    deviceId: '10fb',
+    vfDeviceId: '10ed',
+    pfDriver: 'ixgbe',
+    vfDriver: 'ixgbevf',
+    totalVfs: 63,
+    ports: 2,
+    speedMbps: 10_000,
+  },
+  '562SFP+': {
+    name: 'HPE Ethernet 10Gb 2-port 562SFP+ Adapter',
+    chip: 'Intel X710',
+    vendorId: '8086',
+    deviceId: '1572',
+    vfDeviceId: '154c',
+    pfDriver: 'i40e',
+    vfDriver: 'iavf',
+    // 128 VFs per adapter (driver limit), split across its two ports.
+    totalVfs: 64,
+    ports: 2,
+    speedMbps: 10_000,
+  },
+  '631SFP28': {
+    name: 'HPE Ethernet 10/25Gb 2-port 631SFP28 Adapter',
+    chip: 'Broadcom BCM57414',
+    vendorId: '14e4',
+    deviceId: '16d7',
+    vfDeviceId: '16dc',
+    pfDriver: 'bnxt_en',
+    vfDriver: 'bnxt_en',
+    // Firmware-defined; 64 is what HPE's default NVM configuration exposes.
+    totalVfs: 64,
+    ports: 2,
+    speedMbps: 25_000,
+  },
+  '640SFP28': {
+    name: 'HPE Ethernet 10/25Gb 2-port 640SFP28 Adapter',
+    chip: 'Mellanox ConnectX-4 Lx',
+    vendorId: '15b3',
+    deviceId: '1015',
+    vfDeviceId: '1016',
+    pfDriver: 'mlx5_core',
+    vfDriver: 'mlx5_core',
+    // Firmware NUM_OF_VFS; 8 is the factory setting.
+    totalVfs: 8,
+    ports: 2,
+    speedMbps: 25_000,
+  },
+  E810: {
+    name: 'Intel E810-XXVDA2 Ethernet 10/25Gb 2-port SFP28 Adapter for HPE',
+    chip: 'Intel E810',
+    vendorId: '8086',
+    deviceId: '159b',
+    vfDeviceId: '1889',
+    pfDriver: 'ice',
+    vfDriver: 'iavf',
+    // 256 VFs per device, split across its two ports.
+    totalVfs: 128,
+    ports: 2,
+    speedMbps: 25_000,
+  },
+  '366FLR': {
+    name: 'HPE Ethernet 1Gb 4-port 366FLR Adapter',
+    chip: 'Intel I350',
+    vendorId: '8086',
+    deviceId: '1521',
+    vfDeviceId: '1520',
+    pfDriver: 'igb',
+    vfDriver: 'igbvf',
+    totalVfs: 7,
+    ports: 4,
+    speedMbps: 1_000,
+  },
+} as const satisfies Record<string, NicModel>;
+
+export type NicModelKey = keyof typeof NIC_MODELS;
+
+/** The readable name of a PCI function, or its ids when it is not a card we know. */
+export function nicModelName(vendorId: string, deviceId: string): string {
+  const known = Object.values(NIC_MODELS).find((m) => m.vendorId === vendorId && m.deviceId === deviceId);
+  return known?.name ?? `PCI device ${vendorId}:${deviceId}`;
+}
