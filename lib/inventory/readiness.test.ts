@@ -160,6 +160,12 @@ describe('evaluateReadiness', () => {
       expect(link(input, 'iommu').fix).toBe('Enable IntelProcVtd in BIOS, then reboot.');
     });
 
+    it('sends the operator to the reboot when VT-d is already pending', () => {
+      const input = setBios(readyIntelHost(), 'IntelProcVtd', 'Disabled', 'Enabled');
+      input.iommuActive = false;
+      expect(link(input, 'iommu')).toMatchObject({ status: 'failing', pending: true, fix: expect.stringMatching(/^Reboot through the iLO/) });
+    });
+
     it('uses the AMD arguments on AMD hosts', () => {
       const input = readyIntelHost();
       input.cpuVendor = 'AMD';

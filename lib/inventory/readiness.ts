@@ -88,7 +88,7 @@ function hardwareLink(input: ReadinessInput): ReadinessLink {
   }
   const capable = sriovCapablePfs(input);
   if (capable.length > 0) {
-    return { ...base, status: 'ok', detail: `${plural(capable.length, 'SR-IOV capable PF')} of ${input.physicalFunctions.length}.` };
+    return { ...base, status: 'ok', detail: `${capable.length} of ${plural(input.physicalFunctions.length, 'PF')} SR-IOV capable.` };
   }
   return {
     ...base,
@@ -180,10 +180,20 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
     return { ...base, status: 'ok', detail: 'IOMMU groups present in /sys/kernel/iommu_groups.' };
   }
   const amd = input.cpuVendor === 'AMD';
-  const biosIommu = input.bios?.find((s) => s.name === (amd ? 'ProcAmdIoVt' : 'IntelProcVtd'))?.current;
+  const biosIommuSetting = input.bios?.find((s) => s.name === (amd ? 'ProcAmdIoVt' : 'IntelProcVtd'));
+  const biosIommu = biosIommuSetting?.current;
   const args = amd ? 'amd_iommu=on iommu=pt' : 'intel_iommu=on iommu=pt';
   const cmdline = input.kernelCmdline ?? '';
   const hasArgs = args.split(' ').every((a) => cmdline.split(/\s+/).includes(a));
+  if (biosIommu === 'Disabled' && biosIommuSetting?.pending === ENABLED) {
+    return {
+      ...base,
+      status: 'failing',
+      pending: true,
+      detail: `No IOMMU groups: ${amd ? 'AMD IOMMU' : 'VT-d'} is off in BIOS until the pending change is applied.`,
+      fix: 'Reboot through the iLO to apply the pending BIOS settings.',
+    };
+  }
   if (biosIommu === 'Disabled') {
     return {
       ...base,
@@ -258,4 +268,14 @@ export function evaluateReadiness(input: ReadinessInput): Readiness {
       ? 'unknown'
       : 'ready';
   return { verdict, links };
+}
+
+/** A host record as the inventory stores it: BIOS rows count only once the iLO has been read. */
+export type HostReadinessFacts = Omit<ReadinessInput, 'bios'> & {
+  bios: NonNullable<ReadinessInput['bios']>;
+  biosRead: object | null;
+};
+
+export function hostReadiness({ biosRead, bios, ...host }: HostReadinessFacts): Readiness {
+  return evaluateReadiness({ ...host, bios: biosRead ? bios : null });
 }

@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { Providers } from './providers';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'SR-IOV Fleet Manager', template: '%s · SR-IOV Fleet Manager' },
+  description: 'SR-IOV readiness and virtual functions across HPE ProLiant fleets.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen font-sans">
+        <header className="border-b border-slate-800 bg-slate-900 text-slate-100">
+          <div className="mx-auto flex h-14 max-w-[1400px] items-center gap-8 px-6">
+            <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+              <span aria-hidden className="grid size-7 place-items-center rounded bg-sky-500 text-xs font-bold text-slate-950">VF</span>
+              SR-IOV Fleet Manager
+            </Link>
+            <nav aria-label="Main" className="flex gap-5 text-sm text-slate-300">
+              <Link href="/" className="hover:text-white">Fleet</Link>
+            </nav>
+          </div>
+        </header>
+        <Providers>
+          <main className="mx-auto max-w-[1400px] px-6 py-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,32 @@
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
+import { FleetTable } from '@/components/fleet/fleet-table';
+import { SummaryTiles } from '@/components/fleet/summary-tiles';
+import { fleetQueryFromParams, fleetQueryKeys } from '@/lib/inventory/fleet-params';
+import { getFleetSummary, listFleet } from '@/lib/inventory/service';
+
+export const dynamic = 'force-dynamic';
+
+export default async function FleetPage({ searchParams }: PageProps<'/'>) {
+  const query = fleetQueryFromParams(await searchParams);
+  const queryClient = new QueryClient();
+  await Promise.all([
+    queryClient.prefetchQuery({ queryKey: fleetQueryKeys.summary, queryFn: getFleetSummary }),
+    queryClient.prefetchQuery({ queryKey: fleetQueryKeys.hosts(query), queryFn: () => listFleet(query) }),
+  ]);
+
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <div className="space-y-5">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Fleet</h1>
+          <p className="text-sm text-slate-600">Which hosts can run SR-IOV workloads, and how their virtual functions are used.</p>
+        </div>
+        <SummaryTiles />
+        <Suspense>
+          <FleetTable />
+        </Suspense>
+      </div>
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,197 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { useFleetHosts } from '@/hooks/use-fleet';
+import type { FleetQuery, FleetRow, FleetSortKey } from '@/lib/inventory/fleet';
+import { fleetQueryFromParams, fleetSearchParams } from '@/lib/inventory/fleet-params';
+import { READINESS_VERDICTS, type ReadinessVerdict } from '@/lib/inventory/readiness';
+import { SERVER_GENERATIONS } from '@/lib/inventory/vocabulary';
+import { AgentBadge, VerdictBadge } from '@/components/ui/status';
+import { ReadinessChips } from './readiness-chips';
+
+const VERDICT_LABEL: Record<ReadinessVerdict, string> = { ready: 'Ready', 'not-ready': 'Not ready', unknown: 'Unknown' };
+
+const COLUMNS: { key: FleetSortKey; label: string; numeric?: boolean; title?: string }[] = [
+  { key: 'name', label: 'Host' },
+  { key: 'model', label: 'Model' },
+  { key: 'generation', label: 'Gen' },
+  { key: 'ilo', label: 'iLO' },
+  { key: 'readiness', label: 'Readiness' },
+  { key: 'pfs', label: 'PFs', numeric: true, title: 'Physical functions (SR-IOV capable / all)' },
+  { key: 'vfsAssigned', label: 'Assigned', numeric: true, title: 'VFs assigned to VMs' },
+  { key: 'vfsEnabled', label: 'Enabled', numeric: true, title: 'VFs enabled (sriov_numvfs)' },
+  { key: 'vfsCapacity', label: 'Capacity', numeric: true, title: 'VFs possible (sum of sriov_totalvfs)' },
+  { key: 'vms', label: 'VMs', numeric: true },
+  { key: 'agent', label: 'Agent' },
+];
+
+/** Keeps the query in the URL without a server round trip (Next syncs useSearchParams). */
+function useFleetQuery(): [FleetQuery, (change: Partial<FleetQuery>) => void] {
+  const searchParams = useSearchParams();
+  const query = fleetQueryFromParams(searchParams);
+  const update = (change: Partial<FleetQuery>) => {
+    const next = { ...query, page: 1, ...change };
+    const params = fleetSearchParams(next).toString();
+    window.history.replaceState(null, '', params ? `?${params}` : window.location.pathname);
+  };
+  return [query, update];
+}
+
+function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text === value) return;
+    const t = setTimeout(() => onChange(text), 250);
+    return () => clearTimeout(t);
+  }, [text, value, onChange]);
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      Search by name
+      <input
+        type="search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder="e.g. kvm-a0"
+        className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-normal text-slate-900 shadow-xs placeholder:text-slate-400"
+      />
+    </label>
+  );
+}
+
+function Select<T extends string>({ label, value, options, onChange }: { label: string; value: T | undefined; options: readonly { value: T; label: string }[]; onChange: (v: T | undefined) => void }) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      {label}
+      <select
+        value={value ?? ''}
+        onChange={(e) => onChange((e.target.value || undefined) as T | undefined)}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal text-slate-900 shadow-xs"
+      >
+        <option value="">All</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function HostRow({ host }: { host: FleetRow }) {
+  const router = useRouter();
+  const href = `/hosts/${host.id}`;
+  return (
+    <tr className="cursor-pointer border-t border-slate-100 hover:bg-sky-50/60" onClick={(e) => (e.target as HTMLElement).closest('a') || router.push(href)}>
+      <td className="px-3 py-2 font-medium whitespace-nowrap">
+        <Link href={href} className="text-sky-800 hover:underline">
+          {host.name}
+        </Link>
+      </td>
+      <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.model.replace(/^ProLiant /, '')}</td>
+      <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.generation}</td>
+      <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
+      <td className="px-3 py-2">
+        <div className="flex items-center gap-2">
+          <span className="w-[5.5rem] shrink-0">
+            <VerdictBadge verdict={host.readiness.verdict} />
+          </span>
+          <ReadinessChips links={host.readiness.links} />
+        </div>
+      </td>
+      <td className="px-3 py-2 text-right tabular-nums">
+        {host.pfs.sriovCapable} / {host.pfs.total}
+      </td>
+      <td className="px-3 py-2 text-right tabular-nums">{host.vfs.assigned}</td>
+      <td className="px-3 py-2 text-right tabular-nums">{host.vfs.enabled}</td>
+      <td className="px-3 py-2 text-right tabular-nums">{host.vfs.capacity}</td>
+      <td className="px-3 py-2 text-right tabular-nums">{host.vms}</td>
+      <td className="px-3 py-2">
+        <AgentBadge status={host.agent.status} lastSeenAt={host.agent.lastSeenAt} />
+      </td>
+    </tr>
+  );
+}
+
+export function FleetTable() {
+  const [query, update] = useFleetQuery();
+  const { data, error, isFetching } = useFleetHosts(query);
+  const setQ = (q: string) => update({ q: q || undefined });
+
+  return (
+    <section aria-label="Hosts" className="rounded-lg border border-slate-200 bg-white shadow-xs">
+      <div className="flex flex-wrap items-end gap-4 border-b border-slate-200 px-4 py-3">
+        <SearchBox value={query.q ?? ''} onChange={setQ} />
+        <Select label="Readiness" value={query.readiness} options={READINESS_VERDICTS.map((v) => ({ value: v, label: VERDICT_LABEL[v] }))} onChange={(readiness) => update({ readiness })} />
+        <Select label="Generation" value={query.generation} options={SERVER_GENERATIONS.map((g) => ({ value: g, label: g }))} onChange={(generation) => update({ generation })} />
+        <p className="ml-auto text-sm text-slate-500" aria-live="polite">
+          {data ? `${data.total} host${data.total === 1 ? '' : 's'}` : 'Loading…'}
+          {isFetching && data ? ' · updating' : ''}
+        </p>
+      </div>
+      {error && (
+        <p role="alert" className="m-4 rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800">
+          Could not load hosts: {error.message}
+        </p>
+      )}
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs text-slate-600">
+            <tr>
+              {COLUMNS.map((c) => {
+                const active = query.sort === c.key;
+                const ariaSort = active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none';
+                return (
+                  <th key={c.key} aria-sort={ariaSort} className={`px-3 py-2 font-semibold ${c.numeric ? 'text-right' : ''}`}>
+                    <button
+                      type="button"
+                      title={c.title}
+                      onClick={() => update({ sort: c.key, dir: active && query.dir === 'asc' ? 'desc' : 'asc' })}
+                      className={`inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900 ${active ? 'text-slate-900' : ''}`}
+                    >
+                      {c.label}
+                      <span aria-hidden className={active ? '' : 'text-slate-300'}>
+                        {active ? (query.dir === 'asc' ? '▲' : '▼') : '↕'}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {data?.hosts.map((host) => <HostRow key={host.id} host={host} />)}
+            {data && data.hosts.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length} className="px-3 py-10 text-center text-slate-500">
+                  No host matches these filters.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-2 text-xs text-slate-500">
+        <p>
+          Readiness chain: NIC = SR-IOV capable NIC · BIOS = Sriov, VT-d/AMD IOMMU, VT-x · FW = NIC firmware allows VFs · IOMMU = kernel IOMMU active · VFIO = kvm and vfio-pci loaded · DRV = PF and VF drivers. ✓ ok, ✕ failing, ? unknown.
+        </p>
+        {data && data.pageCount > 1 && (
+          <nav aria-label="Pages" className="flex items-center gap-2">
+            <button type="button" disabled={query.page <= 1} onClick={() => update({ page: query.page - 1 })} className="rounded border border-slate-300 px-2 py-1 disabled:opacity-40">
+              Previous
+            </button>
+            <span>
+              Page {data.page} of {data.pageCount}
+            </span>
+            <button type="button" disabled={query.page >= data.pageCount} onClick={() => update({ page: query.page + 1 })} className="rounded border border-slate-300 px-2 py-1 disabled:opacity-40">
+              Next
+            </button>
+          </nav>
+        )}
+      </div>
+    </section>
+  );
+}

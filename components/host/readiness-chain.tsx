@@ -1,0 +1,40 @@
+import type { Readiness } from '@/lib/inventory/readiness';
+import { LINK_STATUS_TEXT, VerdictBadge } from '@/components/ui/status';
+import { Card } from '@/components/ui/card';
+
+const BORDER = { ok: 'border-emerald-200', failing: 'border-rose-300', unknown: 'border-slate-200' } as const;
+const ICON = { ok: 'bg-emerald-100 text-emerald-800', failing: 'bg-rose-100 text-rose-800', unknown: 'bg-slate-100 text-slate-600' } as const;
+
+export function ReadinessChain({ readiness }: { readiness: Readiness }) {
+  return (
+    <Card title="SR-IOV readiness chain" actions={<VerdictBadge verdict={readiness.verdict} />}>
+      <ol className="grid gap-3 p-4 sm:grid-cols-2 xl:grid-cols-6">
+        {readiness.links.map((link, i) => {
+          const s = LINK_STATUS_TEXT[link.status];
+          return (
+            <li key={link.id} className={`flex flex-col gap-1.5 rounded-md border ${BORDER[link.status]} p-3`} aria-label={`${link.label}: ${s.word}`}>
+              <div className="flex items-center gap-2">
+                <span aria-hidden className={`grid size-6 shrink-0 place-items-center rounded-full text-xs font-bold ${ICON[link.status]}`}>
+                  {s.icon}
+                </span>
+                <span className="text-sm font-semibold">
+                  {i + 1}. {link.label}
+                </span>
+              </div>
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
+                {link.pending ? 'pending reboot' : s.word}
+              </p>
+              <p className="text-sm text-slate-700">{link.detail}</p>
+              {link.fix && (
+                <p className="mt-auto rounded bg-amber-50 px-2 py-1.5 text-xs text-amber-950">
+                  <span className="font-semibold">Fix: </span>
+                  {link.fix}
+                </p>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </Card>
+  );
+}

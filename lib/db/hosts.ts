@@ -1,0 +1,115 @@
+// Host queries. Explicit selects everywhere: encrypted secrets (agentTokenEnc, Bmc.passwordEnc)
+// are never selected, so they cannot reach a response by accident.
+
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { prisma } from './client';
+
+const readinessPfSelect = {
+  pciAddress: true,
+  vendorId: true,
+  deviceId: true,
+  modelName: true,
+  driver: true,
+  totalVfs: true,
+  currentVfs: true,
+  firmwareMaxVfs: true,
+  vfDriver: true,
+  vfDriverAvailable: true,
+} satisfies Prisma.PhysicalFunctionSelect;
+
+const biosSelect = { name: true, current: true, pending: true, desired: true } satisfies Prisma.BiosSettingSelect;
+
+export const fleetHostSelect = {
+  id: true,
+  name: true,
+  model: true,
+  generation: true,
+  cpuVendor: true,
+  kernelCmdline: true,
+  iommuActive: true,
+  kvmLoaded: true,
+  vfioPciLoaded: true,
+  agentStatus: true,
+  lastSeenAt: true,
+  observedAt: true,
+  bmc: { select: { generation: true, firmwareVersion: true } },
+  biosRead: { select: { readAt: true, resetRequired: true } },
+  bios: { select: biosSelect },
+  physicalFunctions: { select: readinessPfSelect },
+  _count: { select: { virtualMachines: true, assignments: true } },
+} satisfies Prisma.HostSelect;
+
+export type FleetHostRecord = Prisma.HostGetPayload<{ select: typeof fleetHostSelect }>;
+
+export function findFleetHosts(): Promise<FleetHostRecord[]> {
+  return prisma.host.findMany({ select: fleetHostSelect, orderBy: { name: 'asc' } });
+}
+
+export const hostDetailSelect = {
+  id: true,
+  name: true,
+  model: true,
+  generation: true,
+  serialNumber: true,
+  cpuVendor: true,
+  numaNodes: true,
+  kernelRelease: true,
+  kernelCmdline: true,
+  iommuActive: true,
+  kvmLoaded: true,
+  vfioPciLoaded: true,
+  powerState: true,
+  agentUrl: true,
+  agentStatus: true,
+  agentVersion: true,
+  lastSeenAt: true,
+  observedAt: true,
+  bmc: { select: { address: true, generation: true, firmwareVersion: true, userName: true, tlsSha256: true } },
+  biosRead: { select: { readAt: true, resetRequired: true, lastApplyMessages: true, lastApplyAt: true } },
+  bios: { select: biosSelect, orderBy: { name: 'asc' } },
+  physicalFunctions: {
+    orderBy: { pciAddress: 'asc' },
+    select: {
+      ...readinessPfSelect,
+      id: true,
+      subsystemVendorId: true,
+      subsystemDeviceId: true,
+      netdev: true,
+      macAddress: true,
+      numaNode: true,
+      slot: true,
+      desiredVfs: true,
+      linkState: true,
+      linkSpeedMbps: true,
+      virtualFunctions: {
+        orderBy: { index: 'asc' },
+        select: {
+          id: true,
+          index: true,
+          pciAddress: true,
+          driver: true,
+          netdev: true,
+          mac: true,
+          vlan: true,
+          qos: true,
+          trust: true,
+          spoofchk: true,
+          linkState: true,
+          maxTxRateMbps: true,
+          iommuGroup: true,
+          assignment: { select: { vm: { select: { id: true, name: true, numaNode: true } }, assignedBy: true, assignedAt: true } },
+        },
+      },
+    },
+  },
+  virtualMachines: {
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true, uuid: true, state: true, numaNode: true, vcpus: true, memoryMiB: true, _count: { select: { assignments: true } } },
+  },
+} satisfies Prisma.HostSelect;
+
+export type HostDetailRecord = Prisma.HostGetPayload<{ select: typeof hostDetailSelect }>;
+
+export function findHostDetail(id: string): Promise<HostDetailRecord | null> {
+  return prisma.host.findUnique({ where: { id }, select: hostDetailSelect });
+}

@@ -1,0 +1,74 @@
+// One error envelope for every route: { error: { code, message, issues? } }.
+// Handlers parse -> authorize -> act -> respond; anything derived from input ends in a 4xx.
+
+import { NextResponse } from 'next/server';
+import type { z } from 'zod';
+
+export type ErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'internal';
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: ErrorIssue[] };
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  'bad-request': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  internal: 500,
+};
+
+export function errorResponse(code: ErrorCode, message: string, issues?: ErrorIssue[]): NextResponse<ErrorBody> {
+  return NextResponse.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status: STATUS[code] });
+}
+
+function issuesOf(error: z.ZodError): ErrorIssue[] {
+  return error.issues.map((i) => {
+    const path = i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '');
+    return { path, message: i.message };
+  });
+}
+
+/** "generation: Invalid option: expected one of ..." — names the field first. */
+function describe(issues: ErrorIssue[]): string {
+  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+}
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; response: NextResponse<ErrorBody> };
+
+export function parseSearchParams<S extends z.ZodType>(schema: S, params: URLSearchParams): Parsed<z.infer<S>> {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (key in raw) {
+      return { ok: false, response: errorResponse('bad-request', `${key}: given more than once`, [{ path: key, message: 'given more than once' }]) };
+    }
+    raw[key] = value;
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data };
+  const issues = issuesOf(result.error);
+  return { ok: false, response: errorResponse('bad-request', describe(issues), issues) };
+}
+
+/** Ids are cuid()s or the seed's stable ids: letters, digits, '_' and '-'. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function parseId(name: string, value: string): Parsed<string> {
+  if (ID_PATTERN.test(value)) return { ok: true, data: value };
+  return {
+    ok: false,
+    response: errorResponse('bad-request', `${name}: not a valid id (letters, digits, '_' or '-', at most 64)`, [{ path: name, message: 'not a valid id' }]),
+  };
+}
+
+/** The last line of defence: log the cause, answer without leaking it. */
+export function internalError(error: unknown): NextResponse<ErrorBody> {
+  console.error(error);
+  return errorResponse('internal', 'The server could not complete the request; the cause is in its log.');
+}

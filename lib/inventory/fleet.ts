@@ -1,0 +1,130 @@
+// The fleet view's rows, filters, sorting and summary, computed from inventory records.
+// Pure functions: the route handlers and the page call them through service.ts.
+
+import { z } from 'zod';
+import type { FleetHostRecord } from '@/lib/db/hosts';
+import { hostReadiness, READINESS_VERDICTS, type Readiness, type ReadinessVerdict } from './readiness';
+import { SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
+
+export interface FleetRow {
+  id: string;
+  name: string;
+  model: string;
+  generation: string;
+  ilo: { generation: string; firmwareVersion: string | null } | null;
+  readiness: Readiness;
+  pfs: { total: number; sriovCapable: number };
+  vfs: { assigned: number; enabled: number; capacity: number };
+  vms: number;
+  agent: { status: AgentStatus; lastSeenAt: string | null };
+}
+
+export function toFleetRow(host: FleetHostRecord): FleetRow {
+  const readiness = hostReadiness(host);
+  return {
+    id: host.id,
+    name: host.name,
+    model: host.model,
+    generation: host.generation,
+    ilo: host.bmc ? { generation: host.bmc.generation, firmwareVersion: host.bmc.firmwareVersion } : null,
+    readiness,
+    pfs: { total: host.physicalFunctions.length, sriovCapable: host.physicalFunctions.filter((pf) => pf.totalVfs > 0).length },
+    vfs: {
+      assigned: host._count.assignments,
+      enabled: host.physicalFunctions.reduce((n, pf) => n + pf.currentVfs, 0),
+      capacity: host.physicalFunctions.reduce((n, pf) => n + pf.totalVfs, 0),
+    },
+    vms: host._count.virtualMachines,
+    agent: { status: host.agentStatus as AgentStatus, lastSeenAt: host.lastSeenAt?.toISOString() ?? null },
+  };
+}
+
+export const FLEET_SORT_KEYS = ['name', 'model', 'generation', 'ilo', 'readiness', 'pfs', 'vfsAssigned', 'vfsEnabled', 'vfsCapacity', 'vms', 'agent'] as const;
+export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
+
+export const fleetQuerySchema = z.strictObject({
+  q: z.string().trim().max(100, 'q: at most 100 characters').optional(),
+  readiness: z.enum(READINESS_VERDICTS).optional(),
+  generation: z.enum(SERVER_GENERATIONS).optional(),
+  sort: z.enum(FLEET_SORT_KEYS).default('name'),
+  dir: z.enum(['asc', 'desc']).default('asc'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type FleetQuery = z.infer<typeof fleetQuerySchema>;
+
+const GENERATION_ORDER = new Map<string, number>(SERVER_GENERATIONS.map((g, i) => [g, i]));
+const VERDICT_ORDER: Record<ReadinessVerdict, number> = { 'not-ready': 0, unknown: 1, ready: 2 };
+const AGENT_ORDER: Record<AgentStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+type SortValue = string | number;
+const SORT_VALUE: Record<FleetSortKey, (r: FleetRow) => SortValue> = {
+  name: (r) => r.name,
+  model: (r) => r.model,
+  generation: (r) => GENERATION_ORDER.get(r.generation) ?? -1,
+  ilo: (r) => (r.ilo ? `${r.ilo.generation} ${r.ilo.firmwareVersion ?? ''}` : ''),
+  // Worst first when ascending: hosts that need action, then those not yet known, then ready.
+  readiness: (r) => VERDICT_ORDER[r.readiness.verdict] * 10 + r.readiness.links.filter((l) => l.status === 'ok').length,
+  pfs: (r) => r.pfs.total,
+  vfsAssigned: (r) => r.vfs.assigned,
+  vfsEnabled: (r) => r.vfs.enabled,
+  vfsCapacity: (r) => r.vfs.capacity,
+  vms: (r) => r.vms,
+  agent: (r) => AGENT_ORDER[r.agent.status] ?? -1,
+};
+
+function compare(a: SortValue, b: SortValue): number {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
+}
+
+export interface FleetPage {
+  hosts: FleetRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+export function queryFleet(rows: FleetRow[], query: FleetQuery): FleetPage {
+  const needle = query.q?.toLowerCase();
+  const filtered = rows.filter(
+    (r) =>
+      (!needle || r.name.toLowerCase().includes(needle)) &&
+      (!query.readiness || r.readiness.verdict === query.readiness) &&
+      (!query.generation || r.generation === query.generation),
+  );
+  const value = SORT_VALUE[query.sort];
+  const sign = query.dir === 'asc' ? 1 : -1;
+  const sorted = filtered.toSorted((a, b) => sign * compare(value(a), value(b)) || collator.compare(a.name, b.name));
+  const pageCount = Math.max(1, Math.ceil(sorted.length / query.pageSize));
+  const start = (query.page - 1) * query.pageSize;
+  return { hosts: sorted.slice(start, start + query.pageSize), total: sorted.length, page: query.page, pageSize: query.pageSize, pageCount };
+}
+
+export interface FleetSummary {
+  hosts: number;
+  readyHosts: number;
+  notReadyHosts: number;
+  unknownHosts: number;
+  /** Hosts with a failing readiness link or an agent that stopped answering. */
+  hostsNeedingAction: number;
+  offlineAgents: number;
+  vfs: { enabled: number; assigned: number; free: number; capacity: number };
+}
+
+export function summarizeFleet(rows: FleetRow[]): FleetSummary {
+  const count = (pred: (r: FleetRow) => boolean) => rows.filter(pred).length;
+  const enabled = rows.reduce((n, r) => n + r.vfs.enabled, 0);
+  const assigned = rows.reduce((n, r) => n + r.vfs.assigned, 0);
+  return {
+    hosts: rows.length,
+    readyHosts: count((r) => r.readiness.verdict === 'ready'),
+    notReadyHosts: count((r) => r.readiness.verdict === 'not-ready'),
+    unknownHosts: count((r) => r.readiness.verdict === 'unknown'),
+    hostsNeedingAction: count((r) => r.readiness.verdict === 'not-ready' || r.agent.status === 'offline'),
+    offlineAgents: count((r) => r.agent.status === 'offline'),
+    vfs: { enabled, assigned, free: enabled - assigned, capacity: rows.reduce((n, r) => n + r.vfs.capacity, 0) },
+  };
+}

@@ -1,0 +1,43 @@
+// What the pages and route handlers ask of the inventory.
+
+import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
+import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetSummary } from './fleet';
+import { hostReadiness, type Readiness } from './readiness';
+
+export async function listFleet(query: FleetQuery): Promise<FleetPage> {
+  return queryFleet((await findFleetHosts()).map(toFleetRow), query);
+}
+
+export async function getFleetSummary(): Promise<FleetSummary> {
+  return summarizeFleet((await findFleetHosts()).map(toFleetRow));
+}
+
+export interface ApplyMessage {
+  messageId: string;
+  severity: string;
+  message: string;
+}
+
+export type HostDetail = Omit<HostDetailRecord, 'biosRead'> & {
+  readiness: Readiness;
+  biosRead: (Omit<NonNullable<HostDetailRecord['biosRead']>, 'lastApplyMessages'> & { lastApplyMessages: ApplyMessage[] }) | null;
+};
+
+function parseApplyMessages(text: string): ApplyMessage[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? (parsed as ApplyMessage[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function getHostDetail(id: string): Promise<HostDetail | null> {
+  const host = await findHostDetail(id);
+  if (!host) return null;
+  return {
+    ...host,
+    biosRead: host.biosRead ? { ...host.biosRead, lastApplyMessages: parseApplyMessages(host.biosRead.lastApplyMessages) } : null,
+    readiness: hostReadiness(host),
+  };
+}
