@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useFleetHosts } from '@/hooks/use-fleet';
 import type { FleetQuery, FleetRow, FleetSortKey } from '@/lib/inventory/fleet';
 import { fleetQueryFromParams, fleetSearchParams } from '@/lib/inventory/fleet-params';
@@ -32,7 +32,9 @@ function useFleetQuery(): [FleetQuery, (change: Partial<FleetQuery>) => void] {
   const searchParams = useSearchParams();
   const query = fleetQueryFromParams(searchParams);
   const update = (change: Partial<FleetQuery>) => {
-    const next = { ...query, page: 1, ...change };
+    // Read the URL now, not the render's copy: a debounced search may land after a filter change.
+    const current = fleetQueryFromParams(new URLSearchParams(window.location.search));
+    const next = { ...current, page: 1, ...change };
     const params = fleetSearchParams(next).toString();
     window.history.replaceState(null, '', params ? `?${params}` : window.location.pathname);
   };
@@ -41,19 +43,26 @@ function useFleetQuery(): [FleetQuery, (change: Partial<FleetQuery>) => void] {
 
 function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
-  useEffect(() => {
-    if (text === value) return;
-    const t = setTimeout(() => onChange(text), 250);
-    return () => clearTimeout(t);
-  }, [text, value, onChange]);
+  const [shown, setShown] = useState(value);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // The URL can change under us (a summary tile, back/forward): show what it says.
+  if (value !== shown) {
+    setShown(value);
+    setText(value);
+  }
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const type = (next: string) => {
+    setText(next);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => onChange(next), 250);
+  };
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
       Search by name
       <input
         type="search"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => type(e.target.value)}
         placeholder="e.g. kvm-a0"
         className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-normal text-slate-900 shadow-xs placeholder:text-slate-400"
       />
@@ -86,11 +95,11 @@ function HostRow({ host }: { host: FleetRow }) {
   const href = `/hosts/${host.id}`;
   return (
     <tr className="cursor-pointer border-t border-slate-100 hover:bg-sky-50/60" onClick={(e) => (e.target as HTMLElement).closest('a') || router.push(href)}>
-      <td className="px-3 py-2 font-medium whitespace-nowrap">
+      <th scope="row" className="px-3 py-2 text-left font-medium whitespace-nowrap">
         <Link href={href} className="text-sky-800 hover:underline">
           {host.name}
         </Link>
-      </td>
+      </th>
       <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.model.replace(/^ProLiant /, '')}</td>
       <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.generation}</td>
       <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
@@ -118,7 +127,7 @@ function HostRow({ host }: { host: FleetRow }) {
 
 export function FleetTable() {
   const [query, update] = useFleetQuery();
-  const { data, error, isFetching } = useFleetHosts(query);
+  const { data, error, isFetching, isPlaceholderData } = useFleetHosts(query);
   const setQ = (q: string) => update({ q: q || undefined });
 
   return (
@@ -138,7 +147,7 @@ export function FleetTable() {
         </p>
       )}
       <div className="overflow-x-auto">
-        <table className="w-full text-sm">
+        <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
           <thead className="bg-slate-50 text-left text-xs text-slate-600">
             <tr>
               {COLUMNS.map((c) => {

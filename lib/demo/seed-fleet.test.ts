@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey, parseKey } from '@/lib/crypto/secrets';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { toFleetRow, summarizeFleet } from '@/lib/inventory/fleet';
+import { fleetHostSelect } from '@/lib/db/hosts';
+import { DEMO_HOSTS } from './demo-fleet';
+import { seedDemoFleet } from './seed-fleet';
+
+process.env.SECRETS_KEY ??= generateKey();
+parseKey(process.env.SECRETS_KEY);
+
+let db: TestDatabase;
+const now = new Date('2026-11-24T12:00:00Z');
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemoFleet(db.prisma, { now });
+});
+afterAll(() => db?.dispose());
+
+async function snapshot() {
+  const hosts = await db.prisma.host.findMany({
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      serialNumber: true,
+      physicalFunctions: { orderBy: { pciAddress: 'asc' }, select: { id: true, pciAddress: true, currentVfs: true, virtualFunctions: { orderBy: { index: 'asc' }, select: { id: true, pciAddress: true, mac: true, vlan: true, iommuGroup: true } } } },
+      assignments: { orderBy: { vfId: 'asc' }, select: { vfId: true, vmId: true, mac: true, vlan: true } },
+    },
+  });
+  return hosts;
+}
+
+describe('the demo fleet seed', () => {
+  it('loads at least 12 hosts mixing models, generations, CPU vendors and iLOs', async () => {
+    const hosts = await db.prisma.host.findMany({ select: { model: true, generation: true, cpuVendor: true, bmc: { select: { generation: true } } } });
+    expect(hosts.length).toBe(DEMO_HOSTS.length);
+    expect(hosts.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(hosts.map((h) => h.model.match(/DL3\d\d/)?.[0]))).toEqual(new Set(['DL360', 'DL380', 'DL385']));
+    expect(new Set(hosts.map((h) => h.generation))).toEqual(new Set(['Gen9', 'Gen10', 'Gen10 Plus', 'Gen11']));
+    expect(new Set(hosts.map((h) => h.cpuVendor))).toEqual(new Set(['Intel', 'AMD']));
+    expect(new Set(hosts.map((h) => h.bmc?.generation))).toEqual(new Set(['iLO 4', 'iLO 5', 'iLO 6']));
+  });
+
+  it('judges each host as its story says', async () => {
+    const rows = (await db.prisma.host.findMany({ select: fleetHostSelect })).map(toFleetRow);
+    for (const demo of DEMO_HOSTS) {
+      const verdict = rows.find((r) => r.name === demo.name)?.readiness.verdict;
+      const expected = demo.story.startsWith('Not ready') ? 'not-ready' : demo.story.startsWith('Unknown') ? 'unknown' : 'ready';
+      expect({ host: demo.name, verdict }).toEqual({ host: demo.name, verdict: expected });
+    }
+    const summary = summarizeFleet(rows);
+    expect(summary.vfs.assigned).toBe(DEMO_HOSTS.reduce((n, h) => n + h.vms.reduce((m, v) => m + v.vfs, 0), 0));
+  });
+
+  it('uses real PCI ids and VF limits for the NICs', async () => {
+    const pfs = await db.prisma.physicalFunction.findMany({ select: { vendorId: true, deviceId: true, totalVfs: true, driver: true } });
+    const ids = new Set(pfs.map((pf) => `${pf.vendorId}:${pf.deviceId}`));
+    for (const id of ['8086:10fb', '8086:1572', '14e4:16d7', '15b3:1015', '8086:159b', '8086:1521', '14e4:1657']) expect(ids).toContain(id);
+    expect(pfs.find((pf) => pf.deviceId === '10fb')?.totalVfs).toBe(63);
+    expect(pfs.find((pf) => pf.deviceId === '1521')?.totalVfs).toBe(7);
+    expect(pfs.find((pf) => pf.deviceId === '1657')?.totalVfs).toBe(0);
+  });
+
+  it('stores secrets encrypted only', async () => {
+    const bmc = await db.prisma.bmc.findFirstOrThrow({ select: { passwordEnc: true } });
+    const host = await db.prisma.host.findFirstOrThrow({ select: { agentTokenEnc: true } });
+    expect(bmc.passwordEnc).toMatch(/^v1\./);
+    expect(bmc.passwordEnc).not.toContain('demo-ilo-password');
+    expect(host.agentTokenEnc).not.toContain('demo-agent-token');
+  });
+
+  it('is deterministic: seeding again gives the same fleet', async () => {
+    const first = await snapshot();
+    await seedDemoFleet(db.prisma, { now });
+    expect(await snapshot()).toEqual(first);
+  });
+
+  it('lets the database refuse a second VM on the same VF', async () => {
+    const taken = await db.prisma.assignment.findFirstOrThrow({ select: { vfId: true, hostId: true, vmId: true } });
+    const otherVm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: taken.hostId, id: { not: taken.vmId } }, select: { id: true } });
+    await expect(db.prisma.assignment.create({ data: { vfId: taken.vfId, vmId: otherVm.id, hostId: taken.hostId, assignedBy: 'test' } })).rejects.toMatchObject({ code: 'P2002' });
+  });
+});
