@@ -3,6 +3,8 @@ const nextConfig = {
   // Native SQLite driver: loaded by Node at run time, not bundled.
   serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3'],
   poweredByHeader: false,
+  // Lets two builds (e.g. a test run in a second checkout task) live side by side.
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // The dev overlay's indicator would sit on top of our pages in screenshots and demos.
   devIndicators: false,
 };

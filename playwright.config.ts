@@ -4,11 +4,11 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/e2e',
+  outputDir: `test-results/e2e-${port}`,
   fullyParallel: true,
   workers: 2,
   retries: process.env.CI ? 1 : 0,
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: `test-results/e2e-${port}.json` }]],
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: {
@@ -25,7 +25,7 @@ export default defineConfig({
     // Its own database, reseeded, on the production build made by `npm test` before this runs.
     command: 'node scripts/demo.mjs --reseed --no-build',
     url: `http://127.0.0.1:${port}/api/fleet/summary`,
-    env: { PORT: String(port), DATABASE_URL: 'file:./data/e2e.db', SECRETS_KEY_FILE: 'data/e2e-secrets.key' },
+    env: { PORT: String(port), DATABASE_URL: `file:./data/e2e-${port}.db`, SECRETS_KEY_FILE: 'data/e2e-secrets.key' },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore',

@@ -74,7 +74,7 @@ suite(
 );
 check('Build: dashboard (next build)', bin('next'), ['build']);
 ensureChromium();
-suite('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], 'test-results/e2e.json', (r) => ({
+suite('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], `test-results/e2e-${process.env.E2E_PORT ?? 3210}.json`, (r) => ({
   passed: (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0),
   failed: r.stats?.unexpected ?? 0,
 }));
