@@ -1,11 +1,18 @@
-// Server configuration, read once. Every variable is documented in .env.example.
+// Server configuration. Every variable is documented in .env.example. Read on access, not at
+// import, so tests and scripts can set the environment before first use.
 
 import path from 'node:path';
 
 export const env = {
   /** SQLite: file:./data/fleet.db (relative to the working directory). */
-  databaseUrl: process.env.DATABASE_URL ?? 'file:./data/fleet.db',
+  get databaseUrl(): string {
+    return process.env.DATABASE_URL || 'file:./data/fleet.db';
+  },
   /** AES-256-GCM key for secrets at rest: 32 bytes, base64. Falls back to secretsKeyFile. */
-  secretsKey: process.env.SECRETS_KEY,
-  secretsKeyFile: process.env.SECRETS_KEY_FILE ?? path.join('data', 'secrets.key'),
+  get secretsKey(): string | undefined {
+    return process.env.SECRETS_KEY || undefined;
+  },
+  get secretsKeyFile(): string {
+    return process.env.SECRETS_KEY_FILE || path.join('data', 'secrets.key');
+  },
 };
