@@ -7,6 +7,20 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // The dev overlay's indicator would sit on top of our pages in screenshots and demos.
   devIndicators: false,
+  // The Content-Security-Policy (with its per-request nonce) is set in proxy.ts.
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -4,10 +4,12 @@ import { FleetTable } from '@/components/fleet/fleet-table';
 import { SummaryTiles } from '@/components/fleet/summary-tiles';
 import { fleetQueryFromParams, fleetQueryKeys } from '@/lib/inventory/fleet-params';
 import { getFleetSummary, listFleet } from '@/lib/inventory/service';
+import { requireUser } from '@/lib/auth/current-user';
 
 export const dynamic = 'force-dynamic';
 
 export default async function FleetPage({ searchParams }: PageProps<'/'>) {
+  await requireUser('/');
   const query = fleetQueryFromParams(await searchParams);
   const queryClient = new QueryClient();
   await Promise.all([

@@ -1,7 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_HOSTS } from '../lib/demo/demo-fleet';
+import { signIn } from './fixtures/auth';
 
 test.describe('JSON API', () => {
+  test.beforeEach(async ({ request }) => {
+    await signIn(request, 'viewer');
+  });
+
   test('/api/hosts pages, filters and sorts', async ({ request }) => {
     const all = await (await request.get('/api/hosts')).json();
     expect(all.total).toBe(DEMO_HOSTS.length);

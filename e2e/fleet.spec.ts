@@ -1,5 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_HOSTS } from '../lib/demo/demo-fleet';
+import { signIn } from './fixtures/auth';
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page.request, 'viewer');
+});
 
 const hostsWhere = (prefix: string) => DEMO_HOSTS.filter((h) => h.story.startsWith(prefix)).map((h) => h.name).sort();
 

@@ -4,7 +4,7 @@
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 
-export type ErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'internal';
+export type ErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-many-requests' | 'payload-too-large' | 'internal';
 
 export interface ErrorIssue {
   path: string;
@@ -21,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'payload-too-large': 413,
+  'too-many-requests': 429,
   internal: 500,
 };
 
@@ -49,6 +51,26 @@ export function parseSearchParams<S extends z.ZodType>(schema: S, params: URLSea
       return { ok: false, response: errorResponse('bad-request', `${key}: given more than once`, [{ path: key, message: 'given more than once' }]) };
     }
     raw[key] = value;
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data };
+  const issues = issuesOf(result.error);
+  return { ok: false, response: errorResponse('bad-request', describe(issues), issues) };
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** A JSON body, size-limited and validated; every failure is a 4xx naming what is wrong. */
+export async function parseJsonBody<S extends z.ZodType>(schema: S, request: Request): Promise<Parsed<z.infer<S>>> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return { ok: false, response: errorResponse('payload-too-large', `body: at most ${MAX_BODY_BYTES} bytes`) };
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { ok: false, response: errorResponse('payload-too-large', `body: at most ${MAX_BODY_BYTES} bytes`) };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, response: errorResponse('bad-request', 'body: not valid JSON', [{ path: 'body', message: 'not valid JSON' }]) };
   }
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, data: result.data };

@@ -6,6 +6,7 @@ import { createPrismaClient } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { generateKey } from '@/lib/crypto/secrets';
 import { seedDemoFleet } from '@/lib/demo/seed-fleet';
+import { seedDemoUsers } from '@/lib/demo/demo-users';
 
 if (!env.secretsKey && !fs.existsSync(env.secretsKeyFile)) {
   fs.mkdirSync(path.dirname(env.secretsKeyFile), { recursive: true });
@@ -16,7 +17,8 @@ if (!env.secretsKey && !fs.existsSync(env.secretsKeyFile)) {
 const prisma = createPrismaClient();
 try {
   const { hosts } = await seedDemoFleet(prisma);
-  console.log(`Seeded the demo fleet: ${hosts} hosts.`);
+  const users = await seedDemoUsers(prisma);
+  console.log(`Seeded the demo fleet: ${hosts} hosts${users ? `, ${users} demo users (see README)` : ''}.`);
 } finally {
   await prisma.$disconnect();
 }

@@ -62,7 +62,7 @@ fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
 
 check('Route types (next typegen)', bin('next'), ['typegen']);
 check('Typecheck: dashboard', bin('tsc'), ['--noEmit']);
-if (fs.existsSync(path.join(root, 'agent', 'tsconfig.json'))) check('Typecheck: agent', bin('tsc'), ['-p', 'agent', '--noEmit']);
+if (fs.existsSync(path.join(root, 'agent', 'src'))) check('Typecheck: agent', bin('tsc'), ['-p', 'agent', '--noEmit']);
 check('Lint', bin('eslint'), ['--max-warnings=0', '.']);
 if (fs.existsSync(path.join(root, 'agent', 'build.mjs'))) check('Build: agent bundle', process.execPath, ['agent/build.mjs']);
 suite(

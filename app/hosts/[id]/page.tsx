@@ -8,6 +8,7 @@ import { VmTable } from '@/components/host/vm-table';
 import { Card, Facts, YesNo } from '@/components/ui/card';
 import { AgentBadge } from '@/components/ui/status';
 import { getHostDetail } from '@/lib/inventory/service';
+import { currentPrincipal, requireUser } from '@/lib/auth/current-user';
 import type { AgentStatus } from '@/lib/inventory/vocabulary';
 
 export const dynamic = 'force-dynamic';
@@ -19,12 +20,15 @@ async function loadHost(id: string) {
 }
 
 export async function generateMetadata({ params }: PageProps<'/hosts/[id]'>): Promise<Metadata> {
+  if (!(await currentPrincipal())) return { title: 'Sign in' };
   const host = await loadHost((await params).id);
   return { title: host?.name ?? 'Host not found' };
 }
 
 export default async function HostPage({ params }: PageProps<'/hosts/[id]'>) {
-  const host = await loadHost((await params).id);
+  const { id } = await params;
+  await requireUser(`/hosts/${id}`);
+  const host = await loadHost(id);
   if (!host) notFound();
 
   const sriovPfs = host.physicalFunctions.filter((pf) => pf.totalVfs > 0);

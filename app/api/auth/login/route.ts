@@ -1,0 +1,53 @@
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { recordAudit, sourceAddressOf } from '@/lib/audit';
+import { route } from '@/lib/auth/guard';
+import { dummyPasswordHash, verifyPassword } from '@/lib/auth/passwords';
+import { SESSION_COOKIE, cookieOptions, createSession } from '@/lib/auth/session';
+import { clearFailures, lockedUntil, recordFailure, throttleKeys } from '@/lib/auth/throttle';
+import { prisma } from '@/lib/db/client';
+import { errorResponse, parseJsonBody } from '@/lib/http';
+
+const loginSchema = z.strictObject({
+  userName: z.string().trim().min(1, 'required').max(100),
+  password: z.string().min(1, 'required').max(256),
+});
+
+function throttled(until: Date) {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  const response = errorResponse('too-many-requests', `Too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} min.`);
+  response.headers.set('Retry-After', String(seconds));
+  return response;
+}
+
+export const POST = route('public', async (request) => {
+  const body = await parseJsonBody(loginSchema, request);
+  if (!body.ok) return body.response;
+  const { userName, password } = body.data;
+  const sourceAddress = sourceAddressOf(request);
+  const keys = throttleKeys(userName, sourceAddress);
+
+  const locked = await lockedUntil(keys);
+  if (locked) {
+    await recordAudit({ actor: userName, action: 'login-throttled', targetType: 'user', targetId: userName, sourceAddress });
+    return throttled(locked);
+  }
+
+  const user = await prisma.user.findUnique({ where: { userName }, select: { id: true, userName: true, role: true, disabled: true, passwordHash: true } });
+  const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !passwordOk || user.disabled) {
+    const failure = await recordFailure(keys);
+    await recordAudit({ actor: userName, action: failure.locked ? 'login-locked' : 'login-failed', targetType: 'user', targetId: userName, sourceAddress, after: { failures: failure.failures } });
+    await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+    if (failure.locked) return throttled(new Date(Date.now() + 15 * 60_000));
+    return errorResponse('unauthorized', user?.disabled && passwordOk ? 'This account is disabled: ask an admin.' : 'Wrong user name or password.');
+  }
+
+  await clearFailures(userName);
+  const session = await createSession(user.id, sourceAddress);
+  await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  await recordAudit({ actor: user.userName, action: 'login', targetType: 'user', targetId: user.id, sourceAddress });
+  const response = NextResponse.json({ user: { userName: user.userName, role: user.role }, csrfToken: session.csrfToken });
+  response.cookies.set(SESSION_COOKIE, session.cookie, cookieOptions(session.maxAgeSeconds));
+  return response;
+});

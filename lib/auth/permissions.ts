@@ -1,0 +1,52 @@
+// Who may do what: the one place. Route handlers declare the action they perform (lib/auth/guard.ts);
+// the UI asks the same functions to decide what to show. Pure, so the browser can import it too.
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ACTIONS = {
+  /** Read the inventory, reports, operations (never secrets). */
+  'inventory:read': ['viewer', 'operator', 'admin'],
+  /** VF count, VF settings, vfio-pci binding. */
+  'vf:configure': ['operator', 'admin'],
+  /** Give a VF to a VM, take it back. */
+  'vf:assign': ['operator', 'admin'],
+  /** BIOS changes through the iLO. */
+  'bios:change': ['admin'],
+  /** Reset or power a server through the iLO. */
+  'host:power': ['admin'],
+  /** Register hosts, change their agent and iLO credentials. */
+  'host:manage': ['admin'],
+  'user:manage': ['admin'],
+  'token:manage': ['admin'],
+  'audit:read': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Action = keyof typeof ACTIONS;
+
+/** What a route needs: an action, any signed-in principal, or nobody (sign-in itself). */
+export type Permission = Action | 'signed-in' | 'public';
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: Role, action: Action): boolean {
+  return (ACTIONS[action] as readonly Role[]).includes(role);
+}
+
+export function allows(role: Role | null, permission: Permission): boolean {
+  if (permission === 'public') return true;
+  if (role === null) return false;
+  return permission === 'signed-in' || can(role, permission);
+}
+
+export const canAssignVf = (role: Role) => can(role, 'vf:assign');
+export const canConfigureVf = (role: Role) => can(role, 'vf:configure');
+export const canChangeBios = (role: Role) => can(role, 'bios:change');
+export const canManageUsers = (role: Role) => can(role, 'user:manage');
+
+/** The reason a refusal gives, in an operator's words. */
+export function refusalReason(role: Role, action: Action): string {
+  const allowed = ACTIONS[action].join(' or ');
+  return `A ${role} may not do this (${action}); it needs the ${allowed} role.`;
+}
