@@ -9,6 +9,7 @@ export default defineConfig({
   workers: 2,
   retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['json', { outputFile: `test-results/e2e-${port}.json` }]],
+  globalTeardown: './e2e/global-teardown.ts',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: {
@@ -23,7 +24,7 @@ export default defineConfig({
   },
   webServer: {
     // Its own database, reseeded, on the production build made by `npm test` before this runs.
-    command: 'node scripts/demo.mjs --reseed --no-build',
+    command: `node scripts/demo.mjs --reseed --no-build --log test-results/server-${port}.log`,
     url: `http://127.0.0.1:${port}/api/fleet/summary`,
     env: { PORT: String(port), DATABASE_URL: `file:./data/e2e-${port}.db`, SECRETS_KEY_FILE: 'data/e2e-secrets.key' },
     reuseExistingServer: false,

@@ -2,6 +2,7 @@
 // `npm run demo`: prepares the database and starts the dashboard on http://127.0.0.1:3000.
 //   --reseed      replace the inventory with the demo fleet even when it has hosts
 //   --no-build    use the existing production build (tests build once, up front)
+//   --log FILE    also write the server's output to FILE (the tests search it for secrets)
 // Environment: PORT (3000), BIND_ADDRESS (127.0.0.1), DATABASE_URL (file:./data/fleet.db).
 // On a fresh clone it runs `npm ci` first.
 
@@ -66,6 +67,13 @@ if (!args.has('--no-build') && buildIsStale()) {
 }
 
 console.log(`\n▶ SR-IOV Fleet Manager on http://${host}:${port}  (Ctrl-C stops it)\n`);
-const server = spawn(bin('next'), ['start', '--hostname', host, '--port', port], { cwd: root, env, stdio: 'inherit' });
+const argv = process.argv.slice(2);
+const logFile = argv.includes('--log') ? argv[argv.indexOf('--log') + 1] : undefined;
+const server = spawn(bin('next'), ['start', '--hostname', host, '--port', port], { cwd: root, env, stdio: logFile ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+if (logFile) {
+  const log = fs.createWriteStream(path.resolve(root, logFile));
+  server.stdout.on('data', (chunk) => (process.stdout.write(chunk), log.write(chunk)));
+  server.stderr.on('data', (chunk) => (process.stderr.write(chunk), log.write(chunk)));
+}
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
