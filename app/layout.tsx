@@ -38,6 +38,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                       Audit log
                     </Link>
                   )}
+                  {can(session.role, 'user:manage') && (
+                    <Link href="/admin" className="hover:text-white">
+                      Users and tokens
+                    </Link>
+                  )}
                 </nav>
               )}
               <UserMenu />

@@ -64,3 +64,39 @@ test('pages carry a nonce-based CSP with no unsafe-inline scripts, and the other
   // The page works under that policy: the table's client code ran and loaded the hosts.
   await expect(page.getByRole('table').getByRole('rowheader').first()).toBeVisible();
 });
+
+test('an admin creates an API token (shown once), uses it, and revokes it; adds a user', async ({ page, playwright, baseURL }) => {
+  await signIn(page.request, 'admin');
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Users and tokens' }).click();
+  await expect(page.getByRole('heading', { name: 'Users and API tokens' })).toBeVisible();
+
+  const name = `ci-${Date.now()}`;
+  const tokens = page.getByRole('form', { name: 'Create an API token' });
+  await tokens.getByLabel('Token name').fill(name);
+  await tokens.getByLabel('Role').selectOption('viewer');
+  await tokens.getByRole('button', { name: 'Create token' }).click();
+  const shown = page.getByRole('status').filter({ hasText: `Token “${name}”` });
+  await expect(shown).toContainText('it is not shown again');
+  const token = (await shown.locator('code').textContent())!;
+  expect(token).toMatch(/^sfm_/);
+  await page.screenshot({ path: 'test-results/screenshots/admin.png', fullPage: true });
+
+  const automation = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  expect((await automation.get('/api/fleet/summary')).status()).toBe(200);
+  expect((await automation.get('/api/users')).status()).toBe(403);
+
+  await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('Revoked');
+  expect((await automation.get('/api/fleet/summary')).status()).toBe(401);
+  await automation.dispose();
+
+  const users = page.getByRole('form', { name: 'Add a user' });
+  const userName = `ops-${Date.now()}`;
+  await users.getByLabel('New user name').fill(userName);
+  await users.getByLabel('Role').selectOption('operator');
+  await users.getByLabel('Password (12+ characters)').fill('a-long-enough-password');
+  await users.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Created operator “${userName}”` })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(userName) })).toBeVisible();
+});
