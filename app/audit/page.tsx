@@ -4,6 +4,7 @@ import { auditQuerySchema, listAudit, type AuditQuery } from '@/lib/audit';
 import { requireUser } from '@/lib/auth/current-user';
 import { can, refusalReason } from '@/lib/auth/permissions';
 import { Card } from '@/components/ui/card';
+import { TableHead } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Audit log' };
 export const dynamic = 'force-dynamic';
@@ -75,15 +76,7 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
         )}
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                {['When (UTC)', 'Who', 'From', 'Action', 'Target', 'Host', 'Before', 'After'].map((h) => (
-                  <th key={h} className="px-3 py-2 font-semibold whitespace-nowrap">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead columns={['When (UTC)', 'Who', 'From', 'Action', 'Target', 'Host', 'Before', 'After']} cellClassName="px-3 py-2" />
             <tbody>
               {result.events.map((e) => (
                 <tr key={e.id} className="border-t border-slate-100 align-top">

@@ -5,6 +5,7 @@ import { Card } from '@/components/ui/card';
 import { Badge } from '@/components/ui/status';
 import { useCreateToken, useRevokeToken, useTokens } from '@/hooks/use-admin';
 import { ROLES, type Role } from '@/lib/auth/permissions';
+import { TableHead } from '@/components/ui/table';
 
 const field = 'mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal shadow-xs';
 
@@ -30,15 +31,7 @@ export function TokensPanel() {
         </div>
       )}
       <table className="w-full text-sm">
-        <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            {['Name', 'Token', 'Role', 'Created by', 'Last used', 'State', ''].map((h) => (
-              <th key={h} className="px-4 py-1.5 font-semibold">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Token', 'Role', 'Created by', 'Last used', 'State', '']} />
         <tbody>
           {tokens.data?.tokens.map((t) => (
             <tr key={t.id} className="border-t border-slate-100">

@@ -5,6 +5,7 @@ import { Card } from '@/components/ui/card';
 import { Badge } from '@/components/ui/status';
 import { useCreateUser, useUpdateUser, useUsers } from '@/hooks/use-admin';
 import { ROLES, type Role } from '@/lib/auth/permissions';
+import { TableHead } from '@/components/ui/table';
 
 const field = 'mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal shadow-xs';
 
@@ -28,15 +29,7 @@ export function UsersPanel({ self }: { self: string }) {
   return (
     <Card title="Users">
       <table className="w-full text-sm">
-        <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            {['User', 'Role', 'State', 'Last sign-in', ''].map((h) => (
-              <th key={h} className="px-4 py-1.5 font-semibold">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['User', 'Role', 'State', 'Last sign-in', '']} />
         <tbody>
           {users.data?.users.map((u) => (
             <tr key={u.id} className="border-t border-slate-100">

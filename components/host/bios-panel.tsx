@@ -2,6 +2,7 @@ import type { HostDetail } from '@/lib/inventory/service';
 import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
 import { Badge } from '@/components/ui/status';
 import { Card, Facts } from '@/components/ui/card';
+import { TableHead } from '@/components/ui/table';
 
 export function BiosPanel({ host }: { host: HostDetail }) {
   const read = host.biosRead;
@@ -22,13 +23,7 @@ export function BiosPanel({ host }: { host: HostDetail }) {
       />
       {rows.length > 0 && (
         <table className="w-full border-t border-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-1.5 font-semibold">Attribute</th>
-              <th className="px-4 py-1.5 font-semibold">Current</th>
-              <th className="px-4 py-1.5 font-semibold">Pending</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Attribute', 'Current', 'Pending']} />
           <tbody>
             {rows.map((s) => (
               <tr key={s.name} className="border-t border-slate-100">

@@ -1,6 +1,7 @@
 import type { HostDetail } from '@/lib/inventory/service';
 import { Badge } from '@/components/ui/status';
 import { Card } from '@/components/ui/card';
+import { TableHead } from '@/components/ui/table';
 
 type Pf = HostDetail['physicalFunctions'][number];
 type Vf = Pf['virtualFunctions'][number];
@@ -31,15 +32,7 @@ function VfTable({ pf }: { pf: Pf }) {
     <div className="mt-2 overflow-x-auto">
       <table className="w-full text-sm">
         <caption className="sr-only">Virtual functions of {pf.pciAddress}</caption>
-        <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            {['VF', 'PCI address', 'Assigned to', 'Driver', 'Netdev', 'MAC', 'VLAN', 'Trust', 'Spoof check', 'IOMMU group'].map((h) => (
-              <th key={h} className="px-3 py-1.5 font-semibold whitespace-nowrap">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['VF', 'PCI address', 'Assigned to', 'Driver', 'Netdev', 'MAC', 'VLAN', 'Trust', 'Spoof check', 'IOMMU group']} cellClassName="px-3 py-1.5" />
         <tbody>
           {pf.virtualFunctions.map((vf) => (
             <tr key={vf.id} className="border-t border-slate-100">

@@ -1,5 +1,6 @@
 import type { HostDetail } from '@/lib/inventory/service';
 import { Card } from '@/components/ui/card';
+import { TableHead } from '@/components/ui/table';
 
 export function VmTable({ vms }: { vms: HostDetail['virtualMachines'] }) {
   return (
@@ -8,15 +9,7 @@ export function VmTable({ vms }: { vms: HostDetail['virtualMachines'] }) {
         <p className="px-4 py-3 text-sm text-slate-500">No VMs reported on this host.</p>
       ) : (
         <table className="w-full text-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              {['Name', 'State', 'NUMA node', 'vCPUs', 'Memory', 'VFs'].map((h) => (
-                <th key={h} className="px-4 py-1.5 font-semibold">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'State', 'NUMA node', 'vCPUs', 'Memory', 'VFs']} />
           <tbody>
             {vms.map((vm) => (
               <tr key={vm.id} className="border-t border-slate-100">

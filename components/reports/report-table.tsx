@@ -1,0 +1,69 @@
+// The report's rows as tables. Rows that belong to hosts are shown host by host, each host its
+// own section, so a printout starts every host on a new page (print.css).
+
+import type { Column, ReportRow } from '@/lib/reports/columns';
+import { ReportCell } from './report-cell';
+
+function RowsTable({ columns, rows, caption }: { columns: readonly Column<ReportRow>[]; rows: ReportRow[]; caption: string }) {
+  return (
+    <div className="overflow-x-auto print:overflow-visible">
+      <table className="w-full text-sm print:text-[9pt]">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">
+          <tr>
+            {columns.map((c) => (
+              <th key={c.key} scope="col" title={c.description} className={`px-3 py-2 whitespace-nowrap print:px-1.5 print:py-1 ${c.kind === 'number' ? 'text-right' : ''}`}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i} className="border-t border-slate-100 break-inside-avoid">
+              {columns.map((c) => (
+                <td key={c.key} className={`px-3 py-1.5 align-top print:px-1.5 print:py-0.5 ${c.kind === 'number' ? 'text-right tabular-nums' : ''} ${c.key === 'error' || c.key === 'failing' ? 'min-w-56' : 'whitespace-nowrap'}`}>
+                  <ReportCell kind={c.kind} value={row[c.key] ?? null} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ReportTable({ columns, rows, groupedByHost, title }: { columns: readonly Column<ReportRow>[]; rows: ReportRow[]; groupedByHost: boolean; title: string }) {
+  const shown = columns.filter((c) => !c.downloadOnly);
+  if (!groupedByHost) {
+    return (
+      <section aria-label="Rows" className="rounded-lg border border-slate-200 bg-white shadow-xs print:border-0 print:shadow-none">
+        <RowsTable columns={shown} rows={rows} caption={title} />
+      </section>
+    );
+  }
+  const hosts = new Map<string, ReportRow[]>();
+  for (const row of rows) {
+    const host = String(row.host);
+    const list = hosts.get(host);
+    if (list) list.push(row);
+    else hosts.set(host, [row]);
+  }
+  const withoutHost = shown.filter((c) => c.key !== 'host');
+  return (
+    <div className="space-y-4">
+      {[...hosts].map(([host, hostRows]) => (
+        <section key={host} aria-label={`Host ${host}`} className="report-host rounded-lg border border-slate-200 bg-white shadow-xs print:border-0 print:shadow-none">
+          <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-semibold text-slate-800">
+            {host}{' '}
+            <span className="font-normal text-slate-500">
+              · {hostRows.every((r) => r.pf === null) ? 'no PCI functions reported yet' : `${hostRows.length} row${hostRows.length === 1 ? '' : 's'}`}
+            </span>
+          </h2>
+          <RowsTable columns={withoutHost} rows={hostRows} caption={`${title}: ${host}`} />
+        </section>
+      ))}
+    </div>
+  );
+}
