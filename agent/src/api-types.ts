@@ -1,0 +1,234 @@
+// The agent's HTTP API, as JSON shapes. No imports on purpose: the dashboard server imports this
+// file (`import type { Inventory } from '@/agent/src/api-types'`) without pulling in agent code.
+//
+// Routes (all under /v1, all but /v1/health need `Authorization: Bearer <token>`):
+//   GET    /v1/health                         -> Health
+//   GET    /v1/inventory                      -> Inventory
+//   PUT    /v1/pfs/{pf}/num-vfs               SetNumVfsRequest -> ChangeResult<PhysicalFunction>
+//   PATCH  /v1/vfs/{vf}                       SetVfRequest     -> ChangeResult<VirtualFunction>
+//   PUT    /v1/vfs/{vf}/driver                BindRequest      -> ChangeResult<VirtualFunction>
+//   GET    /v1/vms                            -> VmList
+//   POST   /v1/vms/{vm}/attach                AttachRequest    -> ChangeResult<Vm>
+//   POST   /v1/vms/{vm}/detach                DetachRequest    -> ChangeResult<Vm>
+//   GET    /v1/desired-state                  -> DesiredStateReport
+//   POST   /v1/host/iommu-args                -> OsFixResult   (kernel args for the next boot)
+//   POST   /v1/host/vfio                      -> OsFixResult   (vfio-pci now and at every boot)
+//   POST   /v1/sim/reboot                     SimRebootRequest -> { rebooting: true } (simulated hosts only)
+// Every failure answers with ErrorEnvelope and the HTTP status listed in ERROR_STATUS.
+
+export type PciAddress = string; // "0000:04:00.0", lower-case, always with the domain
+
+export type CpuVendor = 'intel' | 'amd' | 'unknown';
+
+export interface HostFacts {
+  hostname: string;
+  /** /proc/sys/kernel/random/boot_id: changes at every boot, so a reset is seen to have happened. */
+  bootId: string | null;
+  kernelRelease: string;
+  cmdline: string;
+  cpuVendor: CpuVendor;
+  iommu: {
+    /** Groups exist and an IOMMU unit is registered: what vfio needs, whatever the cmdline says. */
+    active: boolean;
+    groups: number;
+    /** Entries of /sys/class/iommu (dmar0, ivhd0). */
+    units: string[];
+    /** The ACPI table the BIOS publishes only with VT-d / AMD-Vi on. */
+    acpiTable: 'DMAR' | 'IVRS' | null;
+    /** What /proc/cmdline asks for; reported, not used to decide `active`. */
+    cmdlineArgs: string[];
+  };
+  modules: { kvm: boolean; vfioPci: boolean };
+}
+
+export type LinkState = 'auto' | 'enable' | 'disable';
+
+export interface VirtualFunction {
+  index: number;
+  address: PciAddress;
+  vendorId: string;
+  deviceId: string;
+  driver: string | null;
+  driverOverride: string | null;
+  netdev: string | null;
+  iommuGroup: number | null;
+  /** Settings as the PF driver reports them (`ip -j link show`); null when not reported. */
+  mac: string | null;
+  vlan: number | null;
+  qos: number | null;
+  trust: boolean | null;
+  spoofchk: boolean | null;
+  linkState: LinkState | null;
+  maxTxRate: number | null;
+  minTxRate: number | null;
+  /** The VM whose definition holds this VF, when a hypervisor is known. */
+  vm: string | null;
+}
+
+export interface PhysicalFunction {
+  address: PciAddress;
+  vendorId: string;
+  deviceId: string;
+  subsystemVendorId: string | null;
+  subsystemDeviceId: string | null;
+  /** PCI class code, e.g. "020000" for Ethernet. */
+  classCode: string | null;
+  driver: string | null;
+  netdev: string | null;
+  numaNode: number | null;
+  totalVfs: number;
+  numVfs: number;
+  autoprobe: boolean;
+  vfDeviceId: string | null;
+  vfs: VirtualFunction[];
+}
+
+export interface Inventory {
+  agentVersion: string;
+  collectedAt: string;
+  durationMs: number;
+  host: HostFacts;
+  pfs: PhysicalFunction[];
+  /** What could not be read (ip or virsh failing); the rest of the inventory still stands. */
+  warnings: string[];
+}
+
+export interface Health {
+  ok: true;
+  agentVersion: string;
+  simulated: boolean;
+  /** Changes at every boot of the host: the server compares it to tell that a reset completed. */
+  bootId: string | null;
+  uptimeSeconds: number;
+}
+
+export interface SetNumVfsRequest {
+  numVfs: number;
+  /** How long to wait for the VFs and their netdevs; default 10 000 ms. */
+  timeoutMs?: number;
+}
+
+export interface VfSettings {
+  mac?: string;
+  /** 0 removes the VLAN. */
+  vlan?: number;
+  qos?: number;
+  trust?: boolean;
+  spoofchk?: boolean;
+  linkState?: LinkState;
+  /** Mbit/s, 0 = unlimited. */
+  maxTxRate?: number;
+}
+export type SetVfRequest = VfSettings;
+
+export type DriverTarget = 'vfio-pci' | 'default';
+export interface BindRequest {
+  driver: DriverTarget;
+}
+
+export type VmState = 'running' | 'shut off' | 'paused' | 'other';
+export interface Vm {
+  name: string;
+  state: VmState;
+  /** PCI addresses of the host devices (VFs) in the VM's definition. */
+  hostdevs: PciAddress[];
+}
+export interface VmList {
+  vms: Vm[];
+}
+
+export interface AttachRequest {
+  vf: PciAddress;
+  mac?: string;
+  vlan?: number;
+}
+export interface DetachRequest {
+  vf: PciAddress;
+}
+
+export interface ChangeResult<T> {
+  /** False when the host already was as asked (every operation is idempotent). */
+  changed: boolean;
+  result: T;
+  /** What was done, in order, for the operator's log. */
+  steps: string[];
+}
+
+/** Simulated hosts only: a server reset with the BIOS values of the next boot. */
+export interface SimRebootRequest {
+  sriov: boolean;
+  iommu: boolean;
+}
+
+export interface OsFixResult {
+  changed: boolean;
+  rebootNeeded: boolean;
+  steps: string[];
+}
+
+export interface DesiredVf {
+  mac?: string;
+  vlan?: number;
+  qos?: number;
+  trust?: boolean;
+  spoofchk?: boolean;
+  linkState?: LinkState;
+  maxTxRate?: number;
+  driver?: DriverTarget;
+}
+export interface DesiredPf {
+  numVfs: number;
+  vfs: Record<string, DesiredVf>; // keyed by VF index
+}
+export interface DesiredState {
+  version: 1;
+  updatedAt: string | null;
+  pfs: Record<PciAddress, DesiredPf>;
+}
+export interface Drift {
+  address: PciAddress;
+  field: string;
+  desired: unknown;
+  actual: unknown;
+}
+export interface DesiredStateReport {
+  desired: DesiredState;
+  drift: Drift[];
+}
+
+export type ErrorCode =
+  | 'bad-request'
+  | 'unauthorized'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'payload-too-large'
+  | 'busy'
+  | 'conflict'
+  | 'refused'
+  | 'timeout'
+  | 'unavailable'
+  | 'internal';
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  'bad-request': 400,
+  unauthorized: 401,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  'payload-too-large': 413,
+  busy: 409, // another change on the same PF is running
+  conflict: 409, // the host's state forbids it (VF attached to a VM, ...)
+  refused: 422, // the kernel or a driver said no; `errno` says which refusal
+  timeout: 504,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorEnvelope {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** The kernel's or driver's errno name when it refused: EBUSY, ERANGE, EINVAL, ENOENT, EPERM, ENOMEM, EOPNOTSUPP. */
+    errno?: string;
+    issues?: { path: string; message: string }[];
+  };
+}
