@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native SQLite driver: loaded by Node at run time, not bundled.
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3'],
+  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'undici'],
   poweredByHeader: false,
   // Lets two builds (e.g. a test run in a second checkout task) live side by side.
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
