@@ -15,14 +15,13 @@ const VERDICT_LABEL: Record<ReadinessVerdict, string> = { ready: 'Ready', 'not-r
 
 const COLUMNS: { key: FleetSortKey; label: string; numeric?: boolean; title?: string }[] = [
   { key: 'name', label: 'Host' },
-  { key: 'model', label: 'Model' },
-  { key: 'generation', label: 'Gen' },
+  { key: 'model', label: 'Model', title: 'Sorted by generation, then model' },
   { key: 'ilo', label: 'iLO' },
   { key: 'readiness', label: 'Readiness' },
   { key: 'pfs', label: 'PFs', numeric: true, title: 'Physical functions (SR-IOV capable / all)' },
-  { key: 'vfsAssigned', label: 'Assigned', numeric: true, title: 'VFs assigned to VMs' },
+  { key: 'vfsAssigned', label: 'VFs used', numeric: true, title: 'VFs assigned to VMs' },
   { key: 'vfsEnabled', label: 'Enabled', numeric: true, title: 'VFs enabled (sriov_numvfs)' },
-  { key: 'vfsCapacity', label: 'Capacity', numeric: true, title: 'VFs possible (sum of sriov_totalvfs)' },
+  { key: 'vfsCapacity', label: 'Max', numeric: true, title: 'VFs possible (sum of sriov_totalvfs)' },
   { key: 'vms', label: 'VMs', numeric: true },
   { key: 'agent', label: 'Agent' },
 ];
@@ -95,15 +94,14 @@ function HostRow({ host }: { host: FleetRow }) {
   const href = `/hosts/${host.id}`;
   return (
     <tr className="cursor-pointer border-t border-slate-100 hover:bg-sky-50/60" onClick={(e) => (e.target as HTMLElement).closest('a') || router.push(href)}>
-      <th scope="row" className="px-3 py-2 text-left font-medium whitespace-nowrap">
+      <th scope="row" className="px-2.5 py-2 text-left font-medium whitespace-nowrap">
         <Link href={href} className="text-sky-800 hover:underline">
           {host.name}
         </Link>
       </th>
-      <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.model.replace(/^ProLiant /, '')}</td>
-      <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.generation}</td>
-      <td className="px-3 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
-      <td className="px-3 py-2">
+      <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.model.replace(/^ProLiant /, '')}</td>
+      <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
+      <td className="px-2.5 py-2">
         <div className="flex items-center gap-2">
           <span className="w-[5.5rem] shrink-0">
             <VerdictBadge verdict={host.readiness.verdict} />
@@ -111,14 +109,14 @@ function HostRow({ host }: { host: FleetRow }) {
           <ReadinessChips links={host.readiness.links} />
         </div>
       </td>
-      <td className="px-3 py-2 text-right tabular-nums">
+      <td className="px-2.5 py-2 text-right tabular-nums">
         {host.pfs.sriovCapable} / {host.pfs.total}
       </td>
-      <td className="px-3 py-2 text-right tabular-nums">{host.vfs.assigned}</td>
-      <td className="px-3 py-2 text-right tabular-nums">{host.vfs.enabled}</td>
-      <td className="px-3 py-2 text-right tabular-nums">{host.vfs.capacity}</td>
-      <td className="px-3 py-2 text-right tabular-nums">{host.vms}</td>
-      <td className="px-3 py-2">
+      <td className="px-2.5 py-2 text-right tabular-nums">{host.vfs.assigned}</td>
+      <td className="px-2.5 py-2 text-right tabular-nums">{host.vfs.enabled}</td>
+      <td className="px-2.5 py-2 text-right tabular-nums">{host.vfs.capacity}</td>
+      <td className="px-2.5 py-2 text-right tabular-nums">{host.vms}</td>
+      <td className="px-2.5 py-2">
         <AgentBadge status={host.agent.status} lastSeenAt={host.agent.lastSeenAt} />
       </td>
     </tr>
@@ -154,12 +152,12 @@ export function FleetTable() {
                 const active = query.sort === c.key;
                 const ariaSort = active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none';
                 return (
-                  <th key={c.key} aria-sort={ariaSort} className={`px-3 py-2 font-semibold ${c.numeric ? 'text-right' : ''}`}>
+                  <th key={c.key} aria-sort={ariaSort} className={`px-2.5 py-2 font-semibold ${c.numeric ? 'text-right' : ''}`}>
                     <button
                       type="button"
                       title={c.title}
                       onClick={() => update({ sort: c.key, dir: active && query.dir === 'asc' ? 'desc' : 'asc' })}
-                      className={`inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900 ${active ? 'text-slate-900' : ''}`}
+                      className={`inline-flex items-center gap-1 whitespace-nowrap uppercase hover:text-slate-900 ${active ? 'text-slate-900' : ''}`}
                     >
                       {c.label}
                       <span aria-hidden className={active ? '' : 'text-slate-300'}>
@@ -185,7 +183,7 @@ export function FleetTable() {
       </div>
       <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-2 text-xs text-slate-500">
         <p>
-          Readiness chain: NIC = SR-IOV capable NIC · BIOS = Sriov, VT-d/AMD IOMMU, VT-x · FW = NIC firmware allows VFs · IOMMU = kernel IOMMU active · VFIO = kvm and vfio-pci loaded · DRV = PF and VF drivers. ✓ ok, ✕ failing, ? unknown.
+          VFs used = assigned to VMs; Enabled = sriov_numvfs; Max = sum of sriov_totalvfs. Readiness chain: NIC = SR-IOV capable NIC · BIOS = Sriov, VT-d/AMD IOMMU, VT-x · FW = NIC firmware allows VFs · IOMMU = kernel IOMMU active · VFIO = kvm and vfio-pci loaded · DRV = PF and VF drivers. ✓ ok, ✕ failing, ? unknown.
         </p>
         {data && data.pageCount > 1 && (
           <nav aria-label="Pages" className="flex items-center gap-2">

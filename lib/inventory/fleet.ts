@@ -62,7 +62,8 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 type SortValue = string | number;
 const SORT_VALUE: Record<FleetSortKey, (r: FleetRow) => SortValue> = {
   name: (r) => r.name,
-  model: (r) => r.model,
+  // The model names its generation ("DL380 Gen10"): order by generation first, as operators think of them.
+  model: (r) => `${String(GENERATION_ORDER.get(r.generation) ?? 9).padStart(2, '0')} ${r.model}`,
   generation: (r) => GENERATION_ORDER.get(r.generation) ?? -1,
   ilo: (r) => (r.ilo ? `${r.ilo.generation} ${r.ilo.firmwareVersion ?? ''}` : ''),
   // Worst first when ascending: hosts that need action, then those not yet known, then ready.
