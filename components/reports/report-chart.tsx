@@ -39,13 +39,13 @@ function StackedBars({ data, category, series, caption, vertical = false, percen
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={vertical} horizontal={!vertical} />
             {vertical ? (
               <>
-                <XAxis type="number" domain={percent ? [0, 1] : undefined} tickFormatter={percent ? (v: number) => `${Math.round(v * 100)}%` : undefined} fontSize={12} allowDecimals={false} />
+                <XAxis type="number" domain={percent ? [0, 1] : [0, 'dataMax']} tickFormatter={percent ? (v: number) => `${Math.round(v * 100)}%` : undefined} fontSize={12} allowDecimals={false} />
                 <YAxis type="category" dataKey={category} width={170} fontSize={12} />
               </>
             ) : (
               <>
                 <XAxis dataKey={category} angle={-35} textAnchor="end" interval={0} fontSize={11} height={56} />
-                <YAxis domain={percent ? [0, 1] : undefined} tickFormatter={percent ? (v: number) => `${Math.round(v * 100)}%` : undefined} fontSize={12} allowDecimals={false} />
+                <YAxis domain={percent ? [0, 1] : [0, 'dataMax']} tickFormatter={percent ? (v: number) => `${Math.round(v * 100)}%` : undefined} fontSize={12} allowDecimals={false} />
               </>
             )}
             <Tooltip />

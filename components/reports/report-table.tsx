@@ -9,10 +9,11 @@ function RowsTable({ columns, rows, caption }: { columns: readonly Column<Report
     <div className="overflow-x-auto print:overflow-visible">
       <table className="w-full text-sm print:text-[9pt]">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-medium text-slate-600">
+        {/* Styled as components/ui/table.tsx's TableHead, which has no per-column tooltip or alignment yet. */}
+        <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((c) => (
-              <th key={c.key} scope="col" title={c.description} className={`px-3 py-2 whitespace-nowrap print:px-1.5 print:py-1 ${c.kind === 'number' ? 'text-right' : ''}`}>
+              <th key={c.key} scope="col" title={c.description} className={`px-3 py-1.5 font-semibold whitespace-nowrap print:px-1.5 print:py-1 ${c.kind === 'number' ? 'text-right' : ''}`}>
                 {c.header}
               </th>
             ))}

@@ -1,0 +1,139 @@
+// VF allocation: per VM the VFs it holds, and whether each VF's PF sits on the VM's NUMA node.
+// A VF on the far node works but every packet crosses the inter-socket link (UPI / Infinity
+// Fabric), which is what latency-sensitive VNFs are placed to avoid; so it is flagged.
+
+import { z } from 'zod';
+import { iso, type Column } from './columns';
+import { hostFilterShape, knownNuma, matchesNicModel, matchesVm, nicModelLabel, type HostFilters } from './filters';
+import { readinessIfSelected } from './host-filter';
+import type { AllocationHostRecord } from './records';
+import { observedRangeTally, type ObservedRange, type Tally } from './tally';
+
+export const PLACEMENTS = ['cross-numa', 'same-numa', 'unknown'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export const allocationQuerySchema = z.strictObject({ ...hostFilterShape, placement: z.enum(PLACEMENTS).optional() });
+export type AllocationQuery = HostFilters & { placement?: Placement };
+
+export type AllocationRow = {
+  vm: string;
+  vmState: string;
+  vmNumaNode: number | null;
+  host: string;
+  observedAt: string | null;
+  nicModel: string;
+  pf: string;
+  pfNumaNode: number | null;
+  placement: Placement;
+  vf: number;
+  vfPciAddress: string;
+  mac: string | null;
+  vlan: number | null;
+  assignedBy: string;
+  assignedAt: string;
+};
+
+export const ALLOCATION_COLUMNS: Column<AllocationRow>[] = [
+  { key: 'host', header: 'Host' },
+  { key: 'vm', header: 'VM' },
+  { key: 'vmState', header: 'VM state' },
+  { key: 'vmNumaNode', header: 'VM NUMA', kind: 'number' },
+  { key: 'nicModel', header: 'NIC' },
+  { key: 'pf', header: 'PF' },
+  { key: 'pfNumaNode', header: 'PF NUMA', kind: 'number' },
+  { key: 'placement', header: 'NUMA placement', kind: 'placement', description: 'cross-numa: the VF’s PF is on another NUMA node than the VM' },
+  { key: 'vf', header: 'VF', kind: 'number' },
+  { key: 'vfPciAddress', header: 'VF address' },
+  { key: 'mac', header: 'MAC' },
+  { key: 'vlan', header: 'VLAN', kind: 'number' },
+  { key: 'assignedBy', header: 'Assigned by', downloadOnly: true },
+  { key: 'assignedAt', header: 'Assigned at', kind: 'time', downloadOnly: true },
+  { key: 'observedAt', header: 'Observed at', kind: 'time', downloadOnly: true },
+];
+
+export function numaPlacement(vmNode: number | null | undefined, pfNode: number | null | undefined): Placement {
+  const vm = knownNuma(vmNode);
+  const pf = knownNuma(pfNode);
+  if (vm === null || pf === null) return 'unknown';
+  return vm === pf ? 'same-numa' : 'cross-numa';
+}
+
+export function allocationRows(host: AllocationHostRecord, query: AllocationQuery): AllocationRow[] {
+  if (!readinessIfSelected(host, query)) return [];
+  const rows: AllocationRow[] = [];
+  for (const vm of host.virtualMachines) {
+    if (!matchesVm(vm.name, query.vm)) continue;
+    for (const a of vm.assignments) {
+      const pf = a.vf.pf;
+      if (!matchesNicModel(pf, query.nicModel)) continue;
+      const placement = numaPlacement(vm.numaNode, pf.numaNode);
+      if (query.placement && placement !== query.placement) continue;
+      rows.push({
+        vm: vm.name,
+        vmState: vm.state,
+        vmNumaNode: knownNuma(vm.numaNode),
+        host: host.name,
+        observedAt: iso(host.observedAt),
+        nicModel: nicModelLabel(pf),
+        pf: pf.pciAddress,
+        pfNumaNode: knownNuma(pf.numaNode),
+        placement,
+        vf: a.vf.index,
+        vfPciAddress: a.vf.pciAddress,
+        // What libvirt sets for this VM (the assignment) wins over what the PF last reported.
+        mac: a.mac ?? a.vf.mac,
+        vlan: a.vlan ?? a.vf.vlan,
+        assignedBy: a.assignedBy,
+        assignedAt: a.assignedAt.toISOString(),
+      });
+    }
+  }
+  return rows;
+}
+
+export interface AllocationSummary {
+  hosts: number;
+  vms: number;
+  vfs: number;
+  crossNumaVfs: number;
+  crossNumaVms: number;
+  unknownPlacementVfs: number;
+  byHost: { host: string; sameNuma: number; crossNuma: number; unknown: number }[];
+  observed: ObservedRange;
+}
+
+export function allocationTally(): Tally<AllocationRow, AllocationSummary> {
+  const observed = observedRangeTally();
+  const vms = new Set<string>();
+  const crossVms = new Set<string>();
+  const byHost = new Map<string, { sameNuma: number; crossNuma: number; unknown: number }>();
+  let vfs = 0;
+  return {
+    add(row) {
+      observed.add(row.host, row.observedAt);
+      const vmKey = `${row.host}/${row.vm}`;
+      vms.add(vmKey);
+      vfs++;
+      const h = byHost.get(row.host) ?? { sameNuma: 0, crossNuma: 0, unknown: 0 };
+      byHost.set(row.host, h);
+      if (row.placement === 'cross-numa') {
+        h.crossNuma++;
+        crossVms.add(vmKey);
+      } else if (row.placement === 'same-numa') h.sameNuma++;
+      else h.unknown++;
+    },
+    result: () => {
+      const hosts = [...byHost].map(([host, n]) => ({ host, ...n }));
+      return {
+        hosts: hosts.length,
+        vms: vms.size,
+        vfs,
+        crossNumaVfs: hosts.reduce((n, h) => n + h.crossNuma, 0),
+        crossNumaVms: crossVms.size,
+        unknownPlacementVfs: hosts.reduce((n, h) => n + h.unknown, 0),
+        byHost: hosts,
+        observed: observed.result(),
+      };
+    },
+  };
+}

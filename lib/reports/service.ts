@@ -1,0 +1,174 @@
+// What the report pages and route handlers ask of the inventory. Hosts are read a page at a
+// time (keyset paging on the unique name), each page turned into rows by the pure functions
+// beside this file, so a fleet of thousands of hosts never sits in memory at once.
+
+import type { PrismaClient, Prisma } from '@/lib/generated/prisma/client';
+import { NIC_MODELS } from '@/lib/inventory/nic-catalog';
+import { allocationRows, allocationTally, type AllocationQuery } from './allocation';
+import { capacityGrouper, capacityParts, capacityTally, type CapacityQuery } from './capacity';
+import { REPORTS, VIEW_ROW_LIMIT, type ReportFormat, type ReportName, type ReportView } from './catalog';
+import type { ReportRow } from './columns';
+import { complianceRow, complianceTally, type ComplianceQuery } from './compliance';
+import type { HostFilters } from './filters';
+import { historyRow, historyTally, type HistoryQuery } from './history';
+import { inventoryRows, inventoryTally, type InventoryQuery } from './inventory';
+import { allocationHostSelect, capacityHostSelect, complianceHostSelect, inventoryHostSelect, operationSelect } from './records';
+import { csvChunks, jsonChunks, textStream } from './stream';
+import type { Tally } from './tally';
+
+/**
+ * Hosts per database page. An inventory page of 4 hosts x 4 PFs x 64 VFs is about 1,000 VFs;
+ * pages of 16 hosts lived long enough to be promoted and raised peak RSS by ~80 MB at 2,000
+ * hosts (bench/reports-export.ts).
+ */
+const INVENTORY_PAGE = 4;
+const HOST_PAGE = 200;
+const OPERATION_PAGE = 1000;
+
+export function hostWhere(f: HostFilters): Prisma.HostWhereInput {
+  const nic = f.nicModel ? NIC_MODELS[f.nicModel] : undefined;
+  return {
+    ...(f.host && { name: { contains: f.host } }),
+    ...(f.generation && { generation: f.generation }),
+    ...(f.model && { model: f.model }),
+    ...(nic && { physicalFunctions: { some: { vendorId: nic.vendorId, deviceId: nic.deviceId } } }),
+    ...(f.vm && { virtualMachines: { some: { name: { contains: f.vm } } } }),
+  };
+}
+
+async function* hostPages<T extends { name: string }>(
+  find: (args: { where: Prisma.HostWhereInput; orderBy: { name: 'asc' }; take: number }) => Promise<T[]>,
+  where: Prisma.HostWhereInput,
+  size: number,
+): AsyncGenerator<T[]> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await find({ where: after === undefined ? where : { AND: [where, { name: { gt: after } }] }, orderBy: { name: 'asc' }, take: size });
+    if (page.length === 0) return;
+    yield page;
+    if (page.length < size) return;
+    after = page[page.length - 1]?.name;
+  }
+}
+
+async function* inventoryBatches(prisma: PrismaClient, query: InventoryQuery): AsyncGenerator<ReportRow[]> {
+  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: inventoryHostSelect }), hostWhere(query), INVENTORY_PAGE);
+  for await (const hosts of pages) yield hosts.flatMap((h) => inventoryRows(h, query));
+}
+
+async function* allocationBatches(prisma: PrismaClient, query: AllocationQuery): AsyncGenerator<ReportRow[]> {
+  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), hostWhere(query), HOST_PAGE);
+  for await (const hosts of pages) yield hosts.flatMap((h) => allocationRows(h, query));
+}
+
+async function* capacityBatches(prisma: PrismaClient, query: CapacityQuery): AsyncGenerator<ReportRow[]> {
+  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: capacityHostSelect }), hostWhere(query), HOST_PAGE);
+  // NIC-model groups span the fleet: add every page up, then answer once.
+  const fleetWide = query.groupBy === 'nic-model' ? capacityGrouper(query.groupBy, query.threshold) : null;
+  for await (const hosts of pages) {
+    const grouper = fleetWide ?? capacityGrouper(query.groupBy, query.threshold);
+    for (const host of hosts) for (const part of capacityParts(host, query)) grouper.add(part);
+    if (!fleetWide) yield grouper.rows();
+  }
+  if (fleetWide) yield fleetWide.rows().sort((a, b) => a.group.localeCompare(b.group));
+}
+
+async function* complianceBatches(prisma: PrismaClient, query: ComplianceQuery): AsyncGenerator<ReportRow[]> {
+  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: complianceHostSelect }), hostWhere(query), HOST_PAGE);
+  for await (const hosts of pages) yield hosts.map((h) => complianceRow(h, query)).filter((r) => r !== null);
+}
+
+function operationWhere(q: HistoryQuery): Prisma.OperationWhereInput {
+  return {
+    ...((q.from || q.to) && { queuedAt: { ...(q.from && { gte: q.from }), ...(q.to && { lt: q.to }) } }),
+    ...(q.user && { requestedBy: q.user }),
+    ...(q.host && { host: { is: { name: { contains: q.host } } } }),
+    ...(q.kind && { kind: q.kind }),
+    ...(q.status && { status: q.status }),
+  };
+}
+
+async function* historyBatches(prisma: PrismaClient, query: HistoryQuery): AsyncGenerator<ReportRow[]> {
+  const where = operationWhere(query);
+  let cursor: string | undefined;
+  for (;;) {
+    const ops = await prisma.operation.findMany({
+      where,
+      select: operationSelect,
+      // Newest first; the id breaks ties between operations queued in the same millisecond.
+      orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      take: OPERATION_PAGE,
+      ...(cursor && { cursor: { id: cursor }, skip: 1 }),
+    });
+    if (ops.length === 0) return;
+    yield ops.map(historyRow);
+    if (ops.length < OPERATION_PAGE) return;
+    cursor = ops[ops.length - 1]?.id;
+  }
+}
+
+interface Source {
+  batches(prisma: PrismaClient, query: unknown): AsyncGenerator<ReportRow[]>;
+  tally(): Tally<ReportRow, unknown>;
+}
+
+// The queries reach these functions only after REPORTS[name].schema parsed them.
+const SOURCES: Record<ReportName, Source> = {
+  inventory: { batches: (p, q) => inventoryBatches(p, q as InventoryQuery), tally: inventoryTally as () => Tally<ReportRow, unknown> },
+  allocation: { batches: (p, q) => allocationBatches(p, q as AllocationQuery), tally: allocationTally as () => Tally<ReportRow, unknown> },
+  capacity: { batches: (p, q) => capacityBatches(p, q as CapacityQuery), tally: capacityTally as () => Tally<ReportRow, unknown> },
+  compliance: { batches: (p, q) => complianceBatches(p, q as ComplianceQuery), tally: complianceTally as () => Tally<ReportRow, unknown> },
+  history: { batches: (p, q) => historyBatches(p, q as HistoryQuery), tally: historyTally as () => Tally<ReportRow, unknown> },
+};
+
+export function reportBatches(prisma: PrismaClient, name: ReportName, query: unknown): AsyncGenerator<ReportRow[]> {
+  return SOURCES[name].batches(prisma, query);
+}
+
+export interface ReportDownload {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  fileName: string;
+}
+
+export async function streamReport(prisma: PrismaClient, name: ReportName, query: Record<string, unknown>, format: ReportFormat, now = new Date()): Promise<ReportDownload> {
+  const meta = REPORTS[name];
+  const batches = reportBatches(prisma, name, query);
+  const chunks =
+    format === 'csv'
+      ? csvChunks(meta.columns, batches)
+      : jsonChunks({ report: name, title: meta.title, generatedAt: now.toISOString(), filters: query }, meta.columns, batches, SOURCES[name].tally());
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  return {
+    body: await textStream(chunks, (error) => console.error(`report ${name} failed while streaming`, error)),
+    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+    fileName: `sriov-${name}-${stamp}Z.${format}`,
+  };
+}
+
+export async function reportView(prisma: PrismaClient, name: ReportName, query: unknown, now = new Date()): Promise<ReportView> {
+  const tally = SOURCES[name].tally();
+  const rows: ReportRow[] = [];
+  let rowCount = 0;
+  for await (const batch of reportBatches(prisma, name, query)) {
+    for (const row of batch) {
+      tally.add(row);
+      if (rowCount++ < VIEW_ROW_LIMIT) rows.push(row);
+    }
+  }
+  return { report: name, title: REPORTS[name].title, generatedAt: now.toISOString(), rows, rowCount, truncated: rowCount > rows.length, summary: tally.result() };
+}
+
+export interface ReportFilterOptions {
+  models: string[];
+  users: string[];
+}
+
+/** The values the filter menus offer: models in the fleet, users who requested operations. */
+export async function reportFilterOptions(prisma: PrismaClient): Promise<ReportFilterOptions> {
+  const [models, users] = await Promise.all([
+    prisma.host.findMany({ distinct: ['model'], select: { model: true }, orderBy: { model: 'asc' } }),
+    prisma.operation.findMany({ distinct: ['requestedBy'], select: { requestedBy: true }, orderBy: { requestedBy: 'asc' } }),
+  ]);
+  return { models: models.map((m) => m.model), users: users.map((u) => u.requestedBy) };
+}
