@@ -8,6 +8,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
 import { Agent, silentLog } from '../src/agent';
+import { encodeIloTarget } from '../src/redfish/index';
+import { startIloSimulator } from '../src/sim/ilo/index';
 import { MemoryEtcFiles, SimulatedHost } from '../src/sim/host';
 import { FAST_TIMING } from '../src/sim/kernel';
 import { NodeHostFs } from '../src/sysfs/host-fs';
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     await measureProcess(bundle, 'agent on the tree on disk, unit flags', UNIT_FLAGS, real, false);
     await measureProcess(bundle, 'agent on the tree on disk, no flags', [], real, false);
     await measureProcess(bundle, 'agent --simulate bench-4x64, no flags', [], simulated, true);
+    await measureIlo(bundle, UNIT_FLAGS, real);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -105,6 +108,33 @@ async function measureProcess(bundle: string, label: string, nodeFlags: string[]
     console.log(`  resident memory (VmRSS): ${idle.toFixed(1)} MB idle, ${rss().toFixed(1)} MB after ${RUNS + 3} inventories`);
   } finally {
     child.kill('SIGTERM');
+  }
+}
+
+/** The Redfish client (undici) is loaded on the first iLO request only: what that first request costs. */
+async function measureIlo(bundle: string, nodeFlags: string[], args: string[]): Promise<void> {
+  const ilo = await startIloSimulator({ name: 'bench' });
+  const child = spawn(process.execPath, [...nodeFlags, bundle, ...args], { env: { PATH: process.env.PATH ?? '', SRIOV_AGENT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const line = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once('line', resolve));
+    const url = (JSON.parse(line) as { listening: string }).listening;
+    const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const idle = rss();
+    const headers = {
+      Authorization: `Bearer ${TOKEN}`,
+      'X-Ilo-Target': encodeIloTarget({ url: ilo.url, username: ilo.username, password: ilo.password, trust: { kind: 'fingerprint', sha256: ilo.certificate.fingerprint256 } }),
+    };
+    const first = performance.now();
+    const status = (await fetch(`${url}/v1/bios`, { headers })).status;
+    const firstMs = performance.now() - first;
+    const afterOne = rss();
+    const later = await timeIt(async () => void (await fetch(`${url}/v1/bios`, { headers })).arrayBuffer());
+    console.log(`agent GET /v1/bios against a simulated iLO 5 [${nodeFlags.join(' ')}]:`);
+    console.log(`  first ${firstMs.toFixed(0)} ms (HTTP ${status}, loads the Redfish client), then ${fmt(later)}`);
+    console.log(`  resident memory (VmRSS): ${idle.toFixed(1)} MB idle, ${afterOne.toFixed(1)} MB after the first, ${rss().toFixed(1)} MB after ${RUNS + 4}`);
+  } finally {
+    child.kill('SIGTERM');
+    await ilo.close();
   }
 }
 

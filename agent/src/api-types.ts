@@ -14,7 +14,17 @@
 //   POST   /v1/host/iommu-args                -> OsFixResult   (kernel args for the next boot)
 //   POST   /v1/host/vfio                      -> OsFixResult   (vfio-pci now and at every boot)
 //   POST   /v1/sim/reboot                     SimRebootRequest -> { rebooting: true } (simulated hosts only)
+//   GET    /v1/bios                           -> BiosReport                        (iLO, X-Ilo-Target)
+//   PATCH  /v1/bios                           BiosPatchRequest -> { change: BiosChangeResult, bios: BiosReport }
+//   POST   /v1/power/reset                    PowerResetRequest -> PowerResetResult (iLO, X-Ilo-Target)
 // Every failure answers with ErrorEnvelope and the HTTP status listed in ERROR_STATUS.
+//
+// The three iLO routes reach the host's iLO through Redfish with the target the server sends in
+// the X-Ilo-Target header: `encodeIloTarget({ url, username, password, trust })` from
+// agent/src/redfish (base64url JSON); the agent keeps none of it. Node caps all headers at 16 KiB
+// together, so a `ca` trust holds a few certificates, not a long bundle (pin the fingerprint).
+// BiosReport and BiosChangeResult are the Redfish client's shapes (agent/src/redfish/bios.ts):
+// `import type { BiosReport, BiosChangeResult, IloTarget } from '@/agent/src/redfish'`.
 
 export type PciAddress = string; // "0000:04:00.0", lower-case, always with the domain
 
@@ -196,6 +206,47 @@ export interface DesiredStateReport {
   drift: Drift[];
 }
 
+/** PATCH /v1/bios. Values the iLO's attribute registry does not know are refused with 400 before anything is sent. */
+export interface BiosPatchRequest {
+  attributes: Record<string, string>;
+}
+
+/** POST /v1/power/reset; `kind` defaults to GracefulRestart (the iLO may only offer ForceRestart). */
+export interface PowerResetRequest {
+  kind?: 'GracefulRestart' | 'ForceRestart';
+}
+export interface PowerResetResult {
+  /** What was sent, from the iLO's allowable values. */
+  resetType: 'GracefulRestart' | 'ForceRestart';
+  powerState: string | null;
+}
+
+/** The Redfish client's error codes (RedfishErrorCode in agent/src/redfish/errors.ts). */
+export type IloErrorCode =
+  | 'auth-failed'
+  | 'session-limit'
+  | 'forbidden'
+  | 'not-found'
+  | 'refused'
+  | 'busy'
+  | 'unreachable'
+  | 'timeout'
+  | 'untrusted-certificate'
+  | 'protocol'
+  | 'invalid-change'
+  | 'locked-by-profile'
+  | 'change-not-recorded'
+  | 'unsupported';
+
+/** What went wrong between the agent and the iLO: several iLO failures share one ErrorCode. */
+export interface IloErrorDetail {
+  code: IloErrorCode;
+  /** The iLO's own MessageId (e.g. Base.1.4.SessionLimitExceeded) when it gave one. */
+  messageId?: string;
+  /** untrusted-certificate: what the iLO presented, to show the operator before pinning it. */
+  presentedFingerprint256?: string;
+}
+
 export type ErrorCode =
   | 'bad-request'
   | 'unauthorized'
@@ -230,5 +281,7 @@ export interface ErrorEnvelope {
     /** The kernel's or driver's errno name when it refused: EBUSY, ERANGE, EINVAL, ENOENT, EPERM, ENOMEM, EOPNOTSUPP. */
     errno?: string;
     issues?: { path: string; message: string }[];
+    /** iLO routes only: auth-failed, unreachable and untrusted-certificate need different advice. */
+    ilo?: IloErrorDetail;
   };
 }

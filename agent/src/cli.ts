@@ -1,8 +1,9 @@
 import nodeFs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Agent, jsonLog, type LogFn } from './agent';
-import { AgentError } from './errors';
+import { AgentError, errnoOf } from './errors';
 import { execRunner } from './exec';
+import { withRedfish, type RedfishModule } from './ilo';
 import { VirshHypervisor } from './hypervisor/virsh';
 import { nodeEtcFiles } from './os/host-os';
 import { startAgentServer } from './server';
@@ -51,6 +52,14 @@ const FLAGS: Record<string, FlagSpec> = {
   spoofchk: { type: 'string', help: 'on|off (set-vf)' },
   state: { type: 'string', help: 'auto|enable|disable (set-vf)' },
   'max-tx-rate': { type: 'string', help: 'Mbit/s, 0 = unlimited (set-vf)' },
+  // No --ilo-password: a password on the command line shows in ps and in shell histories.
+  ilo: { type: 'string', env: 'ILO_URL', help: 'iLO address, https://host[:port] (bios, power)' },
+  'ilo-user': { type: 'string', env: 'ILO_USER', help: 'iLO user name' },
+  'ilo-password-file': { type: 'string', env: 'ILO_PASSWORD_FILE', help: 'file holding the iLO password (or ILO_PASSWORD in the environment)' },
+  'ilo-ca': { type: 'string', env: 'ILO_CA_FILE', help: 'PEM CA (or the iLO certificate itself) to trust' },
+  'ilo-fingerprint': { type: 'string', env: 'ILO_FINGERPRINT', help: 'SHA-256 fingerprint of the iLO certificate to trust' },
+  'ilo-insecure': { type: 'boolean', env: 'ILO_INSECURE', help: 'accept any iLO certificate (first contact only)' },
+  force: { type: 'boolean', help: 'power reset: ForceRestart instead of GracefulRestart' },
   help: { type: 'boolean', help: 'show this help' },
   version: { type: 'boolean', help: 'print the version' },
 };
@@ -71,10 +80,15 @@ Commands (each prints JSON; exit code 1 with the error on failure):
   desired-state                   the recorded desired state and where the host drifted from it
   serve                           the HTTP API (/v1), bearer-token auth, optional TLS
   simulate-fleet --hosts N --base-port P   many simulated hosts, one port each
+  bios get                        BIOS values (current and pending) through the iLO's Redfish API
+  bios set NAME=VALUE...          pending BIOS values, e.g. Sriov=Enabled IntelProcVtd=Enabled
+  power reset [--force]           reset the server through the iLO (applies pending BIOS values)
+    The iLO commands need --ilo, --ilo-user, --ilo-password-file (or ILO_PASSWORD) and one of
+    --ilo-ca, --ilo-fingerprint or --ilo-insecure.
 
 Flags (environment variable in brackets):
 ${Object.entries(FLAGS)
-  .map(([name, f]) => `  --${name}${f.type === 'string' ? ' VALUE' : ''}`.padEnd(26) + ` ${f.help}${f.default ? ` (default ${f.default})` : ''}${f.env ? ` [${f.env}]` : ''}`)
+  .map(([name, f]) => `  --${name}${f.type === 'string' ? ' VALUE' : ''}`.padEnd(30) + ` ${f.help}${f.default ? ` (default ${f.default})` : ''}${f.env ? ` [${f.env}]` : ''}`)
   .join('\n')}
 `;
 
@@ -115,6 +129,12 @@ export async function main(argv: string[]): Promise<number> {
     for (const m of fleet.members) process.stdout.write(`${JSON.stringify({ hostname: m.hostname, profile: m.profile, url: m.url })}\n`);
     log('info', `simulated fleet of ${hosts} hosts listening`, { first: fleet.members[0]?.url, last: fleet.members.at(-1)?.url });
     await waitForSignal(() => fleet.close());
+    return 0;
+  }
+
+  if (command === 'bios' || command === 'power') {
+    // Before buildAgent: the iLO commands need no sysfs, and run on any machine.
+    print(await withRedfish((redfish) => iloCommand(redfish, command, args, values)));
     return 0;
   }
 
@@ -206,6 +226,40 @@ export async function main(argv: string[]): Promise<number> {
     }
     default:
       throw new AgentError('bad-request', `unknown command "${command}"; see sriov-agent --help`);
+  }
+}
+
+async function iloCommand(redfish: RedfishModule, command: string, args: string[], values: Values): Promise<unknown> {
+  const [sub, ...rest] = args;
+  const usage = 'usage: sriov-agent bios get | bios set NAME=VALUE... | power reset [--force]';
+  if (!(command === 'bios' && (sub === 'get' || sub === 'set')) && !(command === 'power' && sub === 'reset')) throw new AgentError('bad-request', usage);
+  if (sub === 'set' && rest.length === 0) throw new AgentError('bad-request', 'bios set needs at least one NAME=VALUE, e.g. Sriov=Enabled');
+  const assignments = sub === 'set' ? redfish.parseBiosAssignments(rest) : undefined;
+  const target = iloTarget(redfish, values);
+  if (command === 'power') return redfish.powerReset(target, values.force ? 'ForceRestart' : 'GracefulRestart');
+  return assignments ? redfish.biosSet(target, assignments) : redfish.biosGet(target);
+}
+
+/** The iLO target from flags and environment. Never logged or printed: it holds the password. */
+function iloTarget(redfish: RedfishModule, values: Values): ReturnType<RedfishModule['iloTargetFromCli']> {
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const passwordFile = str('ilo-password-file');
+  const caFile = str('ilo-ca');
+  return redfish.iloTargetFromCli({
+    url: str('ilo'),
+    username: str('ilo-user'),
+    password: passwordFile === undefined ? process.env.ILO_PASSWORD : readSecretFile(passwordFile, 'iLO password file').trim(),
+    caPem: caFile === undefined ? undefined : readSecretFile(caFile, 'iLO CA file'),
+    fingerprint: str('ilo-fingerprint'),
+    insecure: values['ilo-insecure'] === true,
+  });
+}
+
+function readSecretFile(file: string, what: string): string {
+  try {
+    return nodeFs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AgentError('bad-request', `cannot read the ${what} ${file}: ${errnoOf(err) ?? (err as Error).message}`);
   }
 }
 

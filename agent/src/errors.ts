@@ -1,16 +1,18 @@
-import { ERROR_STATUS, type ErrorCode, type ErrorEnvelope } from './api-types';
+import { ERROR_STATUS, type ErrorCode, type ErrorEnvelope, type IloErrorDetail } from './api-types';
 
 export class AgentError extends Error {
   readonly code: ErrorCode;
   readonly errno: string | undefined;
   readonly issues: { path: string; message: string }[] | undefined;
+  readonly ilo: IloErrorDetail | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { errno?: string; issues?: { path: string; message: string }[] } = {}) {
+  constructor(code: ErrorCode, message: string, options: { errno?: string; issues?: { path: string; message: string }[]; ilo?: IloErrorDetail } = {}) {
     super(message);
     this.name = 'AgentError';
     this.code = code;
     this.errno = options.errno;
     this.issues = options.issues;
+    this.ilo = options.ilo;
   }
 
   get status(): number {
@@ -24,6 +26,7 @@ export class AgentError extends Error {
         message: this.message,
         ...(this.errno ? { errno: this.errno } : {}),
         ...(this.issues ? { issues: this.issues } : {}),
+        ...(this.ilo ? { ilo: this.ilo } : {}),
       },
     };
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Agent, LogFn } from './agent';
 import type { Health } from './api-types';
 import { AgentError } from './errors';
+import { withRedfish } from './ilo';
 import { readOptional } from './sysfs/host-fs';
 import { BOOT_ID } from './sysfs/inventory';
 import { AGENT_VERSION } from './version';
@@ -29,7 +30,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type Handler = (params: string[], body: () => Promise<unknown>) => Promise<unknown>;
+type Handler = (params: string[], body: () => Promise<unknown>, headers: http.IncomingHttpHeaders) => Promise<unknown>;
 interface Route {
   method: string;
   /** Segments after /v1; ':pf', ':vf', ':vm' are parameters. */
@@ -106,6 +107,28 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
     { method: 'GET', path: ['desired-state'], auth: true, handle: () => agent.desiredStateReport() },
     { method: 'POST', path: ['host', 'iommu-args'], auth: true, handle: () => agent.fixIommuArgs() },
     { method: 'POST', path: ['host', 'vfio'], auth: true, handle: () => agent.fixVfioPci() },
+    // The iLO routes: the server sends the iLO's address, credentials and trust with each
+    // request in X-Ilo-Target; the agent keeps none of it and logs none of it.
+    {
+      method: 'GET', path: ['bios'], auth: true,
+      handle: (_p, _body, headers) => withRedfish((r) => r.biosGet(r.decodeIloTarget(headers[r.ILO_TARGET_HEADER]))),
+    },
+    {
+      method: 'PATCH', path: ['bios'], auth: true,
+      handle: (_p, body, headers) =>
+        withRedfish(async (r) => {
+          const target = r.decodeIloTarget(headers[r.ILO_TARGET_HEADER]);
+          return r.biosSet(target, r.parseIloRequest(r.checkBiosPatchBody, await body(), 'request body').attributes);
+        }),
+    },
+    {
+      method: 'POST', path: ['power', 'reset'], auth: true,
+      handle: (_p, body, headers) =>
+        withRedfish(async (r) => {
+          const target = r.decodeIloTarget(headers[r.ILO_TARGET_HEADER]);
+          return r.powerReset(target, r.parseIloRequest(r.checkPowerResetBody, await body(), 'request body').kind);
+        }),
+    },
   ];
   const simControl = options.simControl;
   if (simControl) {
@@ -129,7 +152,7 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
         res.setHeader('WWW-Authenticate', 'Bearer realm="sriov-agent"');
         throw new AgentError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
       }
-      const result = await route.handle(params, () => readJsonBody(req, maxBody));
+      const result = await route.handle(params, () => readJsonBody(req, maxBody), req.headers);
       status = 200;
       send(res, 200, result);
     } catch (err) {

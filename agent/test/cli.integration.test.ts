@@ -6,7 +6,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Inventory } from '../src/api-types';
+import type { ErrorEnvelope, Inventory, PowerResetResult } from '../src/api-types';
+import type { BiosChangeResult, BiosReport } from '../src/redfish/index';
+import { type IloSimulator, startIloSimulator } from '../src/sim/ilo/index';
 import { writeProliantTree } from './fixtures/proliant-tree';
 
 const run = promisify(execFile);
@@ -123,5 +125,81 @@ describe('sriov-agent CLI (built bundle)', () => {
       }).on('error', reject);
     });
     expect(status).toBe(200);
+  });
+});
+
+describe('sriov-agent bios / power (built bundle, simulated iLO)', () => {
+  const PASSWORD = 'cli-iLO-Pa55w0rd-test';
+  let ilo: IloSimulator;
+  let passwordFile: string;
+  let flags: string[];
+
+  beforeAll(async () => {
+    ilo = await startIloSimulator({ name: 'cli-test', password: PASSWORD });
+    passwordFile = path.join(dir, 'ilo-password');
+    fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    flags = ['--ilo', ilo.url, '--ilo-user', ilo.username, '--ilo-password-file', passwordFile, '--ilo-fingerprint', ilo.certificate.fingerprint256];
+  });
+  afterAll(() => ilo?.close());
+
+  it('bios get reads the BIOS with a pinned fingerprint and a password file', async () => {
+    const res = await agent(['bios', 'get', ...flags]);
+    expect(res.code).toBe(0);
+    const bios = JSON.parse(res.stdout) as BiosReport;
+    expect(bios).toMatchObject({ iloGeneration: 5, resetPending: false });
+    expect(bios.attributes.Sriov).toEqual({ current: 'Disabled', pending: null });
+  });
+
+  it('bios set makes values pending and power reset applies them, with settings from the environment', async () => {
+    const caFile = path.join(dir, 'ilo-ca.pem');
+    fs.writeFileSync(caFile, ilo.certificate.cert);
+    const env = { ILO_URL: ilo.url, ILO_USER: ilo.username, ILO_PASSWORD_FILE: passwordFile, ILO_CA_FILE: caFile };
+    const set = await agent(['bios', 'set', 'Sriov=Enabled', 'IntelProcVtd=Enabled'], env);
+    expect(set.code).toBe(0);
+    const { change, bios } = JSON.parse(set.stdout) as { change: BiosChangeResult; bios: BiosReport };
+    expect(change.sent).toEqual({ Sriov: 'Enabled', IntelProcVtd: 'Enabled' });
+    expect(bios.attributes.Sriov).toEqual({ current: 'Disabled', pending: 'Enabled' });
+    expect(ilo.machine.stats.acceptedBiosPatches).toBe(1);
+
+    const reset = await agent(['power', 'reset', '--force'], { ...env, ILO_PASSWORD_FILE: '', ILO_PASSWORD: PASSWORD });
+    expect(reset.code).toBe(0);
+    expect(JSON.parse(reset.stdout) as PowerResetResult).toEqual({ resetType: 'ForceRestart', powerState: 'On' });
+    const after = JSON.parse((await agent(['bios', 'get', ...flags])).stdout) as BiosReport;
+    expect([after.attributes.Sriov, after.attributes.IntelProcVtd]).toEqual([
+      { current: 'Enabled', pending: null },
+      { current: 'Enabled', pending: null },
+    ]);
+  });
+
+  it('exits 1 with the reason on a wrong password, without printing the password', async () => {
+    const wrong = path.join(dir, 'wrong-password');
+    fs.writeFileSync(wrong, 'wrong-Pa55w0rd-given\n');
+    const res = await agent(['bios', 'get', ...flags.slice(0, 4), '--ilo-password-file', wrong, '--ilo-fingerprint', ilo.certificate.fingerprint256]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^sriov-agent: The iLO at 127\.0\.0\.1:\d+ rejected the user name or password for "admin"/);
+    expect((JSON.parse(res.stdout) as ErrorEnvelope).error).toMatchObject({ code: 'refused', ilo: { code: 'auth-failed' } });
+    expect(res.stdout + res.stderr).not.toContain('wrong-Pa55w0rd-given');
+  });
+
+  it('takes no password from argv and insists on one way to trust the iLO', async () => {
+    const argv = await agent(['bios', 'get', '--ilo', ilo.url, '--ilo-user', 'admin', '--ilo-password', PASSWORD]);
+    expect(argv.code).toBe(1);
+    expect(argv.stderr).toContain("Unknown option '--ilo-password'");
+    const noTrust = await agent(['bios', 'get', ...flags.slice(0, 6)]);
+    expect(noTrust.code).toBe(1);
+    expect(noTrust.stderr).toContain('exactly one of --ilo-ca FILE, --ilo-fingerprint SHA256 or --ilo-insecure');
+  });
+
+  it('lists the iLO flags and their environment variables in --help', async () => {
+    const res = await agent(['--help']);
+    for (const text of ['bios get', 'bios set NAME=VALUE', 'power reset [--force]', 'ILO_URL', 'ILO_USER', 'ILO_PASSWORD_FILE', 'ILO_PASSWORD', 'ILO_CA_FILE', 'ILO_FINGERPRINT', 'ILO_INSECURE']) {
+      expect(res.stdout).toContain(text);
+    }
+    expect(res.stdout).not.toMatch(/--ilo-password /);
+  });
+
+  it('left no session open on the iLO', () => {
+    expect(ilo.machine.stats.logins).toBeGreaterThan(0);
+    expect(ilo.openSessions()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 // output only: no sockets, files or process state here, so the CLI and the server stay thin.
 
 import { readBios, setBios, type BiosChangeResult, type BiosReport } from './bios';
-import { withIlo, type IloConnectionOptions, type RedfishRequestEvent } from './client';
+import { parseIloUrl, withIlo, type IloConnectionOptions, type RedfishRequestEvent } from './client';
 import { BiosChangeError, RedfishError, type RedfishErrorCode } from './errors';
 import { readPower, resetServer, type RestartKind } from './power';
 import { normalizeFingerprint, type IloTrust } from './tls';
@@ -88,12 +88,26 @@ function checkTrust(input: unknown, issues: RequestIssue[]): IloTrust | undefine
   }
 }
 
+const ILO_URL_FORMAT = 'an HTTPS address of the iLO: https://host[:port] or a bare host name';
+
+/** Checked here so that a malformed address is the caller's 400, never a failure inside the client. */
+function iloUrl(url: string | undefined, issues: RequestIssue[]): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    parseIloUrl(url);
+    return url;
+  } catch {
+    issues.push({ path: 'url', message: ILO_URL_FORMAT });
+    return undefined;
+  }
+}
+
 export const checkIloTarget: RequestCheck<IloTarget> = (input, issues) => {
   if (!isObject(input)) {
     issues.push({ path: '', message: 'an object is required' });
     return undefined;
   }
-  const url = text(input, 'url', 2048, issues);
+  const url = iloUrl(text(input, 'url', 2048, issues), issues);
   const username = text(input, 'username', 64, issues);
   const password = text(input, 'password', 256, issues);
   const trust = checkTrust(input.trust, issues);
@@ -120,7 +134,9 @@ export function decodeIloTarget(header: string | string[] | undefined): IloTarge
   }
   const issues: RequestIssue[] = [];
   const target = checkIloTarget(json, issues);
-  if (target === undefined || issues.length > 0) throw new IloRequestError(`The ${ILO_TARGET_HEADER} header is invalid`, issues);
+  if (target === undefined || issues.length > 0) {
+    throw new IloRequestError(`The ${ILO_TARGET_HEADER} header is invalid: ${issues.map((i) => `${i.path || 'value'}: ${i.message}`).join('; ')}`, issues);
+  }
   return target;
 }
 
@@ -255,18 +271,23 @@ export function iloTargetFromCli(settings: IloCliSettings): IloTarget {
     settings.password ? null : '--ilo-password-file (or ILO_PASSWORD_FILE / ILO_PASSWORD)',
   ].filter((m): m is string => m !== null);
   if (missing.length > 0) throw new IloRequestError(`Missing ${missing.join(', ')}`);
+  if (iloUrl(settings.url, []) === undefined) throw new IloRequestError(`--ilo (or ILO_URL) must be ${ILO_URL_FORMAT}`);
   const ways = [settings.caPem !== undefined, settings.fingerprint !== undefined, settings.insecure === true].filter(Boolean).length;
   if (ways !== 1) {
     throw new IloRequestError(
       'Say how to trust the iLO certificate with exactly one of --ilo-ca FILE, --ilo-fingerprint SHA256 or --ilo-insecure (or ILO_CA_FILE, ILO_FINGERPRINT, ILO_INSECURE=1)',
     );
   }
-  const trust: IloTrust =
-    settings.caPem !== undefined
-      ? { kind: 'ca', ca: settings.caPem }
-      : settings.fingerprint !== undefined
-        ? { kind: 'fingerprint', sha256: normalizeFingerprint(settings.fingerprint) }
-        : { kind: 'insecure' };
+  let trust: IloTrust;
+  if (settings.caPem !== undefined) trust = { kind: 'ca', ca: settings.caPem };
+  else if (settings.fingerprint === undefined) trust = { kind: 'insecure' };
+  else {
+    try {
+      trust = { kind: 'fingerprint', sha256: normalizeFingerprint(settings.fingerprint) };
+    } catch (error) {
+      throw new IloRequestError(`--ilo-fingerprint (or ILO_FINGERPRINT): ${(error as Error).message}`);
+    }
+  }
   return { url: settings.url!, username: settings.username!, password: settings.password!, trust };
 }
 
