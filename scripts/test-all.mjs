@@ -72,6 +72,13 @@ suite(
   'test-results/vitest.json',
   (r) => ({ passed: r.numPassedTests ?? 0, failed: r.numFailedTests ?? 0 }),
 );
+suite(
+  'Real kernel (QEMU guest: igb, NVMe, vfio-pci)',
+  process.execPath,
+  ['agent/test/kernel/run.mjs', '--report', 'test-results/kernel.json'],
+  'test-results/kernel.json',
+  (r) => ({ passed: r.passed ?? 0, failed: r.failed ?? 0 }),
+);
 check('Build: dashboard (next build)', bin('next'), ['build']);
 ensureChromium();
 suite('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], `test-results/e2e-${process.env.E2E_PORT ?? 3210}.json`, (r) => ({

@@ -51,6 +51,6 @@ describe('driver refusals', () => {
     await expect(ip.setVf('ens2f0', 5, { trust: true })).rejects.toMatchObject({ errno: 'EINVAL' });
     await expect(h.run('ip', ['link', 'set', 'dev', 'ens2f0', 'vf', '0', 'min_tx_rate', '100'])).rejects.toMatchObject({ stderr: 'RTNETLINK answers: Invalid argument\n' });
     await ip.setVf('ens2f0', 1, { mac: '02:aa:bb:cc:dd:ee', vlan: 20 });
-    expect((await ip.showVfs('ens2f0'))[1]).toMatchObject({ mac: '02:aa:bb:cc:dd:ee', vlan: 20, trust: null });
+    expect((await ip.showVfs('ens2f0'))[1]).toMatchObject({ mac: '02:aa:bb:cc:dd:ee', vlan: 20, trust: false }); // igb reports trust (seen on a real kernel)
   });
 });

@@ -106,7 +106,7 @@ function linkJson(dev: SimDevice, ifindex: number): Record<string, unknown> {
     rate: { max_tx: c.maxTxRate, min_tx: c.minTxRate },
     spoofchk: c.spoofchk,
     link_state: c.linkState,
-    ...(cap?.model.pfDriver === 'igb' ? {} : { trust: c.trust }),
+    trust: c.trust,
     ...(cap?.model.pfDriver === 'mlx5_core' ? { query_rss_en: false } : {}),
   }));
   return {

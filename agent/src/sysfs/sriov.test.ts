@@ -43,6 +43,14 @@ describe('setNumVfs', () => {
     expect(err.message).toContain('the netdev of VF 0 (0000:12:10.0)');
   });
 
+  it('refuses a count above sriov_totalvfs before touching the VFs the PF has', async () => {
+    const h = host();
+    await setNumVfs(h.kernel.fs, PF, 2);
+    const err = await refusal(setNumVfs(h.kernel.fs, PF, 64));
+    expect(err).toMatchObject({ code: 'refused', errno: 'ERANGE' });
+    expect(h.kernel.fs.read(`/sys/bus/pci/devices/${PF}/sriov_numvfs`)).toBe('2\n');
+  });
+
   it('turns ERANGE into the driver limit', async () => {
     const err = await refusal(setNumVfs(host().kernel.fs, PF, 64));
     expect(err).toMatchObject({ code: 'refused', errno: 'ERANGE' });

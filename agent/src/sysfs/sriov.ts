@@ -29,6 +29,11 @@ export async function setNumVfs(fs: HostFs, pfAddress: string, requested: number
     return { changed: false, steps: [`${pfAddress} already has ${requested} VFs`] };
   }
   const file = devicePath(pfAddress, 'sriov_numvfs');
+  // The kernel checks the range before anything else, but by then the 0 below would already have
+  // destroyed the PF's VFs (seen on a real kernel): refuse first, losing nothing.
+  if (pf.totalVfs > 0 && requested > pf.totalVfs) {
+    throw numVfsRefusal(Object.assign(new Error(`ERANGE: ${requested} > sriov_totalvfs ${pf.totalVfs}`), { code: 'ERANGE' }), ctx);
+  }
   try {
     if (pf.numVfs !== 0 && requested !== 0) {
       await fs.write(file, '0');
