@@ -57,6 +57,16 @@ describe('simulated sriov_numvfs follows drivers/pci/iov.c', () => {
     expect(kstrtou16(' 2')).toBe('EINVAL');
   });
 
+  it('shows the chip’s TotalVFs while no driver is bound and the driver’s limit once bound (igb: 8, then 7)', async () => {
+    const k = kernel();
+    const igb = '/sys/bus/pci/devices/0000:02:00.0';
+    expect(k.fs.read(`${igb}/sriov_totalvfs`)).toBe('7\n');
+    await k.fs.write(`${igb}/driver/unbind`, '0000:02:00.0');
+    expect(k.fs.read(`${igb}/sriov_totalvfs`)).toBe('8\n');
+    // Within range now, so the missing driver is what the kernel reports.
+    expect(await writeError(k, `${igb}/sriov_numvfs`, '8')).toBe('ENOENT');
+  });
+
   it('answers ENOENT when no driver is bound to the PF', async () => {
     const k = kernel();
     await k.fs.write(`${PF}/driver/unbind`, '0000:12:00.0');

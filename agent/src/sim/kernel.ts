@@ -209,7 +209,7 @@ export class SimKernel {
     if (dev.physfn) fs.link(`${dir}/physfn`, `../${dev.physfn}`);
     const cap = dev.sriov;
     if (cap) {
-      fs.file(`${dir}/sriov_totalvfs`, () => `${cap.totalVfs}\n`);
+      fs.file(`${dir}/sriov_totalvfs`, () => `${this.totalVfs(dev, cap)}\n`);
       fs.file(`${dir}/sriov_numvfs`, () => `${cap.numVfs}\n`, (data) => this.writeNumVfs(dev, data));
       fs.file(`${dir}/sriov_offset`, `${cap.offset}\n`);
       fs.file(`${dir}/sriov_stride`, `${cap.model.vfStride}\n`);
@@ -318,6 +318,11 @@ export class SimKernel {
     if (dev.sriov && dev.sriov.numVfs > 0) this.disableVfs(dev);
   }
 
+  /** A driver may lower the chip's TotalVFs (igb: 7 of 8); unbound, the chip's number shows (seen on a real kernel). */
+  private totalVfs(dev: SimDevice, cap: SriovCap): number {
+    return dev.driver ? cap.totalVfs : (cap.model.chipTotalVfsPerPort ?? cap.totalVfs);
+  }
+
   private netdevMac(dev: SimDevice): string {
     if (dev.physfn !== null && dev.vfIndex !== null) {
       const cfg = this.devices.get(dev.physfn)?.sriov?.vfConfig[dev.vfIndex];
@@ -336,7 +341,7 @@ export class SimKernel {
     if (!cap) throw systemError('ENOENT', 'open', file);
     const parsed = kstrtou16(data);
     if (parsed === 'EINVAL' || parsed === 'ERANGE') throw systemError(parsed, 'write', file);
-    if (parsed > cap.totalVfs) throw systemError('ERANGE', 'write', file);
+    if (parsed > this.totalVfs(pf, cap)) throw systemError('ERANGE', 'write', file);
     // A reset while the write waits or sleeps: that PF went away with the old kernel.
     const gone = (): boolean => this.devices.get(pf.address) !== pf;
     await this.withDeviceLock(pf.address, async () => {

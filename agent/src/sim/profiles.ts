@@ -11,6 +11,11 @@ export interface NicModel {
   vfDriver: string;
   /** sriov_totalvfs of each port, as the driver reports it. */
   totalVfsPerPort: number;
+  /**
+   * TotalVFs of the chip's SR-IOV capability, which sriov_totalvfs shows while no driver is bound
+   * (pci_sriov_get_totalvfs); absent when the driver keeps the chip's number.
+   */
+  chipTotalVfsPerPort?: number;
   ports: number;
   subsystemVendorId: string;
   subsystemDeviceId: string;
@@ -55,7 +60,7 @@ export const NIC_MODELS = {
   'hpe-366flr': {
     // igb reports 7 though the I350 can do 8 (the driver keeps one pool for the PF).
     hpeName: 'HPE Ethernet 1Gb 4-port 366FLR Adapter', chip: 'Intel I350', vendorId: '8086',
-    pfDeviceId: '1521', vfDeviceId: '1520', pfDriver: 'igb', vfDriver: 'igbvf', totalVfsPerPort: 7, ports: 4,
+    pfDeviceId: '1521', vfDeviceId: '1520', pfDriver: 'igb', vfDriver: 'igbvf', totalVfsPerPort: 7, chipTotalVfsPerPort: 8, ports: 4,
     subsystemVendorId: '103c', subsystemDeviceId: '8157', vfOffset: 128, vfStride: 4, vfOffsetPerPort: 0, rejects: { linkState: true, minTxRate: true },
   },
 } satisfies Record<string, NicModel>;

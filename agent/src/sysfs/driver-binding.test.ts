@@ -19,6 +19,16 @@ async function hostWithVfs(options: { iommu?: boolean; vfio?: boolean } = {}) {
 const driverOf = (h: SimulatedHost, vf: string) => h.kernel.device(vf).driver;
 
 describe('bindVf', () => {
+  it('answers a bind back to the default driver once the VF has its netdev, as the real kernel does', async () => {
+    const h = new SimulatedHost({ profile: 'dl380-gen10', timing: { enableMs: 0, disableMs: 0, netdevMs: 60 }, log: silentLog });
+    h.kernel.start({ bios: { sriov: true, iommu: true }, cmdline: h.profile.cmdline, extraModules: ['vfio-pci'] });
+    await setNumVfs(h.kernel.fs, PF, 2);
+    await bindVf(h.kernel.fs, VF, 'vfio-pci');
+    const back = await bindVf(h.kernel.fs, VF, 'default');
+    expect(back.steps.at(-1)).toBe(`${VF} has its netdev`);
+    expect(h.kernel.fs.list(`/sys/bus/pci/devices/${VF}/net`)).toHaveLength(1);
+  });
+
   it('binds to vfio-pci through driver_override, unbind and drivers_probe, then back', async () => {
     const h = await hostWithVfs();
     const toVfio = await bindVf(h.kernel.fs, VF, 'vfio-pci');

@@ -16,7 +16,7 @@ export interface BindOutcome {
  * driver_override, unbind from the current driver, drivers_probe. Checks the result, because a
  * failed probe is not an error of the write: the VF just stays unbound.
  */
-export async function bindVf(fs: HostFs, vfAddress: string, target: DriverTarget): Promise<BindOutcome> {
+export async function bindVf(fs: HostFs, vfAddress: string, target: DriverTarget, options: BindOptions = {}): Promise<BindOutcome> {
   const pfAddress = linkName(fs, devicePath(vfAddress, 'physfn'));
   if (!pfAddress) throw new AgentError('bad-request', `${vfAddress} is not a VF (it has no physfn link)`);
   const vf = readVirtualFunction(fs, vfAddress, -1);
@@ -56,7 +56,26 @@ export async function bindVf(fs: HostFs, vfAddress: string, target: DriverTarget
     throw new AgentError('refused', `no driver took ${vfAddress} back${wanted ? `: is ${wanted} loaded?` : ''}`);
   }
   steps.push(`${vfAddress} bound to ${now}`);
+  // A network VF driver's netdev can follow the probe (udev, slower drivers): answer once it is
+  // there, as after a VF count change, so the caller reads a VF that is whole.
+  if (target === 'default' && listOptional(fs, devicePath(pfAddress, 'net')).length > 0 && (await waitForNetdev(fs, vfAddress, options.netdevTimeoutMs ?? 10_000))) {
+    steps.push(`${vfAddress} has its netdev`);
+  }
   return { changed: true, steps };
+}
+
+export interface BindOptions {
+  /** How long to wait for the VF's netdev after binding it back to its network driver. */
+  netdevTimeoutMs?: number;
+}
+
+async function waitForNetdev(fs: HostFs, vfAddress: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (listOptional(fs, devicePath(vfAddress, 'net')).length === 0) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 export function defaultDriverOf(vf: Pick<VirtualFunction, 'vendorId' | 'deviceId'>): string | null {
