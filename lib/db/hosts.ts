@@ -4,7 +4,8 @@
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { prisma } from './client';
 
-const readinessPfSelect = {
+/** What lib/inventory/readiness.ts needs of a PF (with its VF counts). */
+export const readinessPfSelect = {
   pciAddress: true,
   vendorId: true,
   deviceId: true,

@@ -1,6 +1,7 @@
 // The inventory records the reports read, as explicit selects: encrypted columns (agentTokenEnc,
 // Bmc.passwordEnc) are never selected, so they cannot reach a download.
 
+import { readinessPfSelect } from '@/lib/db/hosts';
 import type { Prisma } from '@/lib/generated/prisma/client';
 
 /** What lib/inventory/readiness.ts needs to judge a host, selected by every host-based report. */
@@ -19,26 +20,14 @@ const readinessHostSelect = {
   biosRead: { select: { readAt: true, resetRequired: true } },
 } satisfies Prisma.HostSelect;
 
-const readinessPfSelect = {
-  pciAddress: true,
-  vendorId: true,
-  deviceId: true,
-  modelName: true,
-  driver: true,
-  totalVfs: true,
-  currentVfs: true,
-  firmwareMaxVfs: true,
-  vfDriver: true,
-  vfDriverAvailable: true,
-  numaNode: true,
-} satisfies Prisma.PhysicalFunctionSelect;
+const reportPfSelect = { ...readinessPfSelect, numaNode: true } satisfies Prisma.PhysicalFunctionSelect;
 
 export const inventoryHostSelect = {
   ...readinessHostSelect,
   physicalFunctions: {
     orderBy: { pciAddress: 'asc' },
     select: {
-      ...readinessPfSelect,
+      ...reportPfSelect,
       netdev: true,
       slot: true,
       virtualFunctions: {
@@ -64,7 +53,7 @@ export type InventoryHostRecord = Prisma.HostGetPayload<{ select: typeof invento
 
 export const allocationHostSelect = {
   ...readinessHostSelect,
-  physicalFunctions: { select: readinessPfSelect },
+  physicalFunctions: { select: reportPfSelect },
   virtualMachines: {
     orderBy: { name: 'asc' },
     select: {
@@ -90,7 +79,7 @@ export const capacityHostSelect = {
   ...readinessHostSelect,
   physicalFunctions: {
     select: {
-      ...readinessPfSelect,
+      ...reportPfSelect,
       // Counted in the database: the VFs themselves are not needed to add them up.
       _count: { select: { virtualFunctions: { where: { assignment: { isNot: null } } } } },
     },
@@ -102,7 +91,7 @@ export type CapacityHostRecord = Prisma.HostGetPayload<{ select: typeof capacity
 export const complianceHostSelect = {
   ...readinessHostSelect,
   bmc: { select: { generation: true, firmwareVersion: true } },
-  physicalFunctions: { select: readinessPfSelect },
+  physicalFunctions: { select: reportPfSelect },
   virtualMachines: { select: { name: true } },
 } satisfies Prisma.HostSelect;
 export type ComplianceHostRecord = Prisma.HostGetPayload<{ select: typeof complianceHostSelect }>;
