@@ -95,7 +95,7 @@ export async function seedDemoFleet(prisma: PrismaClient, { now = new Date(), ho
         generation: host.generation,
         serialNumber: `CZ${createHash('sha256').update(host.name).digest('hex').slice(0, 8).toUpperCase()}`,
         cpuVendor: host.cpuVendor,
-        numaNodes: 2,
+        numaNodes: seen ? 2 : null,
         kernelRelease: seen ? kernelRelease(host) : null,
         kernelCmdline: seen ? (host.cmdline ?? null) : null,
         iommuActive: iommu,

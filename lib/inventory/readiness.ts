@@ -148,7 +148,7 @@ function firmwareLink(input: ReadinessInput): ReadinessLink {
   const base = { id: 'firmware', label: LINK_LABELS.firmware } as const;
   const capable = sriovCapablePfs(input);
   if (capable.length === 0) {
-    return { ...base, status: 'unknown', detail: 'No SR-IOV capable PF to check.' };
+    return { ...base, status: 'unknown', detail: input.observedAt === null ? 'The agent has not reported this host’s PCI functions yet.' : 'No SR-IOV capable PF to check.' };
   }
   const allowing = capable.filter((pf) => pf.totalVfs > 0 && pf.firmwareMaxVfs !== 0);
   if (allowing.length > 0) {
