@@ -96,8 +96,10 @@ export const NIC_MODELS = {
 
 export type NicModelKey = keyof typeof NIC_MODELS;
 
-/** The readable name of a PCI function, or its ids when it is not a card we know. */
-export function nicModelName(vendorId: string, deviceId: string): string {
-  const known = Object.values(NIC_MODELS).find((m) => m.vendorId === vendorId && m.deviceId === deviceId);
-  return known?.name ?? `PCI device ${vendorId}:${deviceId}`;
+/** Which card a PCI function is, by its ids; null when it is not one we know. */
+export function nicModelKeyOf(vendorId: string, deviceId: string): NicModelKey | null {
+  for (const [key, model] of Object.entries(NIC_MODELS)) {
+    if (model.vendorId === vendorId && model.deviceId === deviceId) return key as NicModelKey;
+  }
+  return null;
 }

@@ -2,7 +2,7 @@
 // with what to do when it fails. One module so the fleet view, the host page, the API and the
 // reports all judge a host the same way.
 
-import { NIC_MODELS } from './nic-catalog';
+import { NIC_MODELS, nicModelKeyOf } from './nic-catalog';
 
 export const READINESS_LINKS = ['hardware', 'bios', 'firmware', 'iommu', 'modules', 'drivers'] as const;
 export type ReadinessLinkId = (typeof READINESS_LINKS)[number];
@@ -66,15 +66,16 @@ const ENABLED = 'Enabled';
 /** Workload profiles that force Sriov Disabled and lock it (SRIOV-FACTS.md section 5). */
 const PROFILES_DISABLING_SRIOV = new Set(['I/OThroughput', 'LowLatency']);
 
-function isKnownSriovChip(vendorId: string, deviceId: string): boolean {
-  return Object.values(NIC_MODELS).some((m) => m.vendorId === vendorId && m.deviceId === deviceId && m.totalVfs > 0);
+function knownModel(pf: { vendorId: string; deviceId: string }) {
+  const key = nicModelKeyOf(pf.vendorId, pf.deviceId);
+  return key ? NIC_MODELS[key] : null;
 }
 
 type Pf = ReadinessInput['physicalFunctions'][number];
 
 /** A PF that can do SR-IOV: the kernel sees the capability, or it is a chip known to have it. */
 function sriovCapablePfs(input: ReadinessInput): Pf[] {
-  return input.physicalFunctions.filter((pf) => pf.totalVfs > 0 || isKnownSriovChip(pf.vendorId, pf.deviceId));
+  return input.physicalFunctions.filter((pf) => pf.totalVfs > 0 || (knownModel(pf)?.totalVfs ?? 0) > 0);
 }
 
 function plural(n: number, word: string): string {
@@ -238,7 +239,7 @@ function driversLink(input: ReadinessInput): ReadinessLink {
   }
   const bound = capable.filter((pf) => pf.driver !== null);
   if (bound.length === 0) {
-    const expected = [...new Set(capable.map((pf) => Object.values(NIC_MODELS).find((m) => m.vendorId === pf.vendorId && m.deviceId === pf.deviceId)?.pfDriver).filter(Boolean))];
+    const expected = [...new Set(capable.map((pf) => knownModel(pf)?.pfDriver).filter(Boolean))];
     return {
       ...base,
       status: 'failing',

@@ -3,7 +3,7 @@
 // computed in lib/inventory/readiness.ts, so it is applied to each page of hosts after reading.
 
 import { z } from 'zod';
-import { NIC_MODELS, type NicModelKey } from '@/lib/inventory/nic-catalog';
+import { NIC_MODELS, nicModelKeyOf, type NicModelKey } from '@/lib/inventory/nic-catalog';
 import { READINESS_VERDICTS } from '@/lib/inventory/readiness';
 import { SERVER_GENERATIONS } from '@/lib/inventory/vocabulary';
 
@@ -34,14 +34,11 @@ export type HostFilters = {
 
 /** The short name operators use ("560SFP+"), or the PCI function's model name for cards we don't know. */
 export function nicModelLabel(pf: { vendorId: string; deviceId: string; modelName: string }): string {
-  const key = NIC_MODEL_KEYS.find((k) => NIC_MODELS[k].vendorId === pf.vendorId && NIC_MODELS[k].deviceId === pf.deviceId);
-  return key ?? pf.modelName;
+  return nicModelKeyOf(pf.vendorId, pf.deviceId) ?? pf.modelName;
 }
 
 export function matchesNicModel(pf: { vendorId: string; deviceId: string }, nicModel: NicModelKey | undefined): boolean {
-  if (!nicModel) return true;
-  const m = NIC_MODELS[nicModel];
-  return pf.vendorId === m.vendorId && pf.deviceId === m.deviceId;
+  return !nicModel || nicModelKeyOf(pf.vendorId, pf.deviceId) === nicModel;
 }
 
 export function matchesVm(vmName: string, vm: string | undefined): boolean {
