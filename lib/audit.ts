@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
+import { ID_PATTERN } from '@/lib/http';
 
 export interface AuditRecord {
   actor: string;
@@ -43,7 +44,7 @@ export function sourceAddressOf(request: Request): string | null {
 export const auditQuerySchema = z.strictObject({
   actor: z.string().trim().max(100).optional(),
   action: z.string().trim().max(50).optional(),
-  hostId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id').optional(),
+  hostId: z.string().regex(ID_PATTERN, 'not a valid id').optional(),
   from: z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-24T00:00:00Z' }).optional(),
   to: z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-24T23:59:59Z' }).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),

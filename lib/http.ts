@@ -79,7 +79,7 @@ export async function parseJsonBody<S extends z.ZodType>(schema: S, request: Req
 }
 
 /** Ids are cuid()s or the seed's stable ids: letters, digits, '_' and '-'. */
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function parseId(name: string, value: string): Parsed<string> {
   if (ID_PATTERN.test(value)) return { ok: true, data: value };

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { TokensPanel } from '@/components/admin/tokens-panel';
 import { UsersPanel } from '@/components/admin/users-panel';
 import { requireUser } from '@/lib/auth/current-user';
-import { can, refusalReason } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { Refusal } from '@/components/auth/refusal';
 
 export const metadata: Metadata = { title: 'Users and API tokens' };
 export const dynamic = 'force-dynamic';
@@ -10,11 +11,7 @@ export const dynamic = 'force-dynamic';
 export default async function AdminPage() {
   const principal = await requireUser('/admin');
   if (!can(principal.role, 'user:manage')) {
-    return (
-      <p role="alert" className="mx-auto max-w-lg rounded-lg border border-amber-300 bg-amber-50 p-6 text-sm text-amber-950">
-        {refusalReason(principal.role, 'user:manage')}
-      </p>
-    );
+    return <Refusal role={principal.role} action="user:manage" />;
   }
   return (
     <div className="space-y-5">

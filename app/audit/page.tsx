@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { auditQuerySchema, listAudit, type AuditQuery } from '@/lib/audit';
 import { requireUser } from '@/lib/auth/current-user';
-import { can, refusalReason } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { Refusal } from '@/components/auth/refusal';
 import { Card } from '@/components/ui/card';
 import { TableHead } from '@/components/ui/table';
 
@@ -26,11 +27,7 @@ function Json({ text }: { text: string | null }) {
 export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
   const principal = await requireUser('/audit');
   if (!can(principal.role, 'audit:read')) {
-    return (
-      <p role="alert" className="mx-auto max-w-lg rounded-lg border border-amber-300 bg-amber-50 p-6 text-sm text-amber-950">
-        {refusalReason(principal.role, 'audit:read')}
-      </p>
-    );
+    return <Refusal role={principal.role} action="audit:read" />;
   }
   const params = await searchParams;
   const { query, problem } = queryFrom(params);

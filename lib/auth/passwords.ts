@@ -2,6 +2,7 @@
 // per hash. Stored as "scrypt$N$r$p$salt$hash" so the cost can be raised later.
 
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { z } from 'zod';
 
 const N = 2 ** 15;
 const R = 8;
@@ -34,6 +35,9 @@ export function passwordProblem(password: string): string | null {
   if (password.length > 256) return 'must be at most 256 characters';
   return null;
 }
+
+/** A password an admin sets, in a request body. */
+export const newPasswordSchema = z.string().refine((p) => passwordProblem(p) === null, { message: 'at least 12 characters, at most 256' });
 
 /** A hash to verify against when the user does not exist, so timing does not reveal user names. */
 let dummyHash: Promise<string> | undefined;

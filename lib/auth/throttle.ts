@@ -22,9 +22,10 @@ export async function lockedUntil(keys: string[], now = new Date()): Promise<Dat
   return times.length ? new Date(Math.max(...times)) : null;
 }
 
-/** Records a failure; returns how long to hold the answer and whether the keys are now locked. */
-export async function recordFailure(keys: string[], now = new Date()): Promise<{ delayMs: number; locked: boolean; failures: number }> {
+/** Records a failure; returns how long to hold the answer and, when the keys are now locked, until when. */
+export async function recordFailure(keys: string[], now = new Date()): Promise<{ delayMs: number; lockedUntil: Date | null; failures: number }> {
   let worst = 0;
+  let lockedUntil: Date | null = null;
   for (const key of keys) {
     const existing = await prisma.loginThrottle.findUnique({ where: { key } });
     const stale = !existing || now.getTime() - existing.lastFailureAt.getTime() > WINDOW_MS;
@@ -36,8 +37,9 @@ export async function recordFailure(keys: string[], now = new Date()): Promise<{
       update: { failures, lastFailureAt: now, lockedUntil: lock },
     });
     worst = Math.max(worst, failures);
+    lockedUntil ??= lock;
   }
-  return { delayMs: worst > SLOW_AFTER ? (worst - SLOW_AFTER) * STEP_MS : 0, locked: worst >= LOCK_AFTER, failures: worst };
+  return { delayMs: worst > SLOW_AFTER ? (worst - SLOW_AFTER) * STEP_MS : 0, lockedUntil, failures: worst };
 }
 
 export async function clearFailures(userName: string): Promise<void> {

@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { route } from '@/lib/auth/guard';
-import { passwordProblem } from '@/lib/auth/passwords';
+import { newPasswordSchema } from '@/lib/auth/passwords';
 import { ROLES } from '@/lib/auth/permissions';
 import { createUser, userSelect } from '@/lib/auth/users';
 import { prisma } from '@/lib/db/client';
@@ -12,7 +12,7 @@ const createUserSchema = z.strictObject({
   userName: z.string().trim().regex(/^[a-z][a-z0-9._-]{1,63}$/, 'lower-case letters, digits, ".", "_" or "-", starting with a letter (2 to 64)'),
   displayName: z.string().trim().max(100).optional(),
   role: z.enum(ROLES),
-  password: z.string().refine((p) => passwordProblem(p) === null, { message: 'at least 12 characters, at most 256' }),
+  password: newPasswordSchema,
 });
 
 export const GET = route('user:manage', async () => NextResponse.json({ users: await prisma.user.findMany({ select: userSelect, orderBy: { userName: 'asc' } }) }));

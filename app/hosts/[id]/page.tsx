@@ -7,13 +7,13 @@ import { ReadinessChain } from '@/components/host/readiness-chain';
 import { VmTable } from '@/components/host/vm-table';
 import { Card, Facts, YesNo } from '@/components/ui/card';
 import { AgentBadge } from '@/components/ui/status';
+import { ID_PATTERN } from '@/lib/http';
 import { getHostDetail } from '@/lib/inventory/service';
 import { currentPrincipal, requireUser } from '@/lib/auth/current-user';
 import type { AgentStatus } from '@/lib/inventory/vocabulary';
 
 export const dynamic = 'force-dynamic';
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 async function loadHost(id: string) {
   return ID_PATTERN.test(id) ? getHostDetail(id) : null;

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { RegisterHostForm } from '@/components/host/register-form';
 import { requireUser } from '@/lib/auth/current-user';
-import { can, refusalReason } from '@/lib/auth/permissions';
+import { can } from '@/lib/auth/permissions';
+import { Refusal } from '@/components/auth/refusal';
 
 export const metadata: Metadata = { title: 'Register a host' };
 export const dynamic = 'force-dynamic';
@@ -9,11 +10,7 @@ export const dynamic = 'force-dynamic';
 export default async function RegisterHostPage() {
   const principal = await requireUser('/hosts/new');
   if (!can(principal.role, 'host:manage')) {
-    return (
-      <p role="alert" className="mx-auto max-w-lg rounded-lg border border-amber-300 bg-amber-50 p-6 text-sm text-amber-950">
-        {refusalReason(principal.role, 'host:manage')}
-      </p>
-    );
+    return <Refusal role={principal.role} action="host:manage" />;
   }
   return (
     <div className="mx-auto max-w-xl space-y-4">

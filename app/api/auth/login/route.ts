@@ -37,9 +37,9 @@ export const POST = route('public', async (request) => {
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !passwordOk || user.disabled) {
     const failure = await recordFailure(keys);
-    await recordAudit({ actor: userName, action: failure.locked ? 'login-locked' : 'login-failed', targetType: 'user', targetId: userName, sourceAddress, after: { failures: failure.failures } });
+    await recordAudit({ actor: userName, action: failure.lockedUntil ? 'login-locked' : 'login-failed', targetType: 'user', targetId: userName, sourceAddress, after: { failures: failure.failures } });
     await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
-    if (failure.locked) return throttled(new Date(Date.now() + 15 * 60_000));
+    if (failure.lockedUntil) return throttled(failure.lockedUntil);
     return errorResponse('unauthorized', user?.disabled && passwordOk ? 'This account is disabled: ask an admin.' : 'Wrong user name or password.');
   }
 

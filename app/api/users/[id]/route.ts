@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { route } from '@/lib/auth/guard';
-import { hashPassword, passwordProblem } from '@/lib/auth/passwords';
+import { hashPassword, newPasswordSchema } from '@/lib/auth/passwords';
 import { ROLES } from '@/lib/auth/permissions';
 import { userSelect } from '@/lib/auth/users';
 import { prisma } from '@/lib/db/client';
@@ -13,7 +13,7 @@ const updateUserSchema = z
     role: z.enum(ROLES).optional(),
     disabled: z.boolean().optional(),
     displayName: z.string().trim().max(100).nullable().optional(),
-    password: z.string().refine((p) => passwordProblem(p) === null, { message: 'at least 12 characters, at most 256' }).optional(),
+    password: newPasswordSchema.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'body: nothing to change' });
 
