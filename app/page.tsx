@@ -3,7 +3,8 @@ import { Suspense } from 'react';
 import { FleetTable } from '@/components/fleet/fleet-table';
 import { SummaryTiles } from '@/components/fleet/summary-tiles';
 import { fleetQueryFromParams, fleetQueryKeys } from '@/lib/inventory/fleet-params';
-import { getFleetSummary, listFleet } from '@/lib/inventory/service';
+import { queryFleet, summarizeFleet } from '@/lib/inventory/fleet';
+import { loadFleetRows } from '@/lib/inventory/service';
 import { requireUser } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/permissions';
 import Link from 'next/link';
@@ -13,11 +14,11 @@ export const dynamic = 'force-dynamic';
 export default async function FleetPage({ searchParams }: PageProps<'/'>) {
   const principal = await requireUser('/');
   const query = fleetQueryFromParams(await searchParams);
+  // One read of the inventory serves both the tiles and the table.
+  const rows = await loadFleetRows();
   const queryClient = new QueryClient();
-  await Promise.all([
-    queryClient.prefetchQuery({ queryKey: fleetQueryKeys.summary, queryFn: getFleetSummary }),
-    queryClient.prefetchQuery({ queryKey: fleetQueryKeys.hosts(query), queryFn: () => listFleet(query) }),
-  ]);
+  queryClient.setQueryData(fleetQueryKeys.summary, summarizeFleet(rows));
+  queryClient.setQueryData(fleetQueryKeys.hosts(query), queryFleet(rows, query));
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -1,15 +1,20 @@
 // What the pages and route handlers ask of the inventory.
 
 import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
-import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetSummary } from './fleet';
+import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetRow, type FleetSummary } from './fleet';
 import { hostReadiness, type Readiness } from './readiness';
 
+/** Every host as a fleet row, judged: one read of the inventory for a page and its summary. */
+export async function loadFleetRows(): Promise<FleetRow[]> {
+  return (await findFleetHosts()).map(toFleetRow);
+}
+
 export async function listFleet(query: FleetQuery): Promise<FleetPage> {
-  return queryFleet((await findFleetHosts()).map(toFleetRow), query);
+  return queryFleet(await loadFleetRows(), query);
 }
 
 export async function getFleetSummary(): Promise<FleetSummary> {
-  return summarizeFleet((await findFleetHosts()).map(toFleetRow));
+  return summarizeFleet(await loadFleetRows());
 }
 
 export interface ApplyMessage {
