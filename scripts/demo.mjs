@@ -10,12 +10,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { ensureInstalled } from './ensure-installed.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 ensureInstalled(root);
 const Database = createRequire(import.meta.url)('better-sqlite3');
-const args = new Set(process.argv.slice(2));
+const { values: args } = parseArgs({ options: { reseed: { type: 'boolean' }, 'no-build': { type: 'boolean' }, log: { type: 'string' } } });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 env.DATABASE_URL ??= 'file:./data/fleet.db';
 const port = env.PORT ?? '3000';
@@ -57,18 +58,17 @@ function buildIsStale() {
 
 fs.mkdirSync(path.join(root, 'data'), { recursive: true });
 step('Applying database migrations', bin('prisma'), ['migrate', 'deploy']);
-if (args.has('--reseed') || !env.DATABASE_URL.startsWith('file:') || hostCount(env.DATABASE_URL) === 0) {
+if (args.reseed || !env.DATABASE_URL.startsWith('file:') || hostCount(env.DATABASE_URL) === 0) {
   step('Loading the demo fleet', bin('tsx'), ['prisma/seed.ts']);
 } else {
   console.log('\n▶ The inventory already has hosts: keeping them (npm run demo -- --reseed replaces them).');
 }
-if (!args.has('--no-build') && buildIsStale()) {
+if (!args['no-build'] && buildIsStale()) {
   step('Building the dashboard', bin('next'), ['build']);
 }
 
 console.log(`\n▶ SR-IOV Fleet Manager on http://${host}:${port}  (Ctrl-C stops it)\n`);
-const argv = process.argv.slice(2);
-const logFile = argv.includes('--log') ? argv[argv.indexOf('--log') + 1] : undefined;
+const logFile = args.log;
 const server = spawn(bin('next'), ['start', '--hostname', host, '--port', port], { cwd: root, env, stdio: logFile ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
 if (logFile) {
   const log = fs.createWriteStream(path.resolve(root, logFile));
