@@ -3,11 +3,10 @@
 import { useState, type FormEvent } from 'react';
 import { Card } from '@/components/ui/card';
 import { Badge } from '@/components/ui/status';
+import { adminField, RoleSelect } from './role-select';
 import { useCreateToken, useRevokeToken, useTokens } from '@/hooks/use-admin';
-import { ROLES, type Role } from '@/lib/auth/permissions';
+import type { Role } from '@/lib/auth/permissions';
 import { TableHead } from '@/components/ui/table';
-
-const field = 'mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal shadow-xs';
 
 export function TokensPanel() {
   const tokens = useTokens();
@@ -64,16 +63,9 @@ export function TokensPanel() {
       <form onSubmit={submit} aria-label="Create an API token" className="flex flex-wrap items-end gap-3 border-t border-slate-200 px-4 py-3 text-xs font-medium text-slate-600">
         <label>
           Token name
-          <input name="name" required placeholder="e.g. prometheus" className={field} />
+          <input name="name" required placeholder="e.g. prometheus" className={adminField} />
         </label>
-        <label>
-          Role
-          <select name="role" defaultValue="viewer" className={field}>
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect />
         <button type="submit" disabled={create.isPending} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60">
           Create token
         </button>

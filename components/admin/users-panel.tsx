@@ -3,11 +3,10 @@
 import { useState, type FormEvent } from 'react';
 import { Card } from '@/components/ui/card';
 import { Badge } from '@/components/ui/status';
+import { adminField, RoleSelect } from './role-select';
 import { useCreateUser, useUpdateUser, useUsers } from '@/hooks/use-admin';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { TableHead } from '@/components/ui/table';
-
-const field = 'mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal shadow-xs';
 
 export function UsersPanel({ self }: { self: string }) {
   const users = useUsers();
@@ -65,19 +64,12 @@ export function UsersPanel({ self }: { self: string }) {
       <form onSubmit={submit} aria-label="Add a user" className="flex flex-wrap items-end gap-3 border-t border-slate-200 px-4 py-3 text-xs font-medium text-slate-600">
         <label>
           New user name
-          <input name="userName" required className={field} />
+          <input name="userName" required className={adminField} />
         </label>
-        <label>
-          Role
-          <select name="role" defaultValue="viewer" className={field}>
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect />
         <label>
           Password (12+ characters)
-          <input name="password" type="password" autoComplete="new-password" required minLength={12} className={field} />
+          <input name="password" type="password" autoComplete="new-password" required minLength={12} className={adminField} />
         </label>
         <button type="submit" disabled={create.isPending} className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white hover:bg-slate-700 disabled:opacity-60">
           Add user
