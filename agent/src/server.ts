@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Agent, LogFn } from './agent';
 import type { Health } from './api-types';
 import { AgentError } from './errors';
 import { withRedfish } from './ilo';
+import { listen } from './listen';
 import { readOptional } from './sysfs/host-fs';
 import { BOOT_ID } from './sysfs/inventory';
 import { AGENT_VERSION } from './version';
@@ -181,15 +181,7 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
 export async function startAgentServer(options: ServeOptions): Promise<RunningServer> {
   const server = await createAgentServer(options);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const { port, urlHost: shownHost } = await listen(server, options.port ?? 0, host);
   return {
     server,
     port,

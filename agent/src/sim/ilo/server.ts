@@ -4,7 +4,7 @@
 
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../listen';
 import { createIloCertificate, type SimCertificate } from './certificate';
 import { IloMachine, SimError, type IloGeneration, type MachineOptions, type SimBootEvent, type SimPowerOffEvent } from './machine';
 import { extendedInfo, Renderer } from './resources';
@@ -347,15 +347,7 @@ export async function startIloSimulator(options: IloSimulatorOptions = {}): Prom
   server.on('tlsClientError', () => {});
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { port, urlHost } = await listen(server, options.port ?? 0, host);
 
   return {
     name: options.name ?? machine.hostName,
