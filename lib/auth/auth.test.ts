@@ -191,3 +191,20 @@ describe('secrets', () => {
     expect(all).not.toMatch(/demo-ilo-password|demo-agent-token|scrypt\$|passwordHash|passwordEnc|agentTokenEnc|tokenHash/);
   });
 });
+
+describe('a unique-constraint race', () => {
+  it('answers 409 in the envelope, not 500', async () => {
+    const { route } = await import('./guard');
+    const { prisma } = await import('@/lib/db/client');
+    // Two creations of one user name: what two admins submitting the same form at once do.
+    const handler = route('user:manage', async () => {
+      const data = { userName: 'race-twice', role: 'viewer', passwordHash: 'x' };
+      await prisma.user.create({ data });
+      await prisma.user.create({ data });
+      return new Response(null, { status: 201 });
+    }) as unknown as Handler;
+    const response = await call(handler, 'POST', '/api/users', {}, await as('admin'), {});
+    expect(response.status).toBe(409);
+    expect((await response.json()).error.code).toBe('conflict');
+  });
+});

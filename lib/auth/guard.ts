@@ -1,10 +1,11 @@
 // Every API route handler is made with `route(permission, handler)`: it resolves who is asking,
 // answers 401 (who are you?) or 403 (you may not, and why), checks the CSRF token on
-// state-changing requests from a browser session, audits refusals, and turns an unexpected
-// throw into the envelope's 500. The permission is attached to the handler so a test can walk
+// state-changing requests from a browser session, audits refusals, and turns a unique-constraint
+// race into 409 and an unexpected throw into the envelope's 500. The permission is attached to the handler so a test can walk
 // every route in app/api and check it.
 
 import type { NextRequest } from 'next/server';
+import { Prisma } from '@/lib/generated/prisma/client';
 import { errorResponse, internalError } from '@/lib/http';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { allows, refusalReason, type Action, type Permission } from './permissions';
@@ -46,6 +47,11 @@ export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Princip
       }
       return await (handler as Handler<Ctx, Principal | null>)(request, context, principal);
     } catch (error) {
+      // A unique constraint lost to a concurrent request (two registrations of one name, say):
+      // the checks before the write passed, the database refused. That is a conflict, not a 500.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        return errorResponse('conflict', 'Another request created the same record at the same time; reload and try again.');
+      }
       return internalError(error);
     }
   };
