@@ -196,8 +196,11 @@ export function vfAddress(nic: DemoNic, port: number, index: number): string {
 }
 
 export function netdevName(nic: DemoNic, port: number): string {
+  if (!nic.slot.includes('Slot')) return `eno${port + 1}`;
   const slotNumber = nic.slot.match(/(\d+)$/)?.[1] ?? '0';
-  return nic.slot.includes('Slot') ? `ens${slotNumber}f${port}np${port}`.replace(/np\d+$/, nic.model === '640SFP28' || nic.model === 'E810' ? `np${port}` : '') : `eno${port + 1}`;
+  // mlx5 and ice add the physical port name ("np0") to the predictable name; the others do not.
+  const portName = nic.model === '640SFP28' || nic.model === 'E810' ? `np${port}` : '';
+  return `ens${slotNumber}f${port}${portName}`;
 }
 
 export function iloGenerationFor(host: DemoHost) {
