@@ -139,7 +139,19 @@ export interface BindRequest {
 export type VmState = 'running' | 'shut off' | 'paused' | 'other';
 export interface Vm {
   name: string;
+  /** libvirt's domain UUID, lower-case; null when libvirt does not say. */
+  uuid: string | null;
   state: VmState;
+  /** vCPUs the domain has now (`<vcpu current>`, else `<vcpu>`); null when libvirt does not say. */
+  vcpus: number | null;
+  /** `<memory>` (the boot-time maximum, not the balloon's current size) in MiB. */
+  memoryMiB: number | null;
+  /**
+   * The host NUMA node the VM lives on: the single node of `<numatune><memory nodeset>` (or of
+   * all `<memnode>` together), else the single node of the host CPUs its vCPUs may run on
+   * (`<vcpu cpuset>`, `<vcpupin>`); null when libvirt names none or several.
+   */
+  numaNode: number | null;
   /** PCI addresses of the host devices (VFs) in the VM's definition. */
   hostdevs: PciAddress[];
 }

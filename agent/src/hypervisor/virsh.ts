@@ -22,19 +22,37 @@ export interface Hypervisor {
 
 /** libvirt through `virsh`, each call an argument array, device XML passed in a private temp file. */
 export class VirshHypervisor implements Hypervisor {
+  /** Host CPUs do not move between nodes while the agent runs. */
+  private cpuNodes: ReadonlyMap<number, number> | null = null;
+
   constructor(
     private readonly run: CommandRunner,
     private readonly uri = 'qemu:///system',
   ) {}
 
+  /**
+   * One `virsh list --all`, then one `dumpxml` per VM for its devices and facts alike.
+   * `virsh capabilities` (the host's CPU-to-node map) runs only when a VM's NUMA node can be told
+   * from its vCPU pinning alone, and once for the life of this object.
+   */
   async listVms(): Promise<Vm[]> {
     const { stdout } = await this.virsh(['list', '--all']);
-    const vms: Vm[] = [];
+    const domains: { name: string; state: VmState; facts: DomainFacts; hostdevs: string[] }[] = [];
     for (const { name, state } of parseVirshList(stdout)) {
-      const xml = await this.virsh(['dumpxml', name]);
-      vms.push({ name, state, hostdevs: parseHostdevs(xml.stdout).map((d) => d.address) });
+      const xml = (await this.virsh(['dumpxml', name])).stdout;
+      domains.push({ name, state, facts: parseDomainFacts(xml), hostdevs: parseHostdevs(xml).map((d) => d.address) });
     }
-    return vms;
+    const needsTopology = domains.some(({ facts }) => vmNumaNode(facts, null) === null && facts.vcpuCpus !== null);
+    const cpuNodes = needsTopology ? await this.hostCpuNodes() : null;
+    return domains.map(({ name, state, facts, hostdevs }) => ({
+      name,
+      uuid: facts.uuid,
+      state,
+      vcpus: facts.vcpus,
+      memoryMiB: facts.memoryMiB,
+      numaNode: vmNumaNode(facts, cpuNodes),
+      hostdevs,
+    }));
   }
 
   async attachVf(vm: Vm, device: VfHostdev): Promise<void> {
@@ -47,6 +65,18 @@ export class VirshHypervisor implements Hypervisor {
     if (!held) throw new AgentError('conflict', `VM ${vm.name} does not hold VF ${address}`);
     // libvirt finds the device to remove by matching the XML, so hand back exactly what it holds.
     await this.withDeviceFile(held.xml, (file) => this.virsh(['detach-device', vm.name, file, ...liveFlags(vm)]));
+  }
+
+  /** The host's CPU-to-node map; null (asked again next time) when libvirt cannot say. */
+  private async hostCpuNodes(): Promise<ReadonlyMap<number, number> | null> {
+    if (this.cpuNodes) return this.cpuNodes;
+    try {
+      const map = parseCpuNodes((await this.virsh(['capabilities'])).stdout);
+      if (map.size > 0) this.cpuNodes = map;
+      return map.size > 0 ? map : null;
+    } catch {
+      return null;
+    }
   }
 
   private async virsh(args: string[]): Promise<{ stdout: string }> {
@@ -95,6 +125,110 @@ export function parseVirshList(stdout: string): { name: string; state: VmState }
     out.push({ name: m[2], state: state === 'running' || state === 'shut off' || state === 'paused' ? state : 'other' });
   }
   return out;
+}
+
+export interface DomainFacts {
+  uuid: string | null;
+  vcpus: number | null;
+  memoryMiB: number | null;
+  /** Host nodes named by `<numatune><memory nodeset>`, or by all `<memnode nodeset>` together. */
+  memoryNodes: number[] | null;
+  /** Host CPUs the vCPUs may run on (`<vcpu cpuset>`, `<vcpupin>` per vCPU); null when not restricted. */
+  vcpuCpus: number[] | null;
+}
+
+/** What the dashboard keeps of a VM, read from the same `virsh dumpxml` as its host devices. */
+export function parseDomainFacts(domainXml: string): DomainFacts {
+  const uuid = /<uuid>\s*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\s*<\/uuid>/.exec(domainXml)?.[1]?.toLowerCase() ?? null;
+  // Elements with a number as their text: the numatune <memory .../> and the <vcpus><vcpu id=../>
+  // list are empty elements and never match.
+  const vcpu = /<vcpu(\s[^>]*)?>\s*(\d+)\s*<\/vcpu>/.exec(domainXml);
+  const vcpuAttrs = attributes(vcpu?.[1] ?? '');
+  const maxVcpus = vcpu?.[2] === undefined ? null : Number(vcpu[2]);
+  const current = vcpuAttrs.current === undefined ? null : Number.parseInt(vcpuAttrs.current, 10);
+  const memory = /<memory(\s[^>]*)?>\s*(\d+)\s*<\/memory>/.exec(domainXml);
+  const memoryMiB = memory?.[2] === undefined ? null : toMiB(Number(memory[2]), attributes(memory[1] ?? '').unit);
+
+  const numatune = /<numatune>([\s\S]*?)<\/numatune>/.exec(domainXml)?.[1] ?? '';
+  const memoryNodeset = attributes(/<memory\s([^>]*?)\/?>/.exec(numatune)?.[1] ?? '').nodeset;
+  let memoryNodes = memoryNodeset === undefined ? null : parseNodeset(memoryNodeset);
+  if (memoryNodes === null) {
+    const cells = [...numatune.matchAll(/<memnode\s([^>]*?)\/?>/g)].map((m) => parseNodeset(attributes(m[1] ?? '').nodeset ?? ''));
+    if (cells.length > 0 && cells.every((c) => c !== null)) memoryNodes = [...new Set(cells.flatMap((c) => c ?? []))].sort((a, b) => a - b);
+  }
+
+  let vcpuCpus: number[] | null = null;
+  // placement='auto': numad picks the CPUs at start and the cpuset attribute is ignored (formatdomain).
+  if (maxVcpus !== null && vcpuAttrs.placement !== 'auto') {
+    const cputune = /<cputune>([\s\S]*?)<\/cputune>/.exec(domainXml)?.[1] ?? '';
+    const pins = new Map<number, number[] | null>();
+    for (const m of cputune.matchAll(/<vcpupin\s([^>]*?)\/?>/g)) {
+      const pin = attributes(m[1] ?? '');
+      if (pin.vcpu !== undefined) pins.set(Number(pin.vcpu), parseNodeset(pin.cpuset ?? ''));
+    }
+    const fallback = vcpuAttrs.cpuset === undefined ? null : parseNodeset(vcpuAttrs.cpuset);
+    const perVcpu = Array.from({ length: maxVcpus }, (_, i) => (pins.has(i) ? (pins.get(i) ?? null) : fallback));
+    if (perVcpu.length > 0 && perVcpu.every((cpus) => cpus !== null)) vcpuCpus = [...new Set(perVcpu.flatMap((cpus) => cpus ?? []))].sort((a, b) => a - b);
+  }
+  return { uuid, vcpus: current !== null && Number.isFinite(current) ? current : maxVcpus, memoryMiB, memoryNodes, vcpuCpus };
+}
+
+/** The single host node of a VM's memory, else of its vCPUs (with the host's CPU-to-node map), else null. */
+export function vmNumaNode(facts: DomainFacts, cpuNodes: ReadonlyMap<number, number> | null): number | null {
+  if (facts.memoryNodes?.length === 1) return facts.memoryNodes[0] ?? null;
+  if (!facts.vcpuCpus || !cpuNodes) return null;
+  const nodes = new Set(facts.vcpuCpus.map((cpu) => cpuNodes.get(cpu)));
+  const [node] = nodes;
+  return nodes.size === 1 && node !== undefined ? node : null;
+}
+
+/** `virsh capabilities`: host CPU id -> NUMA cell id, from `<topology><cells><cell id><cpus><cpu id>`. */
+export function parseCpuNodes(capabilitiesXml: string): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const cell of capabilitiesXml.matchAll(/<cell\s([^>]*)>([\s\S]*?)<\/cell>/g)) {
+    const id = attributes(cell[1] ?? '').id;
+    if (id === undefined || !/^\d+$/.test(id)) continue;
+    for (const cpu of (cell[2] ?? '').matchAll(/<cpu\s([^>]*?)\/?>/g)) {
+      const cpuId = attributes(cpu[1] ?? '').id;
+      if (cpuId !== undefined && /^\d+$/.test(cpuId)) map.set(Number(cpuId), Number(id));
+    }
+  }
+  return map;
+}
+
+/** libvirt's bitmap syntax for nodesets and cpusets (virBitmapParse): "0", "0-3", "0-7,^4", "1,3". */
+export function parseNodeset(text: string): number[] | null {
+  const set = new Set<number>();
+  const excluded = new Set<number>();
+  const items = text.split(',').map((item) => item.trim());
+  for (const item of items) {
+    const m = /^(\^)?(\d+)(?:-(\d+))?$/.exec(item);
+    if (!m?.[2]) return null;
+    const from = Number(m[2]);
+    const to = m[3] === undefined ? from : Number(m[3]);
+    // "^" negates a single number only; the bound keeps a malformed range from looping for long.
+    if (to < from || to >= 65536 || (m[1] && m[3] !== undefined)) return null;
+    for (let n = from; n <= to; n++) (m[1] ? excluded : set).add(n);
+  }
+  const nodes = [...set].filter((n) => !excluded.has(n)).sort((a, b) => a - b);
+  return nodes.length > 0 ? nodes : null;
+}
+
+/**
+ * A libvirt scaled integer in MiB (virScaleInteger): "b"/"bytes", "KB"/"MB"/"GB"/"TB" powers of
+ * 1000, "k"/"KiB", "M"/"MiB", ... powers of 1024; no unit is KiB for `<memory>`.
+ */
+export function toMiB(value: number, unit = 'KiB'): number | null {
+  const u = unit.trim().toLowerCase();
+  let bytes: number;
+  if (u === 'b' || u === 'bytes') bytes = value;
+  else {
+    const power = 'kmgtpe'.indexOf(u[0] ?? '') + 1;
+    const rest = u.slice(1);
+    if (power === 0 || !['', 'ib', 'b'].includes(rest)) return null;
+    bytes = value * (rest === 'b' ? 1000 : 1024) ** power;
+  }
+  return Math.round(bytes / 2 ** 20);
 }
 
 export interface ParsedHostdev {

@@ -1,7 +1,11 @@
+import net from 'node:net';
 import type { LogFn } from '../agent';
+import { listen } from '../listen';
 import { type RunningServer, startAgentServer } from '../server';
 import { type RebootReport, SimulatedHost } from './host';
+import type { HostShape } from './ilo/host-link';
 import type { SimTiming } from './kernel';
+import { type HostProfile, NIC_MODELS } from './profiles';
 
 export interface SimulatedAgentOptions {
   token: string;
@@ -22,6 +26,7 @@ export class SimulatedAgent {
   private server: RunningServer | null = null;
   private port: number;
   private rebooting: Promise<RebootReport> | null = null;
+  private closed = false;
 
   constructor(
     readonly host: SimulatedHost,
@@ -39,8 +44,20 @@ export class SimulatedAgent {
     return this.server !== null;
   }
 
+  /**
+   * Fixes the port while the agent is down (a host powered off, an agent not installed yet), so
+   * its URL can be handed out: with port 0, a free one is picked now. Nothing listens on it until
+   * start(), so connections are refused, as they are by a host that is off.
+   */
+  async reservePort(): Promise<void> {
+    if (this.port !== 0) return;
+    const probe = net.createServer();
+    this.port = (await listen(probe, 0, this.options.listen ?? '127.0.0.1')).port;
+    await new Promise((resolve) => probe.close(resolve));
+  }
+
   async start(): Promise<void> {
-    if (this.server) return;
+    if (this.server || this.closed) return;
     this.server = await startAgentServer({
       agent: this.host.agent,
       token: this.options.token,
@@ -78,9 +95,27 @@ export class SimulatedAgent {
     }
   }
 
+  /** For good: a reboot still under way does not bring the agent back. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.powerOff();
   }
+}
+
+/** The iLO side of a simulated host (model, CPU, NICs on the same buses and slots, BIOS, firmware), for `iloOptionsForHost`. */
+export function iloShapeFor(profile: HostProfile, bios: { sriov: boolean; iommu: boolean }): HostShape {
+  return {
+    model: profile.model,
+    iloGeneration: profile.iloGeneration,
+    cpuVendor: profile.cpuVendor,
+    bios,
+    nics: profile.nics.map((n) => {
+      const model = NIC_MODELS[n.model];
+      return { ...model, totalVfsPerPort: n.firmwareSriovOff ? 0 : model.totalVfsPerPort, bus: n.bus, slot: n.slot };
+    }),
+    ...(profile.iloFirmware ? { iloFirmware: profile.iloFirmware } : {}),
+    ...(profile.biosVersion ? { biosVersion: profile.biosVersion } : {}),
+  };
 }
 
 export interface FleetOptions {

@@ -110,6 +110,28 @@ describe('simulated sriov_numvfs follows drivers/pci/iov.c', () => {
   });
 });
 
+describe('functions without SR-IOV', () => {
+  it('has no sriov_* files on a chip without the capability (331i) nor on a NIC whose firmware turned it off, but netdevs', () => {
+    const base = hostProfile('dl380-gen10');
+    const profile = {
+      ...base,
+      nics: [
+        { model: 'hpe-331i' as const, bus: 0x02, slot: null, numaNode: 0 },
+        { model: 'hpe-640sfp28' as const, bus: 0x98, slot: 3, numaNode: 1, firmwareSriovOff: true },
+      ],
+    };
+    const k = new SimKernel(profile, { bios: { sriov: true, iommu: true }, cmdline: base.cmdline, extraModules: [] }, FAST_TIMING);
+    for (const address of ['0000:02:00.0', '0000:02:00.3', '0000:98:00.0']) {
+      const dir = `/sys/bus/pci/devices/${address}`;
+      expect(k.fs.list(dir).filter((e) => e.startsWith('sriov_'))).toEqual([]);
+      expect(k.fs.list(`${dir}/net`)).toHaveLength(1);
+    }
+    // Embedded ports get systemd's onboard names, slot cards ens<slot>f<port>.
+    expect(k.fs.list('/sys/class/net').sort()).toEqual(['eno1', 'eno2', 'eno3', 'eno4', 'ens3f0', 'ens3f1']);
+    expect(k.fs.readlink('/sys/bus/pci/devices/0000:02:00.0/driver')).toMatch(/\/tg3$/);
+  });
+});
+
 describe('a reset during a write', () => {
   it('fails the write that was sleeping in the old kernel and leaves the new one clean', async () => {
     const profile = hostProfile('dl380-gen10');

@@ -28,6 +28,7 @@ export interface VfConfig {
 
 interface SriovCap {
   model: NicModel;
+  vfDeviceId: string;
   totalVfs: number;
   numVfs: number;
   /** sriov_offset of this PF. */
@@ -149,14 +150,17 @@ export class SimKernel {
       });
       if (other.driver) this.registerDriver({ name: other.driver, module: other.driver, ids: new Set([`${other.vendorId}:${other.deviceId}`]), sriov: false, network: false });
     }
+    let onboard = 0;
     for (const nic of p.nics) {
       const model: NicModel = NIC_MODELS[nic.model];
+      // No capability at all without SR-IOV in the chip or in the NIC's firmware: sriov_* files never appear.
+      const vfDeviceId = nic.firmwareSriovOff ? null : model.vfDeviceId;
       for (let port = 0; port < model.ports; port++) {
         this.addDevice({
           address: pciAddress(nic.bus, 0, port), vendorId: model.vendorId, deviceId: model.pfDeviceId, classCode: '020000',
           subsystemVendorId: model.subsystemVendorId, subsystemDeviceId: model.subsystemDeviceId, numaNode: nic.numaNode,
-          netdevName: `ens${nic.slot}f${port}`,
-          sriov: { model, totalVfs: model.totalVfsPerPort, numVfs: 0, offset: model.vfOffset + port * model.vfOffsetPerPort, autoprobe: true, vfs: [], vfConfig: [] },
+          netdevName: nic.slot === null ? `eno${++onboard}` : `ens${nic.slot}f${port}`,
+          sriov: vfDeviceId === null ? null : { model, vfDeviceId, totalVfs: model.totalVfsPerPort, numVfs: 0, offset: model.vfOffset + port * model.vfOffsetPerPort, autoprobe: true, vfs: [], vfConfig: [] },
           physfn: null, vfIndex: null,
         });
       }
@@ -166,8 +170,9 @@ export class SimKernel {
     for (const nic of p.nics) {
       const model: NicModel = NIC_MODELS[nic.model];
       if (!unboundModels.has(nic.model)) {
-        this.registerDriver({ name: model.pfDriver, module: model.pfDriver, ids: new Set([`${model.vendorId}:${model.pfDeviceId}`]), sriov: true, network: true });
+        this.registerDriver({ name: model.pfDriver, module: model.pfDriver, ids: new Set([`${model.vendorId}:${model.pfDeviceId}`]), sriov: model.vfDeviceId !== null, network: true });
       }
+      if (model.vfDeviceId === null || model.vfDriver === null) continue;
       const vfId = `${model.vendorId}:${model.vfDeviceId}`;
       const existing = this.drivers.get(model.vfDriver);
       if (existing) existing.ids.add(vfId);
@@ -213,7 +218,7 @@ export class SimKernel {
       fs.file(`${dir}/sriov_numvfs`, () => `${cap.numVfs}\n`, (data) => this.writeNumVfs(dev, data));
       fs.file(`${dir}/sriov_offset`, `${cap.offset}\n`);
       fs.file(`${dir}/sriov_stride`, `${cap.model.vfStride}\n`);
-      fs.file(`${dir}/sriov_vf_device`, `${cap.model.vfDeviceId}\n`);
+      fs.file(`${dir}/sriov_vf_device`, `${cap.vfDeviceId}\n`);
       fs.file(`${dir}/sriov_drivers_autoprobe`, () => `${cap.autoprobe ? 1 : 0}\n`, (data) => {
         const value = parseBool(data);
         if (value === null) throw systemError('EINVAL', 'write', `${dir}/sriov_drivers_autoprobe`);
@@ -378,7 +383,7 @@ export class SimKernel {
       const address = pciAddress(rid >> 8, (rid >> 3) & 0x1f, rid & 7);
       cap.vfConfig.push({ mac: '00:00:00:00:00:00', vlan: 0, qos: 0, spoofchk: true, trust: false, linkState: 'auto', maxTxRate: 0, minTxRate: 0 });
       this.addDevice({
-        address, vendorId: cap.model.vendorId, deviceId: cap.model.vfDeviceId, classCode: '020000',
+        address, vendorId: cap.model.vendorId, deviceId: cap.vfDeviceId, classCode: '020000',
         subsystemVendorId: cap.model.subsystemVendorId, subsystemDeviceId: cap.model.subsystemDeviceId, numaNode: pf.numaNode,
         netdevName: pf.netdevName ? `${pf.netdevName}v${i}` : null, sriov: null, physfn: pf.address, vfIndex: i,
       });

@@ -1,15 +1,22 @@
+import { createHash } from 'node:crypto';
 import nodeFs from 'node:fs';
 import type { VmState } from '../api-types';
 import { CommandError, type CommandOutput } from '../exec';
 import { parseHostdevs } from '../hypervisor/virsh';
 import type { SimKernel } from './kernel';
-import type { VmDefinition } from './profiles';
+import { numaNodeCount, type VmDefinition } from './profiles';
+
+/** Logical CPUs per host NUMA node in `virsh capabilities` and the domains' cpusets. */
+const CPUS_PER_NODE = 32;
 
 interface SimDomain {
   name: string;
   uuid: string;
   autostart: boolean;
   state: VmState;
+  vcpus: number;
+  memoryMiB: number;
+  numaNode: number | null;
   /** Device XML of each VF in the persistent definition, by PCI address. */
   hostdevs: Map<string, string>;
 }
@@ -32,12 +39,15 @@ export class SimLibvirt {
     private readonly kernel: SimKernel,
     vms: VmDefinition[],
   ) {
-    for (const [i, vm] of vms.entries()) {
+    for (const vm of vms) {
       this.domains.set(vm.name, {
         name: vm.name,
-        uuid: `6b0d6a6e-3c1f-4f7e-9d7a-${(0x100000000000 + i).toString(16).slice(1)}`,
+        uuid: domainUuid(kernel.profile.id, vm.name),
         autostart: vm.autostart,
-        state: vm.running ? 'running' : 'shut off',
+        state: vm.running ? (vm.paused ? 'paused' : 'running') : 'shut off',
+        vcpus: vm.vcpus ?? 2,
+        memoryMiB: vm.memoryMiB ?? 4096,
+        numaNode: vm.numaNode ?? null,
         hostdevs: new Map(),
       });
     }
@@ -76,11 +86,13 @@ export class SimLibvirt {
     };
     switch (a[0]) {
       case 'list': {
-        const rows = [...this.domains.values()].map((d, i) => ` ${(d.state === 'running' ? String(i + 1) : '-').padEnd(4)} ${d.name.padEnd(12)} ${d.state}`);
+        const rows = [...this.domains.values()].map((d, i) => ` ${(active(d) ? String(i + 1) : '-').padEnd(4)} ${d.name.padEnd(12)} ${d.state}`);
         return { stdout: ` Id   Name         State\n-----------------------------\n${rows.join('\n')}\n\n`, stderr: '' };
       }
       case 'dumpxml':
         return { stdout: this.domainXml(domain(a[1])), stderr: '' };
+      case 'capabilities':
+        return { stdout: this.capabilitiesXml(), stderr: '' };
       case 'attach-device':
       case 'detach-device': {
         const dom = domain(a[1]);
@@ -88,8 +100,8 @@ export class SimLibvirt {
         if (!file) return fail('command requires <file> option');
         const flags = new Set(a.slice(3));
         const live = flags.has('--live');
-        if (live && dom.state !== 'running') fail('Requested operation is not valid: domain is not running');
-        if (!live && dom.state === 'running' && !flags.has('--config')) fail('Requested operation is not valid: domain is running');
+        if (live && !active(dom)) fail('Requested operation is not valid: domain is not running');
+        if (!live && active(dom) && !flags.has('--config')) fail('Requested operation is not valid: domain is running');
         const xml = nodeFs.readFileSync(file, 'utf8');
         const [device] = parseHostdevs(xml);
         if (!device) return fail(`XML error: Failed to parse device in ${file}`);
@@ -147,13 +159,19 @@ export class SimLibvirt {
     if (cfg && saved) Object.assign(cfg, saved);
   }
 
+  /** As libvirt prints it: memory in KiB; a pinned domain has its node's CPUs and strict memory on that node. */
   private domainXml(dom: SimDomain): string {
     const devices = [...dom.hostdevs.values()].map((xml) => xml.replace(/^/gm, '    ')).join('\n');
-    return `<domain type='kvm'${dom.state === 'running' ? ` id='1'` : ''}>
+    const kib = dom.memoryMiB * 1024;
+    const node = dom.numaNode;
+    const cpuset = node === null ? '' : ` cpuset='${node * CPUS_PER_NODE}-${(node + 1) * CPUS_PER_NODE - 1}'`;
+    const numatune = node === null ? '' : `\n  <numatune>\n    <memory mode='strict' nodeset='${node}'/>\n  </numatune>`;
+    return `<domain type='kvm'${active(dom) ? ` id='1'` : ''}>
   <name>${dom.name}</name>
   <uuid>${dom.uuid}</uuid>
-  <memory unit='KiB'>4194304</memory>
-  <vcpu placement='static'>2</vcpu>
+  <memory unit='KiB'>${kib}</memory>
+  <currentMemory unit='KiB'>${kib}</currentMemory>
+  <vcpu placement='static'${cpuset}>${dom.vcpus}</vcpu>${numatune}
   <os>
     <type arch='x86_64' machine='pc-q35-8.2'>hvm</type>
   </os>
@@ -164,4 +182,37 @@ ${devices}
 </domain>
 `;
   }
+
+  private capabilitiesXml(): string {
+    const cells = Array.from({ length: numaNodeCount(this.kernel.profile) }, (_, node) => {
+      const cpus = Array.from({ length: CPUS_PER_NODE }, (_, i) => {
+        const id = node * CPUS_PER_NODE + i;
+        return `            <cpu id='${id}' socket_id='${node}' die_id='0' core_id='${i}' siblings='${id}'/>`;
+      });
+      return `        <cell id='${node}'>\n          <memory unit='KiB'>201326592</memory>\n          <cpus num='${CPUS_PER_NODE}'>\n${cpus.join('\n')}\n          </cpus>\n        </cell>`;
+    });
+    return `<capabilities>
+  <host>
+    <cpu>
+      <arch>x86_64</arch>
+    </cpu>
+    <topology>
+      <cells num='${cells.length}'>
+${cells.join('\n')}
+      </cells>
+    </topology>
+  </host>
+</capabilities>
+`;
+  }
+}
+
+function active(dom: SimDomain): boolean {
+  return dom.state === 'running' || dom.state === 'paused';
+}
+
+/** Stable per host and VM, different on every host: the dashboard keeps VM UUIDs unique. */
+function domainUuid(hostname: string, vmName: string): string {
+  const h = createHash('sha256').update(`${hostname}/${vmName}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,10 +1,10 @@
 import nodeFs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jsonLog, type LogFn } from '../agent';
+import { startDemoFleet } from './demo-fleet';
+import { iloShapeFor, startSimulatedFleet } from './fleet';
 import { type IloSimulator, iloOptionsForHost, startIloSimulator } from './ilo/index';
-import { startSimulatedFleet } from './fleet';
 import { FAST_TIMING, REAL_TIMING } from './kernel';
-import { NIC_MODELS } from './profiles';
 
 // The demo fleet: simulated hosts, each with its agent and its iLO, in one process
 // (agent/dist/sriov-sim.js). A reset through an iLO reboots its host: the agent goes away and
@@ -12,18 +12,37 @@ import { NIC_MODELS } from './profiles';
 // host and must not carry the iLO simulator (selfsigned, ~0.8 MB).
 const USAGE = `sriov-sim --hosts N --base-port P [--ilo-base-port Q] [--profiles a,b] [--token-file F | --token T]
           [--boot-ms 3000] [--sim-timing real|fast] [--listen 127.0.0.1]
-Prints one JSON line per host: hostname, profile, agent URL, iLO URL, user, password, certificate fingerprint.
+sriov-sim --fleet demo --base-port P [--ilo-base-port Q] [--token-file F | --token T] [--boot-ms 3000] [--sim-timing real|fast]
+Prints one JSON line per host: hostname, profile, model, agent URL, whether the agent is up, iLO URL,
+user, password, certificate fingerprint; with --fleet demo also the host's story. Then
+{"ready":true,"hosts":N} once every host is up. --fleet demo starts the dashboard demo's 16 hosts
+(kvm-a01 ... kvm-e01), each as its story has it.
 Environment: SRIOV_AGENT_TOKEN, SRIOV_AGENT_TOKEN_FILE.
 `;
+
+interface HostLine {
+  hostname: string;
+  profile: string;
+  model: string;
+  story?: string;
+  agentUp: boolean;
+  agent: { url: string };
+  ilo: { url: string; generation: string; username: string; password: string; fingerprint256: string };
+}
+
+function iloLine(ilo: IloSimulator, generation: string): HostLine['ilo'] {
+  return { url: ilo.url, generation, username: ilo.username, password: ilo.password, fingerprint256: ilo.certificate.fingerprint256 };
+}
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      hosts: { type: 'string', default: '4' },
+      fleet: { type: 'string' },
+      hosts: { type: 'string' },
       'base-port': { type: 'string', default: '0' },
       'ilo-base-port': { type: 'string', default: '0' },
-      profiles: { type: 'string', default: 'dl380-gen10,dl385-gen10-plus-v2,dl360-gen11,dl380-gen9' },
+      profiles: { type: 'string' },
       token: { type: 'string' },
       'token-file': { type: 'string' },
       'boot-ms': { type: 'string', default: '3000' },
@@ -46,48 +65,63 @@ async function main(argv: string[]): Promise<void> {
   const log: LogFn = (level, msg, fields) => {
     if (level !== 'info' || msg.endsWith('rebooted')) jsonLog(level, msg, fields);
   };
+  if (values['sim-timing'] !== 'real' && values['sim-timing'] !== 'fast') throw new Error('--sim-timing must be real or fast');
+  const timing = values['sim-timing'] === 'fast' ? FAST_TIMING : REAL_TIMING;
   const iloBase = num('ilo-base-port', values['ilo-base-port']);
-  const fleet = await startSimulatedFleet({
-    hosts: num('hosts', values.hosts),
-    basePort: num('base-port', values['base-port']),
-    profiles: (values.profiles ?? '').split(',').filter(Boolean),
-    token,
-    host: values.listen,
-    timing: values['sim-timing'] === 'fast' ? FAST_TIMING : REAL_TIMING,
-    bootMs: num('boot-ms', values['boot-ms']),
-    log,
-  });
-  const ilos: IloSimulator[] = [];
-  const close = async (): Promise<void> => {
-    await Promise.all([...ilos.map((ilo) => ilo.close()), fleet.close()]);
+  const basePort = num('base-port', values['base-port']);
+  const bootMs = num('boot-ms', values['boot-ms']);
+  let hostCount = 0;
+  const print = (line: HostLine): void => {
+    hostCount += 1;
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   };
-  try {
-    for (const [i, member] of fleet.members.entries()) {
-      const p = member.host.profile;
-      const shape = { model: p.model, iloGeneration: p.iloGeneration, cpuVendor: p.cpuVendor, bios: member.host.bios, nics: p.nics.map((n) => ({ ...NIC_MODELS[n.model], bus: n.bus, slot: n.slot })) };
-      const ilo = await startIloSimulator({
-        ...iloOptionsForHost(shape, i + 1),
-        name: member.hostname,
-        host: values.listen,
-        port: iloBase === 0 ? 0 : iloBase + i,
-        onReset: (event) => member.agent.reboot({ sriov: event.sriov, iommu: event.iommu }),
-        onPowerOff: () => member.agent.powerOff(),
-      });
-      ilos.push(ilo);
-      process.stdout.write(
-        `${JSON.stringify({
-          hostname: member.hostname,
-          profile: member.profile,
-          model: p.model,
-          agent: { url: member.url },
-          ilo: { url: ilo.url, generation: p.iloGeneration, username: ilo.username, password: ilo.password, fingerprint256: ilo.certificate.fingerprint256 },
-        })}\n`,
-      );
+  let close: () => Promise<void>;
+
+  if (values.fleet !== undefined) {
+    if (values.fleet !== 'demo') throw new Error(`unknown fleet "${values.fleet}"; known: demo`);
+    if (values.hosts !== undefined || values.profiles !== undefined) throw new Error('--fleet demo starts its own 16 hosts: leave out --hosts and --profiles');
+    const fleet = await startDemoFleet({ token, listen: values.listen, basePort, iloBasePort: iloBase, timing, bootMs, log });
+    close = () => fleet.close();
+    for (const m of fleet.members) {
+      const p = m.host.profile;
+      print({ hostname: m.hostname, profile: p.id, model: p.model, story: m.demo.story, agentUp: m.agent.up, agent: { url: m.agent.url }, ilo: iloLine(m.ilo, p.iloGeneration) });
     }
-  } catch (err) {
-    await close();
-    throw err;
+  } else {
+    const fleet = await startSimulatedFleet({
+      hosts: num('hosts', values.hosts ?? '4'),
+      basePort,
+      profiles: (values.profiles ?? 'dl380-gen10,dl385-gen10-plus-v2,dl360-gen11,dl380-gen9').split(',').filter(Boolean),
+      token,
+      host: values.listen,
+      timing,
+      bootMs,
+      log,
+    });
+    const ilos: IloSimulator[] = [];
+    close = async () => {
+      await Promise.all([...ilos.map((ilo) => ilo.close()), fleet.close()]);
+    };
+    try {
+      for (const [i, member] of fleet.members.entries()) {
+        const p = member.host.profile;
+        const ilo = await startIloSimulator({
+          ...iloOptionsForHost(iloShapeFor(p, member.host.bios), i + 1),
+          name: member.hostname,
+          host: values.listen,
+          port: iloBase === 0 ? 0 : iloBase + i,
+          onReset: (event) => member.agent.reboot({ sriov: event.sriov, iommu: event.iommu }),
+          onPowerOff: () => member.agent.powerOff(),
+        });
+        ilos.push(ilo);
+        print({ hostname: member.hostname, profile: member.profile, model: p.model, agentUp: member.agent.up, agent: { url: member.url }, ilo: iloLine(ilo, p.iloGeneration) });
+      }
+    } catch (err) {
+      await close();
+      throw err;
+    }
   }
+  // After the last host line: every host is as its story has it, so a caller can stop reading.
+  process.stdout.write(`${JSON.stringify({ ready: true, hosts: hostCount })}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => void close().then(resolve);
     process.once('SIGTERM', stop);

@@ -6,10 +6,11 @@ export interface NicModel {
   chip: string;
   vendorId: string;
   pfDeviceId: string;
-  vfDeviceId: string;
+  /** null: the chip has no SR-IOV capability (no sriov_* files, no VFs). */
+  vfDeviceId: string | null;
   pfDriver: string;
-  vfDriver: string;
-  /** sriov_totalvfs of each port, as the driver reports it. */
+  vfDriver: string | null;
+  /** sriov_totalvfs of each port, as the driver reports it; 0 without SR-IOV. */
   totalVfsPerPort: number;
   /**
    * TotalVFs of the chip's SR-IOV capability, which sriov_totalvfs shows while no driver is bound
@@ -51,6 +52,12 @@ export const NIC_MODELS = {
     pfDeviceId: '1015', vfDeviceId: '1016', pfDriver: 'mlx5_core', vfDriver: 'mlx5_core', totalVfsPerPort: 8, ports: 2,
     subsystemVendorId: '1590', subsystemDeviceId: '00d4', vfOffset: 2, vfStride: 1, vfOffsetPerPort: 7, rejects: {},
   },
+  'intel-e810-2p': {
+    // ice: 256 VFs a device, split across the two ports.
+    hpeName: 'Intel E810-XXVDA2 Ethernet 10/25Gb 2-port SFP28 Adapter for HPE', chip: 'Intel E810', vendorId: '8086',
+    pfDeviceId: '159b', vfDeviceId: '1889', pfDriver: 'ice', vfDriver: 'iavf', totalVfsPerPort: 128, ports: 2,
+    subsystemVendorId: '1590', subsystemDeviceId: '02d4', vfOffset: 256, vfStride: 1, vfOffsetPerPort: 127, rejects: {},
+  },
   'intel-e810-4p': {
     // ice: 256 VFs a device; four ports at 64 each.
     hpeName: 'Intel E810-XXVDA4 Ethernet 10/25Gb 4-port SFP28 Adapter for HPE', chip: 'Intel E810', vendorId: '8086',
@@ -63,6 +70,12 @@ export const NIC_MODELS = {
     pfDeviceId: '1521', vfDeviceId: '1520', pfDriver: 'igb', vfDriver: 'igbvf', totalVfsPerPort: 7, chipTotalVfsPerPort: 8, ports: 4,
     subsystemVendorId: '103c', subsystemDeviceId: '8157', vfOffset: 128, vfStride: 4, vfOffsetPerPort: 0, rejects: { linkState: true, minTxRate: true },
   },
+  'hpe-331i': {
+    // The embedded LOM of many Gen9 servers: tg3 has no sriov_configure and the chip no SR-IOV capability.
+    hpeName: 'HPE Ethernet 1Gb 4-port 331i Adapter', chip: 'Broadcom BCM5719', vendorId: '14e4',
+    pfDeviceId: '1657', vfDeviceId: null, pfDriver: 'tg3', vfDriver: null, totalVfsPerPort: 0, ports: 4,
+    subsystemVendorId: '103c', subsystemDeviceId: '22be', vfOffset: 0, vfStride: 0, vfOffsetPerPort: 0, rejects: {},
+  },
 } satisfies Record<string, NicModel>;
 
 export type NicModelId = keyof typeof NIC_MODELS;
@@ -71,11 +84,16 @@ export interface NicPlacement {
   model: NicModelId;
   /** PCI bus of port 0; port N is function N. */
   bus: number;
-  /** Netdev names are ens<slot>f<port>. */
-  slot: number;
+  /** PCIe slot: netdev names are ens<slot>f<port>. null: embedded (LOM, FlexibleLOM), netdevs eno1, eno2, ... */
+  slot: number | null;
   numaNode: number;
   /** Leave the PF driver unbound (blacklisted, or bound by hand to vfio-pci and released). */
   unbound?: boolean;
+  /**
+   * SR-IOV turned off in the NIC's own firmware (mlxconfig SRIOV_EN=0): the function shows no
+   * SR-IOV capability, so no sriov_* files, and the iLO reports MaxVirtualFunctions 0.
+   */
+  firmwareSriovOff?: boolean;
 }
 
 export interface OtherFunction {
@@ -90,6 +108,14 @@ export interface VmDefinition {
   name: string;
   autostart: boolean;
   running: boolean;
+  /** A running domain whose vCPUs are stopped (`virsh suspend`); it keeps its devices. */
+  paused?: boolean;
+  /** Default 2. */
+  vcpus?: number;
+  /** Default 4096. */
+  memoryMiB?: number;
+  /** Host node its memory and vCPUs are bound to (numatune + vcpu cpuset); unset: not pinned. */
+  numaNode?: number;
 }
 
 export interface HostProfile {
@@ -97,6 +123,11 @@ export interface HostProfile {
   model: string;
   iloGeneration: 'iLO 4' | 'iLO 5' | 'iLO 6';
   cpuVendor: CpuVendor;
+  /** Host NUMA nodes (virsh capabilities); default: enough for every NIC and VM placement. */
+  numaNodes?: number;
+  /** What the iLO reports; default: its generation's usual firmware and BIOS. */
+  iloFirmware?: string;
+  biosVersion?: string;
   kernelRelease: string;
   cmdline: string;
   /** Whether the kernel turns the IOMMU on without intel_iommu=on (AMD always does). */
@@ -110,12 +141,12 @@ export interface HostProfile {
 }
 
 // HPE's iLO video function, present on every ProLiant: a PCI function without SR-IOV.
-const ILO_VGA: OtherFunction = { address: '0000:01:00.1', vendorId: '102b', deviceId: '0538', classCode: '030000', driver: 'mgag200' };
+export const ILO_VGA: OtherFunction = { address: '0000:01:00.1', vendorId: '102b', deviceId: '0538', classCode: '030000', driver: 'mgag200' };
 
 const RHEL9_CMDLINE = 'BOOT_IMAGE=(hd0,gpt2)/vmlinuz-5.14.0-427.13.1.el9_4.x86_64 root=/dev/mapper/rhel-root ro crashkernel=1G-4G:192M,4G-64G:256M,64G-:512M resume=/dev/mapper/rhel-swap rd.lvm.lv=rhel/root rd.lvm.lv=rhel/swap';
 
 const DEMO_VMS: VmDefinition[] = [
-  { name: 'vm-web-01', autostart: true, running: true },
+  { name: 'vm-web-01', autostart: true, running: true, vcpus: 2, memoryMiB: 4096, numaNode: 0 },
   { name: 'vm-db-01', autostart: false, running: false },
 ];
 
@@ -132,7 +163,8 @@ export const HOST_PROFILES: Record<string, HostProfile> = {
     others: [ILO_VGA], vms: DEMO_VMS,
   },
   'dl385-gen10-plus-v2': {
-    id: 'dl385-gen10-plus-v2', model: 'ProLiant DL385 Gen10 Plus v2', iloGeneration: 'iLO 5', cpuVendor: 'amd',
+    // Two EPYC sockets at NPS2: four nodes, the NICs on nodes 1 and 2.
+    id: 'dl385-gen10-plus-v2', model: 'ProLiant DL385 Gen10 Plus v2', iloGeneration: 'iLO 5', cpuVendor: 'amd', numaNodes: 4,
     kernelRelease: '6.1.0-26-amd64', cmdline: 'BOOT_IMAGE=/boot/vmlinuz-6.1.0-26-amd64 root=UUID=3f0c0bd5-1b9e-4d0a-9a59-3c8b1f0d2e11 ro quiet', iommuDefaultOn: true,
     bios: { sriov: true, iommu: true },
     modulesLoad: ['vfio-pci'],
@@ -170,6 +202,12 @@ export const HOST_PROFILES: Record<string, HostProfile> = {
     others: [ILO_VGA], vms: DEMO_VMS,
   },
 };
+
+/** Host NUMA nodes: as the profile says, else enough for every NIC and VM placed on one (at least 1). */
+export function numaNodeCount(profile: HostProfile): number {
+  const used = [...profile.nics.map((n) => n.numaNode), ...profile.vms.map((v) => v.numaNode ?? 0)];
+  return profile.numaNodes ?? Math.max(0, ...used) + 1;
+}
 
 export function hostProfile(id: string): HostProfile {
   const profile = HOST_PROFILES[id];

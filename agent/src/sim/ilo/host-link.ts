@@ -27,6 +27,9 @@ export interface HostShape {
   /** The BIOS the host runs with when the simulation starts. */
   bios: { sriov: boolean; iommu: boolean };
   nics: readonly HostNicShape[];
+  /** What the iLO reports ("2.72", "U30 v2.76 (02/09/2023)"); default: its generation's usual ones. */
+  iloFirmware?: string;
+  biosVersion?: string;
 }
 
 const MANUFACTURERS: Record<string, string> = { '8086': 'Intel Corporation', '14e4': 'Broadcom', '15b3': 'Mellanox Technologies' };
@@ -71,5 +74,7 @@ export function iloOptionsForHost(host: HostShape, seed = 1): IloSimulatorOption
     seed,
     bios: { Sriov: on(host.bios.sriov), ...iommu },
     nics: iloNicsForHost(host.nics, seed),
+    ...(host.iloFirmware ? { iloFirmware: host.iloFirmware } : {}),
+    ...(host.biosVersion ? { biosVersion: host.biosVersion } : {}),
   };
 }

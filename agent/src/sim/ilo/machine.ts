@@ -43,7 +43,13 @@ export interface MachineOptions {
   cpu?: CpuVendor;
   model?: string;
   serialNumber?: string;
+  /** System UUID; by default a new one at every start. */
+  uuid?: string;
   hostName?: string;
+  /** "2.72"; default: the generation's usual firmware. */
+  iloFirmware?: string;
+  /** "U30 v2.76 (02/09/2023)"; default: the generation's usual BIOS. */
+  biosVersion?: string;
   /** Overrides of the default BIOS values (defaults: SR-IOV and VT-d off). */
   bios?: Record<string, string>;
   nics?: SimNic[];
@@ -143,11 +149,11 @@ export class IloMachine {
     this.model = options.model ?? (this.cpu === 'amd' ? AMD_MODELS[this.generation] : profile.model);
     this.serialNumber = options.serialNumber ?? `MXQ${String(seed).padStart(4, '0')}SIM`;
     this.hostName = options.hostName ?? `ILO${this.serialNumber}`;
-    this.biosVersion = profile.biosVersion;
-    this.iloFirmware = profile.iloFirmware;
+    this.biosVersion = options.biosVersion ?? profile.biosVersion;
+    this.iloFirmware = options.iloFirmware ?? profile.iloFirmware;
     this.firmwareDate = profile.firmwareDate;
     this.registryName = profile.registry;
-    this.uuid = `30313436-3631-${String(seed).padStart(4, '0')}-5a43-${randomBytes(6).toString('hex')}`;
+    this.uuid = options.uuid ?? `30313436-3631-${String(seed).padStart(4, '0')}-5a43-${randomBytes(6).toString('hex')}`;
     this.nics = options.nics ?? profile.nics(seed);
     this.username = options.username ?? 'admin';
     this.password = options.password ?? 'password';
