@@ -28,6 +28,26 @@ export interface ReadinessLink {
   fix?: string;
   /** A fix is already staged (BIOS values pending until the next reset). */
   pending?: boolean;
+  /** The fix as an operation the dashboard can run (the UI offers it to roles allowed to). */
+  action?: FixAction;
+}
+
+export type FixAction =
+  | { kind: 'set-bios'; attributes: Record<string, string>; label: string }
+  | { kind: 'reset-host'; label: string }
+  | { kind: 'os-fix'; fix: 'iommu-args' | 'vfio'; label: string };
+
+const REBOOT: FixAction = { kind: 'reset-host', label: 'Reboot through iLO' };
+
+/** "Sriov" -> "SR-IOV": the words on the buttons. */
+const ATTRIBUTE_WORDS: Record<string, string> = { Sriov: 'SR-IOV', IntelProcVtd: 'VT-d', ProcAmdIoVt: 'AMD IOMMU', ProcVirtualization: 'VT-x', AmdDmaRemapping: 'DMA remapping' };
+
+function enableAction(names: string[]): FixAction {
+  return {
+    kind: 'set-bios',
+    attributes: Object.fromEntries(names.map((n) => [n, ENABLED])),
+    label: `Enable ${names.map((n) => ATTRIBUTE_WORDS[n] ?? n).join(' and ')} in BIOS`,
+  };
 }
 
 export type ReadinessVerdict = 'ready' | 'not-ready' | 'unknown';
@@ -126,6 +146,7 @@ function biosLink(input: ReadinessInput): ReadinessLink {
       pending: true,
       detail: `${off.join(', ')} set to Enabled, pending until the server is reset.`,
       fix: 'Reboot through the iLO to apply the pending BIOS settings.',
+      action: REBOOT,
     };
   }
   const profile = byName.get('WorkloadProfile')?.current;
@@ -135,6 +156,7 @@ function biosLink(input: ReadinessInput): ReadinessLink {
       status: 'failing',
       detail: `${off.join(', ')} disabled; the workload profile “${profile}” forces Sriov off and locks it.`,
       fix: `Set WorkloadProfile to Custom, then enable ${off.join(' and ')} in BIOS and reboot.`,
+      action: { kind: 'set-bios', attributes: { WorkloadProfile: 'Virtualization-MaxPerformance' }, label: 'Set the Virtualization-MaxPerformance workload profile' },
     };
   }
   return {
@@ -142,6 +164,7 @@ function biosLink(input: ReadinessInput): ReadinessLink {
     status: 'failing',
     detail: `${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} not enabled.`,
     fix: `Enable ${off.join(' and ')} in BIOS through the iLO, then reboot.`,
+    action: enableAction(off),
   };
 }
 
@@ -193,6 +216,7 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
       pending: true,
       detail: `No IOMMU groups: ${amd ? 'AMD IOMMU' : 'VT-d'} is off in BIOS until the pending change is applied.`,
       fix: 'Reboot through the iLO to apply the pending BIOS settings.',
+      action: REBOOT,
     };
   }
   if (biosIommu === 'Disabled') {
@@ -201,6 +225,7 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
       status: 'failing',
       detail: `No IOMMU groups: ${amd ? 'AMD IOMMU' : 'VT-d'} is off in BIOS.`,
       fix: `Enable ${amd ? 'ProcAmdIoVt' : 'IntelProcVtd'} in BIOS, then reboot.`,
+      action: enableAction([amd ? 'ProcAmdIoVt' : 'IntelProcVtd']),
     };
   }
   return {
@@ -208,6 +233,7 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
     status: 'failing',
     detail: hasArgs ? 'No IOMMU groups although the kernel command line asks for them.' : `No IOMMU groups; the kernel command line lacks “${args}”.`,
     fix: hasArgs ? 'Check the kernel log for DMAR/IVRS errors; the firmware may not expose the IOMMU.' : `Add “${args}” to the kernel command line (grubby --update-kernel=ALL --args="${args}") and reboot.`,
+    ...(hasArgs ? {} : { action: { kind: 'os-fix', fix: 'iommu-args', label: `Add ${args} to the kernel command line` } as const }),
   };
 }
 
@@ -225,6 +251,7 @@ function modulesLink(input: ReadinessInput): ReadinessLink {
     status: 'failing',
     detail: `${missing.join(' and ')} not loaded.`,
     fix: `Load ${missing.join(' and ')} (modprobe) and list ${missing.length === 1 ? 'it' : 'them'} in /etc/modules-load.d/ so ${missing.length === 1 ? 'it loads' : 'they load'} at every boot.`,
+    ...(missing.includes('vfio_pci') && !missing.includes('kvm') ? { action: { kind: 'os-fix', fix: 'vfio', label: 'Load vfio-pci now and at every boot' } as const } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 
 import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
 import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetRow, type FleetSummary } from './fleet';
+import { findDrift, type DriftItem } from './drift';
 import { hostReadiness, type Readiness } from './readiness';
 
 /** Every host as a fleet row, judged: one read of the inventory for a page and its summary. */
@@ -25,6 +26,7 @@ export interface ApplyMessage {
 
 export type HostDetail = Omit<HostDetailRecord, 'biosRead'> & {
   readiness: Readiness;
+  drift: DriftItem[];
   biosRead: (Omit<NonNullable<HostDetailRecord['biosRead']>, 'lastApplyMessages'> & { lastApplyMessages: ApplyMessage[] }) | null;
 };
 
@@ -44,5 +46,6 @@ export async function getHostDetail(id: string): Promise<HostDetail | null> {
     ...host,
     biosRead: host.biosRead ? { ...host.biosRead, lastApplyMessages: parseApplyMessages(host.biosRead.lastApplyMessages) } : null,
     readiness: hostReadiness(host),
+    drift: findDrift(host),
   };
 }

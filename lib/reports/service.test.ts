@@ -151,9 +151,9 @@ describe('reports on edge cases', () => {
     const other = await db.prisma.host.findUniqueOrThrow({ where: { name: 'kvm-c02' }, select: { id: true } });
     await db.prisma.operation.createMany({
       data: [
-        { id: 'op_1', kind: 'set-vf-count', hostId: host.id, targetType: 'pf', targetId: 'pf_x', status: 'succeeded', requestedBy: 'alice', queuedAt: new Date('2026-11-20T09:00:00Z'), startedAt: new Date('2026-11-20T09:00:01Z'), finishedAt: new Date('2026-11-20T09:00:04Z'), attempts: 1 },
-        { id: 'op_2', kind: 'assign-vf', hostId: host.id, targetType: 'vf', targetId: 'vf_x', status: 'failed', error: 'EBUSY: 8 VFs already enabled', requestedBy: 'bob', queuedAt: new Date('2026-11-22T15:30:00Z'), attempts: 3 },
-        { id: 'op_3', kind: 'set-bios', hostId: other.id, targetType: 'host', targetId: other.id, status: 'queued', requestedBy: 'alice', queuedAt: new Date('2026-11-24T08:00:00Z') },
+        { id: 'op_1', kind: 'set-vf-count', lane: 'pf:pf_x', hostId: host.id, targetType: 'pf', targetId: 'pf_x', status: 'succeeded', requestedBy: 'alice', queuedAt: new Date('2026-11-20T09:00:00Z'), startedAt: new Date('2026-11-20T09:00:01Z'), finishedAt: new Date('2026-11-20T09:00:04Z'), attempts: 1 },
+        { id: 'op_2', kind: 'assign-vf', lane: 'pf:pf_x', hostId: host.id, targetType: 'vf', targetId: 'vf_x', status: 'failed', error: 'EBUSY: 8 VFs already enabled', requestedBy: 'bob', queuedAt: new Date('2026-11-22T15:30:00Z'), attempts: 3 },
+        { id: 'op_3', kind: 'set-bios', lane: `host:${other.id}`, hostId: other.id, targetType: 'host', targetId: other.id, status: 'queued', requestedBy: 'alice', queuedAt: new Date('2026-11-24T08:00:00Z') },
       ],
     });
     expect((await rows('history')).map((r) => r.operation)).toEqual(['op_3', 'op_2', 'op_1']);

@@ -1,0 +1,27 @@
+// What runs beside the server: the poller that keeps the inventory true to the agents, and the
+// operations worker. Started once per server process (instrumentation.ts).
+
+import { env } from '@/lib/env';
+import { startPoller } from '@/lib/sync/poller';
+import { DEFAULT_WORKER_OPTIONS, startWorker } from '@/lib/operations/worker';
+
+const KEY = Symbol.for('sriov-fleet.background');
+type Holder = { [KEY]?: { stop(): Promise<void> } };
+
+export function startBackground(): void {
+  const holder = globalThis as Holder;
+  if (holder[KEY] || !env.backgroundEnabled) return;
+  const log = (message: string) => console.log(`[${new Date().toISOString()}] ${message}`);
+  const worker = startWorker({
+    ...DEFAULT_WORKER_OPTIONS,
+    timing: { ...DEFAULT_WORKER_OPTIONS.timing, resetTimeoutMs: env.resetTimeoutMs },
+    log,
+  });
+  const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log: env.syncLogRounds ? log : undefined });
+  holder[KEY] = {
+    async stop() {
+      await Promise.all([worker.stop(), poller.stop()]);
+    },
+  };
+  log(`background: polling agents every ${env.syncIntervalMs / 1000} s (${env.syncConcurrency} at once); operations worker running`);
+}

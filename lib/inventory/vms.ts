@@ -1,0 +1,78 @@
+// The VM view: every VM with the VFs it holds, and whether a VF sits on another NUMA node than
+// its VM (traffic then crosses the socket interconnect).
+
+import { z } from 'zod';
+import { prisma } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { ID_PATTERN } from '@/lib/http';
+
+export const vmQuerySchema = z.strictObject({
+  hostId: z.string().regex(ID_PATTERN, 'not a valid id').optional(),
+  q: z.string().trim().max(100).optional(),
+});
+export type VmQuery = z.infer<typeof vmQuerySchema>;
+
+const vmSelect = {
+  id: true,
+  name: true,
+  uuid: true,
+  state: true,
+  numaNode: true,
+  vcpus: true,
+  memoryMiB: true,
+  host: { select: { id: true, name: true } },
+  assignments: {
+    orderBy: { vf: { pciAddress: 'asc' } },
+    select: {
+      mac: true,
+      vlan: true,
+      vf: { select: { id: true, index: true, pciAddress: true, mac: true, vlan: true, pf: { select: { id: true, pciAddress: true, modelName: true, numaNode: true } } } },
+    },
+  },
+} satisfies Prisma.VirtualMachineSelect;
+
+export interface VmVf {
+  id: string;
+  index: number;
+  pciAddress: string;
+  mac: string | null;
+  vlan: number | null;
+  pf: { id: string; pciAddress: string; modelName: string; numaNode: number | null };
+  /** The VM is pinned to one NUMA node and the VF's PF sits on another. */
+  crossNuma: boolean;
+}
+
+export interface VmRow {
+  id: string;
+  name: string;
+  uuid: string | null;
+  state: string;
+  numaNode: number | null;
+  vcpus: number | null;
+  memoryMiB: number | null;
+  host: { id: string; name: string };
+  vfs: VmVf[];
+}
+
+export async function listVms(query: VmQuery): Promise<VmRow[]> {
+  const rows = await prisma.virtualMachine.findMany({
+    where: {
+      ...(query.hostId ? { hostId: query.hostId } : {}),
+      ...(query.q ? { OR: [{ name: { contains: query.q } }, { host: { name: { contains: query.q } } }] } : {}),
+    },
+    orderBy: [{ host: { name: 'asc' } }, { name: 'asc' }],
+    select: vmSelect,
+  });
+  return rows.map(({ assignments, ...vm }) => ({
+    ...vm,
+    vfs: assignments.map((a) => ({
+      id: a.vf.id,
+      index: a.vf.index,
+      pciAddress: a.vf.pciAddress,
+      mac: a.vf.mac ?? a.mac,
+      vlan: a.vf.vlan ?? a.vlan,
+      pf: a.vf.pf,
+      crossNuma: vm.numaNode !== null && a.vf.pf.numaNode !== null && vm.numaNode !== a.vf.pf.numaNode,
+    })),
+  }));
+}

@@ -1,0 +1,149 @@
+// The changes the dashboard makes to hosts, and how an operation row is shown. Pure: the timeline
+// in the browser uses the same descriptions.
+
+export const OPERATION_KINDS = ['set-vf-count', 'set-vf', 'bind-vf', 'assign-vf', 'release-vf', 'set-bios', 'reset-host', 'power-on', 'os-fix'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+export const ACTIVE_STATUSES: readonly OperationStatus[] = ['queued', 'running'];
+
+export interface VfSettingsParams {
+  mac?: string;
+  vlan?: number;
+  qos?: number;
+  trust?: boolean;
+  spoofchk?: boolean;
+  linkState?: 'auto' | 'enable' | 'disable';
+  maxTxRate?: number;
+}
+
+/** What each kind stores in Operation.params (JSON). */
+export interface OperationParams {
+  'set-vf-count': { pfAddress: string; numVfs: number };
+  'set-vf': { pfAddress: string; vfAddress: string; index: number; settings: VfSettingsParams };
+  'bind-vf': { pfAddress: string; vfAddress: string; index: number; driver: 'vfio-pci' | 'default' };
+  'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; vlan?: number };
+  'release-vf': { pfAddress: string; vfAddress: string; index: number; vmName: string };
+  'set-bios': { attributes: Record<string, string> };
+  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; stage?: 'sent'; bootIdBefore?: string | null; sentAt?: string };
+  'power-on': Record<string, never>;
+  'os-fix': { fix: 'iommu-args' | 'vfio' };
+}
+
+export interface OperationView {
+  id: string;
+  kind: OperationKind;
+  hostId: string | null;
+  targetType: 'host' | 'pf' | 'vf';
+  targetId: string;
+  targetLabel: string;
+  summary: string;
+  status: OperationStatus;
+  attempts: number;
+  progress: string | null;
+  error: string | null;
+  requestedBy: string;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const vfLabel = (p: { index: number; pfAddress: string }) => `VF ${p.index} of ${p.pfAddress}`;
+
+function settingsText(s: VfSettingsParams): string {
+  const parts = Object.entries(s).map(([k, v]) => `${k} ${String(v)}`);
+  return parts.join(', ') || 'no change';
+}
+
+export function describeOperation(kind: string, params: unknown, hostName: string | null): { targetLabel: string; summary: string } {
+  const host = hostName ?? 'the host';
+  switch (kind as OperationKind) {
+    case 'set-vf-count': {
+      const p = params as OperationParams['set-vf-count'];
+      return { targetLabel: p.pfAddress, summary: `Set ${p.pfAddress} to ${p.numVfs} VFs` };
+    }
+    case 'set-vf': {
+      const p = params as OperationParams['set-vf'];
+      return { targetLabel: vfLabel(p), summary: `Set ${vfLabel(p)}: ${settingsText(p.settings)}` };
+    }
+    case 'bind-vf': {
+      const p = params as OperationParams['bind-vf'];
+      return { targetLabel: vfLabel(p), summary: `Bind ${vfLabel(p)} to ${p.driver === 'default' ? 'its default driver' : 'vfio-pci'}` };
+    }
+    case 'assign-vf': {
+      const p = params as OperationParams['assign-vf'];
+      const extras = [p.mac && `MAC ${p.mac}`, p.vlan !== undefined && `VLAN ${p.vlan}`].filter(Boolean).join(', ');
+      return { targetLabel: vfLabel(p), summary: `Assign ${vfLabel(p)} to ${p.vmName}${extras ? ` (${extras})` : ''}` };
+    }
+    case 'release-vf': {
+      const p = params as OperationParams['release-vf'];
+      return { targetLabel: vfLabel(p), summary: `Release ${vfLabel(p)} from ${p.vmName}` };
+    }
+    case 'set-bios': {
+      const p = params as OperationParams['set-bios'];
+      return { targetLabel: `${host} BIOS`, summary: `Set BIOS ${Object.entries(p.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}` };
+    }
+    case 'reset-host': {
+      const p = params as OperationParams['reset-host'];
+      const vms = p.vmsGoingDown.length > 0 ? ` (VMs going down: ${p.vmsGoingDown.join(', ')})` : '';
+      return { targetLabel: host, summary: `${p.resetType === 'ForceRestart' ? 'Force restart' : 'Graceful restart'} of ${host} through the iLO${vms}` };
+    }
+    case 'power-on':
+      return { targetLabel: host, summary: `Power on ${host} through the iLO` };
+    case 'os-fix': {
+      const p = params as OperationParams['os-fix'];
+      return { targetLabel: host, summary: p.fix === 'iommu-args' ? `Add the IOMMU arguments to ${host}'s kernel command line` : `Load vfio-pci on ${host} now and at every boot` };
+    }
+    default:
+      return { targetLabel: host, summary: kind };
+  }
+}
+
+export function parseParams(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export interface OperationRow {
+  id: string;
+  kind: string;
+  hostId: string | null;
+  targetType: string;
+  targetId: string;
+  params: string;
+  status: string;
+  attempts: number;
+  progress: string | null;
+  error: string | null;
+  requestedBy: string;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  host?: { name: string } | null;
+}
+
+export function toOperationView(row: OperationRow): OperationView {
+  const { targetLabel, summary } = describeOperation(row.kind, parseParams(row.params), row.host?.name ?? null);
+  return {
+    id: row.id,
+    kind: row.kind as OperationKind,
+    hostId: row.hostId,
+    targetType: row.targetType as OperationView['targetType'],
+    targetId: row.targetId,
+    targetLabel,
+    summary,
+    status: row.status as OperationStatus,
+    attempts: row.attempts,
+    progress: row.progress,
+    error: row.error,
+    requestedBy: row.requestedBy,
+    queuedAt: row.queuedAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}

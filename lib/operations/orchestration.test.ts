@@ -1,0 +1,309 @@
+// The whole shape in one process: real agents (simulated kernel, ip, libvirt) on loopback ports,
+// iLO simulators over HTTPS, a real migrated SQLite, the sync and the operations worker.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '@/lib/crypto/secrets';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { REAL_TIMING } from '@/agent/src/sim/kernel';
+import { startSimHosts, type SimHosts } from '@/lib/testing/sim-hosts';
+
+process.env.SECRETS_KEY ??= generateKey();
+
+let db: TestDatabase;
+let sims: SimHosts;
+let lib: {
+  registerHost: typeof import('@/lib/inventory/register').registerHost;
+  syncHost: typeof import('@/lib/sync/sync-host').syncHost;
+  requests: typeof import('./requests');
+  worker: typeof import('./worker');
+  getHostDetail: typeof import('@/lib/inventory/service').getHostDetail;
+  AgentClient: typeof import('@/lib/agents/client').AgentClient;
+};
+const hostIds = new Map<string, string>();
+const who = { name: 'alice', sourceAddress: '192.0.2.10' };
+
+const WORKER = {
+  concurrency: 4,
+  pollMs: 50,
+  maxAttempts: 3,
+  retryBaseMs: 50,
+  timing: { resetTimeoutMs: 30_000, pollMs: 100 },
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  process.env.DATABASE_URL = db.url;
+  lib = {
+    registerHost: (await import('@/lib/inventory/register')).registerHost,
+    syncHost: (await import('@/lib/sync/sync-host')).syncHost,
+    requests: await import('./requests'),
+    worker: await import('./worker'),
+    getHostDetail: (await import('@/lib/inventory/service')).getHostDetail,
+    AgentClient: (await import('@/lib/agents/client')).AgentClient,
+  };
+  // dl380-gen10: ready (560SFP+ and 366FLR, whose 7 VFs the tests leave alone); dl380-gen9: SR-IOV and VT-d off in BIOS.
+  sims = await startSimHosts(['dl380-gen10', 'dl380-gen9', 'dl380-gen10'], { namePrefix: 'orch-' });
+  for (const h of sims.hosts) {
+    const registered = await lib.registerHost(h.registration);
+    if (!registered.ok) throw new Error(registered.message);
+    hostIds.set(h.member.hostname, registered.host.id);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await sims?.close();
+  await db?.dispose();
+});
+
+const hostOf = (i: number) => {
+  const sim = sims.hosts[i]!;
+  return { sim, id: hostIds.get(sim.member.hostname)! };
+};
+
+async function runQueue(options: Partial<typeof WORKER> = {}) {
+  const worker = lib.worker.startWorker({ ...WORKER, ...options });
+  await worker.idle();
+  await worker.stop({ drain: true });
+}
+
+async function firstPf(hostId: string, withVfs = false) {
+  const pfs = await db.prisma.physicalFunction.findMany({ where: { hostId, totalVfs: { gte: 8 } }, orderBy: { pciAddress: 'asc' }, include: { virtualFunctions: { orderBy: { index: 'asc' } } } });
+  return withVfs ? pfs.find((pf) => pf.virtualFunctions.length > 0)! : pfs[0]!;
+}
+
+describe('sync', () => {
+  it('makes the inventory follow what the agent reports', async () => {
+    const { sim, id } = hostOf(0);
+    const outcome = await lib.syncHost(id);
+    expect(outcome.ok).toBe(true);
+    const host = await db.prisma.host.findUniqueOrThrow({ where: { id }, include: { physicalFunctions: true, virtualMachines: true } });
+    expect(host.agentStatus).toBe('online');
+    expect(host.iommuActive).toBe(true);
+    expect(host.bootId).toMatch(/^[0-9a-f-]{36}$/);
+    const inventory = await new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null }).inventory();
+    expect(host.physicalFunctions.map((pf) => pf.pciAddress).sort()).toEqual(inventory.pfs.map((pf) => pf.address).sort());
+    expect(host.virtualMachines.map((vm) => vm.name).sort()).toEqual(['vm-db-01', 'vm-web-01']);
+    // An unchanged host: the second sync writes nothing.
+    const again = await lib.syncHost(id);
+    expect(again.ok && again.summary.written).toBe(0);
+  });
+});
+
+describe('operations', () => {
+  it('sets a PF to 8 VFs, assigns a VF to a VM read back from the agent, releases it, with audit records', async () => {
+    const { sim, id } = hostOf(0);
+    await lib.syncHost(id);
+    const pf = await firstPf(id);
+    const count = await lib.requests.requestVfCount(pf.id, { numVfs: 8 }, who);
+    expect(count.ok).toBe(true);
+    await runQueue();
+    const withVfs = await db.prisma.physicalFunction.findUniqueOrThrow({ where: { id: pf.id }, include: { virtualFunctions: { orderBy: { index: 'asc' } } } });
+    expect(withVfs.currentVfs).toBe(8);
+    expect(withVfs.desiredVfs).toBe(8);
+    expect(withVfs.virtualFunctions).toHaveLength(8);
+
+    const vf = withVfs.virtualFunctions[2]!;
+    const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: id, name: 'vm-web-01' } });
+    const assign = await lib.requests.requestAssign(vf.id, { vmId: vm.id, mac: '52:54:00:aa:bb:02', vlan: 120 }, who);
+    expect(assign.ok).toBe(true);
+    await runQueue();
+    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: assign.ok ? assign.operation.id : '' } });
+    expect(op.status, op.error ?? '').toBe('succeeded');
+    expect(op.activeKey).toBeNull();
+    const assignment = await db.prisma.assignment.findUniqueOrThrow({ where: { vfId: vf.id }, include: { vm: true } });
+    expect(assignment.vm.name).toBe('vm-web-01');
+    expect(assignment.assignedBy).toBe('alice');
+    // What the agent itself says now.
+    const vms = await new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null }).vms();
+    expect(vms.find((v) => v.name === 'vm-web-01')?.hostdevs).toContain(vf.pciAddress);
+    // libvirt's MAC and VLAN for the VM are desired state, not drift.
+    const detail = await lib.getHostDetail(id);
+    expect(detail?.drift.filter((d) => d.targetId === vf.id)).toEqual([]);
+
+    const audit = await db.prisma.auditEvent.findMany({ where: { operationId: op.id }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['assign-vf.requested', 'assign-vf.succeeded']);
+    expect(audit[1]!.actor).toBe('alice');
+    expect(audit[1]!.sourceAddress).toBe('192.0.2.10');
+    expect(JSON.parse(audit[1]!.before!)).toMatchObject({ vm: null });
+    expect(JSON.parse(audit[1]!.after!)).toMatchObject({ vm: 'vm-web-01' });
+
+    const release = await lib.requests.requestRelease(vf.id, who);
+    expect(release.ok).toBe(true);
+    await runQueue();
+    expect(await db.prisma.assignment.findUnique({ where: { vfId: vf.id } })).toBeNull();
+  });
+
+  it('refuses what the host state forbids with a clear conflict', async () => {
+    const { id } = hostOf(0);
+    const pf = await firstPf(id, true);
+    const vf = pf.virtualFunctions[0]!;
+    const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: id, name: 'vm-db-01' } });
+    expect((await lib.requests.requestAssign(vf.id, { vmId: vm.id }, who)).ok).toBe(true);
+    await runQueue();
+    const again = await lib.requests.requestAssign(vf.id, { vmId: vm.id }, who);
+    expect(again).toMatchObject({ ok: false, code: 'conflict', message: expect.stringContaining('already assigned to vm-db-01') });
+    const recount = await lib.requests.requestVfCount(pf.id, { numVfs: 4 }, who);
+    expect(recount).toMatchObject({ ok: false, code: 'conflict', message: expect.stringContaining('release them first') });
+    const tooMany = await lib.requests.requestVfCount(pf.id, { numVfs: 500 }, who);
+    expect(tooMany).toMatchObject({ ok: false, code: 'bad-request', message: expect.stringMatching(/^numVfs: .* at most 63/) });
+    expect((await lib.requests.requestRelease(vf.id, who)).ok).toBe(true);
+    await runQueue();
+  });
+
+  it('a server restart with a queued operation: it runs after the restart; a running one is resumed', async () => {
+    const { id } = hostOf(0);
+    const pf = await firstPf(id, true);
+    const [a, b] = pf.virtualFunctions;
+    const queued = await lib.requests.requestVfSettings(a!.id, { trust: true }, who);
+    const interrupted = await lib.requests.requestVfSettings(b!.id, { spoofchk: false }, who);
+    expect(queued.ok && interrupted.ok).toBe(true);
+    // The previous server died while this one was running.
+    await db.prisma.operation.update({ where: { id: interrupted.ok ? interrupted.operation.id : '' }, data: { status: 'running', attempts: 1, startedAt: new Date() } });
+    await runQueue();
+    const ops = await db.prisma.operation.findMany({ where: { id: { in: [queued.ok ? queued.operation.id : '', interrupted.ok ? interrupted.operation.id : ''] } } });
+    expect(ops.map((o) => o.status)).toEqual(['succeeded', 'succeeded']);
+    const vfs = await db.prisma.virtualFunction.findMany({ where: { id: { in: [a!.id, b!.id] } }, orderBy: { index: 'asc' } });
+    expect(vfs.map((v) => [v.trust, v.spoofchk])).toEqual([[true, true], [false, false]]);
+  });
+});
+
+describe('concurrency', () => {
+  it('20 concurrent assigns of one VF through the API: one is accepted, 19 get 409', async () => {
+    const { id } = hostOf(2);
+    await lib.syncHost(id);
+    const pf = await firstPf(id);
+    expect((await lib.requests.requestVfCount(pf.id, { numVfs: 4 }, who)).ok).toBe(true);
+    await runQueue();
+    const vf = (await firstPf(id, true)).virtualFunctions[1]!;
+    const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: id, name: 'vm-web-01' } });
+
+    const { seedDemoUsers } = await import('@/lib/demo/demo-users');
+    await seedDemoUsers(db.prisma);
+    const { createSession } = await import('@/lib/auth/session');
+    const { apiRequest } = await import('@/lib/auth/testing');
+    const { POST } = await import('@/app/api/vfs/[id]/assignment/route');
+    const operator = await db.prisma.user.findUniqueOrThrow({ where: { userName: 'operator' } });
+    const session = await createSession(operator.id, null);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        POST(apiRequest('POST', `http://localhost/api/vfs/${vf.id}/assignment`, { cookie: session.cookie, csrfToken: session.csrfToken }, { vmId: vm.id }), {
+          params: Promise.resolve({ id: vf.id }),
+        }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const refusal = (await responses.find((r) => r.status === 409)!.json()) as { error: { message: string } };
+    expect(refusal.error.message).toMatch(/VF 1 of .* (is already being changed|is being changed)/);
+    await runQueue();
+    expect((await db.prisma.assignment.findUniqueOrThrow({ where: { vfId: vf.id }, include: { vm: true } })).vm.name).toBe('vm-web-01');
+  });
+});
+
+describe('failures', () => {
+  it('an agent killed during an operation: the operation fails with the reason, the rows stay; restarting the agent, sync recovers', async () => {
+    // Real kernel timing (VFs take ~100 ms to appear) so the agent dies with the request in flight.
+    const slow = await startSimHosts(['dl380-gen10'], { timing: REAL_TIMING, namePrefix: 'orch-slow-' });
+    try {
+      const sim = slow.hosts[0]!;
+      const registered = await lib.registerHost(sim.registration);
+      if (!registered.ok) throw new Error(registered.message);
+      const id = registered.host.id;
+      expect((await lib.syncHost(id)).ok).toBe(true);
+      const rowsBefore = await db.prisma.physicalFunction.count({ where: { hostId: id } });
+      const pf = await firstPf(id);
+      const op = await lib.requests.requestVfCount(pf.id, { numVfs: 6 }, who);
+      if (!op.ok) throw new Error(op.message);
+      const worker = lib.worker.startWorker(WORKER);
+      while ((await db.prisma.operation.findUniqueOrThrow({ where: { id: op.operation.id } })).progress?.startsWith('Asking the agent') !== true) {
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await sim.member.agent.powerOff();
+      await worker.idle();
+      await worker.stop({ drain: true });
+
+      const failed = await db.prisma.operation.findUniqueOrThrow({ where: { id: op.operation.id } });
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/^Agent: The agent at 127\.0\.0\.1:\d+ is unreachable: .*\(after 3 attempts\)$/);
+      expect(failed.activeKey).toBeNull();
+      const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { operationId: failed.id, action: 'set-vf-count.failed' } });
+      expect(JSON.parse(audit.after!)).toEqual({ error: failed.error });
+
+      expect((await lib.syncHost(id)).ok).toBe(false);
+      const offline = await db.prisma.host.findUniqueOrThrow({ where: { id } });
+      expect(offline.agentStatus).toBe('offline');
+      expect(offline.lastSyncError).toMatch(/connection refused/);
+      expect(offline.lastSeenAt).not.toBeNull();
+      expect(await db.prisma.physicalFunction.count({ where: { hostId: id } })).toBe(rowsBefore);
+
+      await sim.member.agent.start();
+      expect((await lib.syncHost(id)).ok).toBe(true);
+      const back = await db.prisma.host.findUniqueOrThrow({ where: { id } });
+      expect(back.agentStatus).toBe('online');
+      expect(back.lastSyncError).toBeNull();
+      // The inventory shows what the kernel did, whatever became of the request.
+      const pfAfter = await db.prisma.physicalFunction.findUniqueOrThrow({ where: { id: pf.id }, include: { _count: { select: { virtualFunctions: true } } } });
+      expect(pfAfter._count.virtualFunctions).toBe(pfAfter.currentVfs);
+    } finally {
+      await slow.close();
+    }
+  }, 30_000);
+});
+
+describe('drift', () => {
+  it('a change made on the host behind the server’s back shows as drift', async () => {
+    const { sim, id } = hostOf(2);
+    const pf = await firstPf(id);
+    expect(pf.desiredVfs).toBe(4);
+    await new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null }).setVf((await firstPf(id, true)).virtualFunctions[3]!.pciAddress, { trust: true });
+    await db.prisma.virtualFunction.updateMany({ where: { pfId: pf.id, index: 3 }, data: { desiredTrust: false } });
+    // Someone releases the VM's VF and sets the PF to 2 VFs by hand.
+    const agent = new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null });
+    const held = (await firstPf(id, true)).virtualFunctions[1]!;
+    await agent.detach('vm-web-01', held.pciAddress);
+    await agent.setNumVfs(pf.pciAddress, 2);
+    await lib.syncHost(id);
+    const detail = await lib.getHostDetail(id);
+    expect(detail?.drift).toEqual(expect.arrayContaining([expect.objectContaining({ targetType: 'pf', targetId: pf.id, field: 'numVfs', desired: 4, actual: 2 })]));
+  });
+});
+
+describe('BIOS and reset through the iLO', () => {
+  it('enables SR-IOV and VT-d, resets: the host really restarts and comes back with IOMMU groups', async () => {
+    const { sim, id } = hostOf(1);
+    await lib.syncHost(id);
+    const host = await db.prisma.host.findUniqueOrThrow({ where: { id } });
+    expect(host.iommuActive).toBe(false);
+    const bootBefore = host.bootId;
+
+    const bios = await lib.requests.requestBiosChange(id, { attributes: { Sriov: 'Enabled', IntelProcVtd: 'Enabled' } }, who);
+    expect(bios.ok).toBe(true);
+    await runQueue();
+    const pending = await db.prisma.biosSetting.findMany({ where: { hostId: id, name: { in: ['Sriov', 'IntelProcVtd'] } } });
+    expect(pending.map((b) => [b.current, b.pending, b.desired])).toEqual([
+      ['Disabled', 'Enabled', 'Enabled'],
+      ['Disabled', 'Enabled', 'Enabled'],
+    ]);
+    const readiness = (await lib.getHostDetail(id))!.readiness.links.find((l) => l.id === 'bios')!;
+    expect(readiness).toMatchObject({ pending: true, action: { kind: 'reset-host' } });
+
+    // The Gen9 profile lacks intel_iommu=on: add it first, so the reboot brings IOMMU groups.
+    expect((await lib.requests.requestOsFix(id, { fix: 'iommu-args' }, who)).ok).toBe(true);
+    await runQueue();
+
+    const reset = await lib.requests.requestPower(id, { action: 'reset' }, who);
+    expect(reset.ok).toBe(true);
+    await runQueue();
+    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.ok ? reset.operation.id : '' } });
+    expect(op.status, op.error ?? '').toBe('succeeded');
+    const after = await db.prisma.host.findUniqueOrThrow({ where: { id }, include: { bios: true } });
+    expect(after.bootId).not.toBe(bootBefore);
+    expect(after.iommuActive).toBe(true);
+    expect(after.bios.find((b) => b.name === 'Sriov')?.current).toBe('Enabled');
+    expect(sim.member.host.bios).toEqual({ sriov: true, iommu: true });
+    const detail = await lib.getHostDetail(id);
+    expect(detail?.readiness.links.find((l) => l.id === 'bios')?.status).toBe('ok');
+    expect(detail?.readiness.links.find((l) => l.id === 'iommu')?.status).toBe('ok');
+  }, 60_000);
+});

@@ -1,0 +1,329 @@
+// Turning an operator's request into a queued Operation: the body is checked, the target is
+// checked against the inventory (a VF already given to a VM, a PF with assigned VFs, an agent
+// that does not answer), and the row is created with an activeKey that the database keeps unique
+// while the operation is queued or running, so two requests for the same VF cannot both win.
+
+import { z } from 'zod';
+import { prisma } from '@/lib/db/client';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
+import { recordAudit } from '@/lib/audit';
+import { toOperationView, type OperationKind, type OperationParams, type OperationView } from './kinds';
+import { notifyWorker } from './signal';
+
+export interface Requester {
+  name: string;
+  sourceAddress: string | null;
+}
+
+export type RequestOutcome =
+  | { ok: true; operation: OperationView }
+  | { ok: false; code: 'not-found' | 'conflict' | 'bad-request'; message: string };
+
+const mac = z
+  .string()
+  .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, 'six hex pairs separated by ":" (52:54:00:12:34:56)')
+  .refine((value) => (parseInt(value.slice(0, 2), 16) & 1) === 0, 'must be a unicast address (the first byte even)')
+  .refine((value) => !/^(00:){5}00$/.test(value), 'must not be all zeros')
+  .transform((value) => value.toLowerCase());
+const vlan = z.number().int('a whole number').min(0).max(4094);
+
+export const vfCountSchema = z.strictObject({ numVfs: z.number().int('a whole number').min(0, 'at least 0').max(1024) });
+export const vfSettingsSchema = z
+  .strictObject({
+    mac: mac.optional(),
+    vlan: vlan.optional(),
+    qos: z.number().int().min(0).max(7).optional(),
+    trust: z.boolean().optional(),
+    spoofchk: z.boolean().optional(),
+    linkState: z.enum(['auto', 'enable', 'disable']).optional(),
+    maxTxRate: z.number().int().min(0).max(400_000).optional(),
+  })
+  .refine((s) => Object.keys(s).length > 0, 'give at least one setting: mac, vlan, qos, trust, spoofchk, linkState or maxTxRate');
+export const vfDriverSchema = z.strictObject({ driver: z.enum(['vfio-pci', 'default']) });
+export const assignSchema = z.strictObject({
+  vmId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a VM id from GET /api/vms'),
+  mac: mac.optional(),
+  vlan: vlan.min(1, 'between 1 and 4094 (leave it out for no VLAN)').optional(),
+});
+export const biosChangeSchema = z.strictObject({
+  attributes: z
+    .partialRecord(z.enum(BIOS_ATTRIBUTES, `one of ${BIOS_ATTRIBUTES.join(', ')}`), z.string().min(1).max(64))
+    .refine((a) => Object.keys(a).length > 0, 'give at least one attribute'),
+});
+export const powerSchema = z.strictObject({
+  action: z.enum(['reset', 'on']),
+  resetType: z.enum(['GracefulRestart', 'ForceRestart']).optional(),
+});
+export const osFixSchema = z.strictObject({ fix: z.enum(['iommu-args', 'vfio']) });
+
+interface NewOperation<K extends OperationKind> {
+  kind: K;
+  hostId: string;
+  targetType: 'host' | 'pf' | 'vf';
+  targetId: string;
+  lane: string;
+  activeKey: string;
+  params: OperationParams[K];
+  /** The state before, for the audit record. */
+  before: unknown;
+}
+
+const operationSelect = {
+  id: true, kind: true, hostId: true, targetType: true, targetId: true, params: true, status: true, attempts: true,
+  progress: true, error: true, requestedBy: true, queuedAt: true, startedAt: true, finishedAt: true, host: { select: { name: true } },
+} satisfies Prisma.OperationSelect;
+
+async function conflictWith(activeKey: string, what: string): Promise<RequestOutcome> {
+  const holder = await prisma.operation.findUnique({ where: { activeKey }, select: operationSelect });
+  if (!holder) return { ok: false, code: 'conflict', message: `${what} is being changed by another request; try again in a moment.` };
+  const view = toOperationView(holder);
+  return { ok: false, code: 'conflict', message: `${what} is already being changed: "${view.summary}", requested by ${view.requestedBy}, ${view.status}. Wait for it to finish.` };
+}
+
+async function enqueue<K extends OperationKind>(op: NewOperation<K>, who: Requester, what: string): Promise<RequestOutcome> {
+  let row;
+  try {
+    row = await prisma.operation.create({
+      data: {
+        kind: op.kind,
+        hostId: op.hostId,
+        targetType: op.targetType,
+        targetId: op.targetId,
+        lane: op.lane,
+        activeKey: op.activeKey,
+        params: JSON.stringify(op.params),
+        requestedBy: who.name,
+        sourceAddress: who.sourceAddress,
+      },
+      select: operationSelect,
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return conflictWith(op.activeKey, what);
+    throw error;
+  }
+  const view = toOperationView(row);
+  await recordAudit({
+    actor: who.name,
+    action: `${op.kind}.requested`,
+    targetType: op.targetType,
+    targetId: op.targetId,
+    sourceAddress: who.sourceAddress,
+    hostId: op.hostId,
+    hostName: row.host?.name ?? null,
+    before: op.before,
+    after: { summary: view.summary, params: op.params },
+    operationId: row.id,
+  });
+  notifyWorker();
+  return { ok: true, operation: view };
+}
+
+function agentDown(host: { name: string; agentStatus: string; lastSeenAt: Date | null }): RequestOutcome | null {
+  if (host.agentStatus === 'online') return null;
+  const since = host.lastSeenAt ? ` (last seen ${host.lastSeenAt.toISOString()})` : ' (it has never answered)';
+  return { ok: false, code: 'conflict', message: `The agent of ${host.name} is ${host.agentStatus === 'offline' ? 'offline' : 'not reporting'}${since}; VF changes need it. Refresh the host or check the agent.` };
+}
+
+const vfSelect = {
+  id: true, index: true, pciAddress: true, driver: true, mac: true, vlan: true, trust: true, spoofchk: true,
+  hostId: true,
+  host: { select: { name: true, agentStatus: true, lastSeenAt: true } },
+  pf: { select: { id: true, pciAddress: true, numaNode: true } },
+  assignment: { select: { vm: { select: { id: true, name: true } }, mac: true, vlan: true } },
+} satisfies Prisma.VirtualFunctionSelect;
+
+async function findVf(vfId: string) {
+  return prisma.virtualFunction.findUnique({ where: { id: vfId }, select: vfSelect });
+}
+
+const vfName = (vf: { index: number; pf: { pciAddress: string } }) => `VF ${vf.index} of ${vf.pf.pciAddress}`;
+const vfBefore = (vf: NonNullable<Awaited<ReturnType<typeof findVf>>>) => ({
+  driver: vf.driver, mac: vf.mac, vlan: vf.vlan, trust: vf.trust, spoofchk: vf.spoofchk, vm: vf.assignment?.vm.name ?? null,
+});
+
+export async function requestVfCount(pfId: string, input: z.infer<typeof vfCountSchema>, who: Requester): Promise<RequestOutcome> {
+  const pf = await prisma.physicalFunction.findUnique({
+    where: { id: pfId },
+    select: {
+      id: true, hostId: true, pciAddress: true, totalVfs: true, currentVfs: true, desiredVfs: true,
+      host: { select: { name: true, agentStatus: true, lastSeenAt: true } },
+      virtualFunctions: { where: { assignment: { isNot: null } }, select: { index: true, assignment: { select: { vm: { select: { name: true } } } } } },
+    },
+  });
+  if (!pf) return { ok: false, code: 'not-found', message: `No physical function with id "${pfId}".` };
+  if (pf.totalVfs === 0) return { ok: false, code: 'bad-request', message: `numVfs: ${pf.pciAddress} has no SR-IOV capability (sriov_totalvfs is 0).` };
+  if (input.numVfs > pf.totalVfs) return { ok: false, code: 'bad-request', message: `numVfs: ${pf.pciAddress} supports at most ${pf.totalVfs} VFs (sriov_totalvfs).` };
+  const down = agentDown(pf.host);
+  if (down) return down;
+  if (pf.virtualFunctions.length > 0 && input.numVfs !== pf.currentVfs) {
+    // The kernel changes a VF count only through 0, which destroys every VF of the PF.
+    const held = pf.virtualFunctions.map((vf) => `VF ${vf.index} (${vf.assignment?.vm.name ?? '?'})`).join(', ');
+    return { ok: false, code: 'conflict', message: `${pf.pciAddress} has VFs assigned to VMs: ${held}. Changing the VF count removes every VF of the PF; release them first.` };
+  }
+  return enqueue(
+    {
+      kind: 'set-vf-count', hostId: pf.hostId, targetType: 'pf', targetId: pf.id, lane: `pf:${pf.id}`, activeKey: `pf:${pf.id}`,
+      params: { pfAddress: pf.pciAddress, numVfs: input.numVfs },
+      before: { currentVfs: pf.currentVfs, desiredVfs: pf.desiredVfs },
+    },
+    who,
+    pf.pciAddress,
+  );
+}
+
+export async function requestVfSettings(vfId: string, settings: z.infer<typeof vfSettingsSchema>, who: Requester): Promise<RequestOutcome> {
+  const vf = await findVf(vfId);
+  if (!vf) return { ok: false, code: 'not-found', message: `No virtual function with id "${vfId}".` };
+  const down = agentDown(vf.host);
+  if (down) return down;
+  if (vf.assignment && (settings.mac !== undefined || settings.vlan !== undefined)) {
+    return { ok: false, code: 'conflict', message: `${vfName(vf)} is assigned to ${vf.assignment.vm.name}: its MAC and VLAN are set by libvirt for that VM. Release it to change them.` };
+  }
+  const clean = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as OperationParams['set-vf']['settings'];
+  return enqueue(
+    {
+      kind: 'set-vf', hostId: vf.hostId, targetType: 'vf', targetId: vf.id, lane: `pf:${vf.pf.id}`, activeKey: `vf:${vf.id}`,
+      params: { pfAddress: vf.pf.pciAddress, vfAddress: vf.pciAddress, index: vf.index, settings: clean },
+      before: vfBefore(vf),
+    },
+    who,
+    vfName(vf),
+  );
+}
+
+export async function requestVfBind(vfId: string, input: z.infer<typeof vfDriverSchema>, who: Requester): Promise<RequestOutcome> {
+  const vf = await findVf(vfId);
+  if (!vf) return { ok: false, code: 'not-found', message: `No virtual function with id "${vfId}".` };
+  const down = agentDown(vf.host);
+  if (down) return down;
+  if (vf.assignment) return { ok: false, code: 'conflict', message: `${vfName(vf)} is assigned to ${vf.assignment.vm.name}; libvirt manages its driver. Release it first.` };
+  return enqueue(
+    {
+      kind: 'bind-vf', hostId: vf.hostId, targetType: 'vf', targetId: vf.id, lane: `pf:${vf.pf.id}`, activeKey: `vf:${vf.id}`,
+      params: { pfAddress: vf.pf.pciAddress, vfAddress: vf.pciAddress, index: vf.index, driver: input.driver },
+      before: vfBefore(vf),
+    },
+    who,
+    vfName(vf),
+  );
+}
+
+export async function requestAssign(vfId: string, input: z.infer<typeof assignSchema>, who: Requester): Promise<RequestOutcome> {
+  const vf = await findVf(vfId);
+  if (!vf) return { ok: false, code: 'not-found', message: `No virtual function with id "${vfId}".` };
+  if (vf.assignment) return { ok: false, code: 'conflict', message: `${vfName(vf)} is already assigned to ${vf.assignment.vm.name}. Release it first.` };
+  const vm = await prisma.virtualMachine.findUnique({ where: { id: input.vmId }, select: { id: true, name: true, hostId: true } });
+  if (!vm || vm.hostId !== vf.hostId) return { ok: false, code: 'bad-request', message: `vmId: no VM with id "${input.vmId}" on ${vf.host.name}.` };
+  const down = agentDown(vf.host);
+  if (down) return down;
+  return enqueue(
+    {
+      kind: 'assign-vf', hostId: vf.hostId, targetType: 'vf', targetId: vf.id, lane: `pf:${vf.pf.id}`, activeKey: `vf:${vf.id}`,
+      params: {
+        pfAddress: vf.pf.pciAddress, vfAddress: vf.pciAddress, index: vf.index, vmId: vm.id, vmName: vm.name,
+        ...(input.mac !== undefined ? { mac: input.mac } : {}), ...(input.vlan !== undefined ? { vlan: input.vlan } : {}),
+      },
+      before: vfBefore(vf),
+    },
+    who,
+    vfName(vf),
+  );
+}
+
+export async function requestRelease(vfId: string, who: Requester): Promise<RequestOutcome> {
+  const vf = await findVf(vfId);
+  if (!vf) return { ok: false, code: 'not-found', message: `No virtual function with id "${vfId}".` };
+  if (!vf.assignment) return { ok: false, code: 'conflict', message: `${vfName(vf)} is not assigned to a VM.` };
+  const down = agentDown(vf.host);
+  if (down) return down;
+  return enqueue(
+    {
+      kind: 'release-vf', hostId: vf.hostId, targetType: 'vf', targetId: vf.id, lane: `pf:${vf.pf.id}`, activeKey: `vf:${vf.id}`,
+      params: { pfAddress: vf.pf.pciAddress, vfAddress: vf.pciAddress, index: vf.index, vmName: vf.assignment.vm.name },
+      before: vfBefore(vf),
+    },
+    who,
+    vfName(vf),
+  );
+}
+
+async function findHostForIlo(hostId: string) {
+  return prisma.host.findUnique({
+    where: { id: hostId },
+    select: {
+      id: true, name: true, powerState: true, agentStatus: true, lastSeenAt: true, bmc: { select: { id: true } },
+      bios: { select: { name: true, current: true, pending: true, desired: true } },
+      virtualMachines: { where: { state: 'running' }, select: { name: true }, orderBy: { name: 'asc' } },
+    },
+  });
+}
+
+export async function requestBiosChange(hostId: string, input: z.infer<typeof biosChangeSchema>, who: Requester): Promise<RequestOutcome> {
+  const host = await findHostForIlo(hostId);
+  if (!host) return { ok: false, code: 'not-found', message: `No host with id "${hostId}".` };
+  if (!host.bmc) return { ok: false, code: 'conflict', message: `${host.name} has no iLO registered.` };
+  const attributes = input.attributes as Record<string, string>;
+  return enqueue(
+    {
+      kind: 'set-bios', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `bios:${hostId}`,
+      params: { attributes },
+      before: Object.fromEntries(host.bios.filter((b) => b.name in attributes).map((b) => [b.name, { current: b.current, pending: b.pending }])),
+    },
+    who,
+    `The BIOS of ${host.name}`,
+  );
+}
+
+export async function requestPower(hostId: string, input: z.infer<typeof powerSchema>, who: Requester): Promise<RequestOutcome> {
+  const host = await findHostForIlo(hostId);
+  if (!host) return { ok: false, code: 'not-found', message: `No host with id "${hostId}".` };
+  if (!host.bmc) return { ok: false, code: 'conflict', message: `${host.name} has no iLO registered.` };
+  if (input.action === 'on') {
+    if (host.powerState === 'On') return { ok: false, code: 'conflict', message: `${host.name} is already powered on (as the iLO last reported).` };
+    if (input.resetType) return { ok: false, code: 'bad-request', message: 'resetType: only for action "reset".' };
+    return enqueue(
+      { kind: 'power-on', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `power:${hostId}`, params: {}, before: { powerState: host.powerState } },
+      who,
+      `The power of ${host.name}`,
+    );
+  }
+  if (host.powerState === 'Off') return { ok: false, code: 'conflict', message: `${host.name} is powered off; power it on instead (pending BIOS settings apply at that boot).` };
+  return enqueue(
+    {
+      kind: 'reset-host', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `power:${hostId}`,
+      params: { resetType: input.resetType ?? 'GracefulRestart', vmsGoingDown: host.virtualMachines.map((vm) => vm.name) },
+      before: { powerState: host.powerState, pending: host.bios.filter((b) => b.pending !== null && b.pending !== b.current).map((b) => `${b.name}=${b.pending}`) },
+    },
+    who,
+    `The power of ${host.name}`,
+  );
+}
+
+export async function requestOsFix(hostId: string, input: z.infer<typeof osFixSchema>, who: Requester): Promise<RequestOutcome> {
+  const host = await prisma.host.findUnique({ where: { id: hostId }, select: { name: true, agentStatus: true, lastSeenAt: true, kernelCmdline: true, vfioPciLoaded: true } });
+  if (!host) return { ok: false, code: 'not-found', message: `No host with id "${hostId}".` };
+  const down = agentDown(host);
+  if (down) return down;
+  return enqueue(
+    {
+      kind: 'os-fix', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `os:${hostId}`,
+      params: { fix: input.fix },
+      before: input.fix === 'vfio' ? { vfioPciLoaded: host.vfioPciLoaded } : { kernelCmdline: host.kernelCmdline },
+    },
+    who,
+    `The operating system of ${host.name}`,
+  );
+}
+
+export async function listHostOperations(hostId: string, limit = 50): Promise<OperationView[]> {
+  const rows = await prisma.operation.findMany({ where: { hostId }, orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }], take: limit, select: operationSelect });
+  return rows.map(toOperationView);
+}
+
+export async function getOperation(id: string): Promise<OperationView | null> {
+  const row = await prisma.operation.findUnique({ where: { id }, select: operationSelect });
+  return row ? toOperationView(row) : null;
+}
+
+export { operationSelect };

@@ -1,0 +1,232 @@
+// The operations worker, started with the server (instrumentation.ts). It takes queued operations
+// oldest first, one at a time per lane (a PF, or a whole host for BIOS and power), carries them
+// out, retries transient failures with exponential backoff, and ends each one succeeded or failed
+// with an audit record of before and after. At start it picks up what a previous server left:
+// queued operations run; running ones are resumed (every agent call is idempotent, and a reset
+// that was already sent resumes waiting for the host instead of resetting again).
+
+import { prisma } from '@/lib/db/client';
+import { recordAudit } from '@/lib/audit';
+import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';
+import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
+import { onWorkerSignal } from './signal';
+
+export interface WorkerOptions {
+  /** Operations carried out at once across the fleet (each still alone in its lane). */
+  concurrency: number;
+  /** How often the queue is looked at when nothing signals. */
+  pollMs: number;
+  maxAttempts: number;
+  /** First retry delay; doubled at each attempt. */
+  retryBaseMs: number;
+  timing: ExecutionTiming;
+  log?: (message: string) => void;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  concurrency: 8,
+  pollMs: 1_000,
+  maxAttempts: 5,
+  retryBaseMs: 2_000,
+  timing: { resetTimeoutMs: 15 * 60_000, pollMs: 2_000 },
+};
+
+export interface Worker {
+  /** Runs one pass over the queue now (tests and the wake-up signal use it). */
+  kick(): void;
+  /** Resolves when nothing is running or runnable (tests). */
+  idle(): Promise<void>;
+  /** Stops taking operations; running ones finish only with `drain` (else a restart resumes them). */
+  stop(options?: { drain?: boolean }): Promise<void>;
+}
+
+interface Claimable {
+  id: string;
+  kind: string;
+  lane: string;
+  hostId: string | null;
+}
+
+/** May this operation start while these are running? A lane runs one at a time; a host lane waits for the host's PF lanes and blocks them. */
+export function canStart(op: Claimable, running: readonly Claimable[]): boolean {
+  return !running.some((r) => r.lane === op.lane || (r.hostId !== null && r.hostId === op.hostId && (r.lane.startsWith('host:') || op.lane.startsWith('host:'))));
+}
+
+export async function recoverInterrupted(log?: (message: string) => void): Promise<number> {
+  const interrupted = await prisma.operation.findMany({ where: { status: 'running' }, select: { id: true, kind: true } });
+  for (const op of interrupted) {
+    const known = (OPERATION_KINDS as readonly string[]).includes(op.kind);
+    if (known) {
+      await prisma.operation.update({ where: { id: op.id }, data: { status: 'queued', nextAttemptAt: null, progress: 'Resumed after a server restart' } });
+    } else {
+      await finish(op.id, 'failed', { error: `The server restarted during this operation and does not know the kind "${op.kind}".` });
+    }
+  }
+  if (interrupted.length > 0) log?.(`operations: ${interrupted.length} interrupted by a server restart resumed`);
+  return interrupted.length;
+}
+
+async function finish(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
+  const op = await prisma.operation.update({
+    where: { id },
+    data: {
+      status,
+      activeKey: null,
+      finishedAt: new Date(),
+      progress: null,
+      nextAttemptAt: null,
+      ...(outcome.result !== undefined ? { result: JSON.stringify(outcome.result) } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    },
+    select: { kind: true, hostId: true, targetType: true, targetId: true, requestedBy: true, sourceAddress: true, host: { select: { name: true } } },
+  });
+  await recordAudit({
+    actor: op.requestedBy,
+    action: `${op.kind}.${status}`,
+    targetType: op.targetType,
+    targetId: op.targetId,
+    sourceAddress: op.sourceAddress,
+    hostId: op.hostId,
+    hostName: op.host?.name ?? null,
+    before: outcome.before ?? null,
+    after: status === 'succeeded' ? outcome.after ?? null : { error: outcome.error },
+    operationId: id,
+  });
+}
+
+/** The state before, as the request recorded it. */
+async function requestedBefore(operationId: string): Promise<unknown> {
+  const event = await prisma.auditEvent.findFirst({ where: { operationId, action: { endsWith: '.requested' } }, select: { before: true } });
+  return event?.before ? (JSON.parse(event.before) as unknown) : null;
+}
+
+export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Worker {
+  const running = new Map<string, { op: Claimable; done: Promise<void> }>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let passing: Promise<void> | null = null;
+  let again = false;
+  const ready = recoverInterrupted(options.log).catch((error: unknown) => options.log?.(`operations: recovery failed: ${String(error)}`));
+
+  const run = async (op: Claimable & { params: string; targetId: string; requestedBy: string; attempts: number }): Promise<void> => {
+    const kind = op.kind as OperationKind;
+    const before = await requestedBefore(op.id);
+    let params = parseParams(op.params) as unknown as OperationParams[typeof kind];
+    try {
+      if (!op.hostId) throw new OperationFailure('The host of this operation was removed from the inventory.', false);
+      const outcome = await execute(kind, {
+        operationId: op.id,
+        hostId: op.hostId,
+        targetId: op.targetId,
+        params,
+        requestedBy: op.requestedBy,
+        timing: options.timing,
+        progress: async (text) => void (await prisma.operation.update({ where: { id: op.id }, data: { progress: text } })),
+        saveParams: async (next) => {
+          params = next;
+          await prisma.operation.update({ where: { id: op.id }, data: { params: JSON.stringify(next) } });
+        },
+      });
+      await finish(op.id, 'succeeded', { ...outcome, before });
+      options.log?.(`operation ${op.id} (${kind}) succeeded`);
+    } catch (error) {
+      const failure = classify(error);
+      if (failure.transient && op.attempts < options.maxAttempts) {
+        const delay = options.retryBaseMs * 2 ** (op.attempts - 1);
+        await prisma.operation.update({
+          where: { id: op.id },
+          data: { status: 'queued', nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
+        });
+        options.log?.(`operation ${op.id} (${kind}) attempt ${op.attempts} failed, retrying: ${failure.message}`);
+      } else {
+        const tries = op.attempts > 1 ? ` (after ${op.attempts} attempts)` : '';
+        await finish(op.id, 'failed', { error: `${failure.message}${tries}`, before });
+        options.log?.(`operation ${op.id} (${kind}) failed: ${failure.message}`);
+      }
+    }
+  };
+
+  const pass = async (): Promise<void> => {
+    await ready;
+    if (stopped || running.size >= options.concurrency) return;
+    const now = new Date();
+    const queued = await prisma.operation.findMany({
+      where: { status: 'queued' },
+      orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }],
+      take: 200,
+      select: { id: true, kind: true, lane: true, hostId: true, params: true, targetId: true, requestedBy: true, attempts: true, nextAttemptAt: true },
+    });
+    const active = [...running.values()].map((r) => r.op);
+    const blockedLanes = new Set<string>();
+    for (const op of queued) {
+      if (running.size >= options.concurrency) break;
+      // First come, first served within a lane: a later operation never overtakes one waiting to retry.
+      if (blockedLanes.has(op.lane)) continue;
+      blockedLanes.add(op.lane);
+      if (op.nextAttemptAt && op.nextAttemptAt > now) continue;
+      if (!canStart(op, active)) continue;
+      const claimed = await prisma.operation.updateMany({
+        where: { id: op.id, status: 'queued' },
+        data: { status: 'running', attempts: { increment: 1 }, startedAt: new Date(), nextAttemptAt: null },
+      });
+      if (claimed.count !== 1) continue;
+      active.push(op);
+      const done = run({ ...op, attempts: op.attempts + 1 })
+        .catch((error: unknown) => options.log?.(`operation ${op.id}: ${String(error)}`))
+        .finally(() => {
+          running.delete(op.id);
+          kick();
+        });
+      running.set(op.id, { op, done });
+    }
+  };
+
+  const kick = (): void => {
+    if (stopped) return;
+    if (passing) {
+      again = true;
+      return;
+    }
+    passing = pass()
+      .catch((error: unknown) => options.log?.(`operations: ${String(error)}`))
+      .finally(() => {
+        passing = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      kick();
+      schedule();
+    }, options.pollMs);
+  };
+  onWorkerSignal(kick);
+  kick();
+  schedule();
+
+  return {
+    kick,
+    async idle() {
+      for (;;) {
+        await passing;
+        await Promise.all([...running.values()].map((r) => r.done));
+        const waiting = await prisma.operation.count({ where: { status: { in: ['queued', 'running'] } } });
+        if (waiting === 0 || stopped) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, 50)));
+        kick();
+      }
+    },
+    async stop({ drain = false } = {}) {
+      stopped = true;
+      onWorkerSignal(undefined);
+      if (timer) clearTimeout(timer);
+      await passing;
+      if (drain) await Promise.all([...running.values()].map((r) => r.done));
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// One sync of one host: ask its agent for health, inventory and VMs, and make the rows follow.
+// A host whose agent does not answer turns offline (never-seen stays never-seen) with the reason
+// and keeps its rows; its power state is then read through the iLO.
+
+import { AgentCallError, type AgentClient } from '@/lib/agents/client';
+import { agentClientFor, HostAccessError } from '@/lib/agents/access';
+import { prisma } from '@/lib/db/client';
+import { applyInventory, type ApplySummary } from './apply-inventory';
+import { refreshPower } from './ilo-state';
+
+export type SyncOutcome =
+  | { ok: true; hostId: string; summary: ApplySummary; bootId: string | null; ms: number }
+  | { ok: false; hostId: string; error: string; ms: number };
+
+/** Hosts being synced right now: a poll and an on-demand sync of one host never overlap. */
+const inFlight = new Map<string, Promise<SyncOutcome>>();
+
+export function syncHost(hostId: string, options: { client?: AgentClient; readPowerWhenDown?: boolean } = {}): Promise<SyncOutcome> {
+  const running = inFlight.get(hostId);
+  if (running) return running;
+  const promise = runSync(hostId, options).finally(() => inFlight.delete(hostId));
+  inFlight.set(hostId, promise);
+  return promise;
+}
+
+async function runSync(hostId: string, options: { client?: AgentClient; readPowerWhenDown?: boolean }): Promise<SyncOutcome> {
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  let client: AgentClient;
+  try {
+    client = options.client ?? (await agentClientFor(hostId));
+  } catch (error) {
+    if (error instanceof HostAccessError) return { ok: false, hostId, error: error.message, ms: ms() };
+    throw error;
+  }
+  try {
+    const health = await client.health();
+    const [inventory, vms] = await Promise.all([client.inventory(), client.vms()]);
+    const summary = await applyInventory(hostId, { inventory, vms, bootId: health.bootId });
+    return { ok: true, hostId, summary, bootId: health.bootId, ms: ms() };
+  } catch (error) {
+    if (!(error instanceof AgentCallError)) throw error;
+    await markUnreachable(hostId, error.message);
+    if (options.readPowerWhenDown !== false) {
+      // The power state tells "host down" from "agent down"; an iLO that does not answer either
+      // leaves the last known state.
+      await refreshPower(hostId).catch(() => undefined);
+    }
+    return { ok: false, hostId, error: error.message, ms: ms() };
+  }
+}
+
+async function markUnreachable(hostId: string, reason: string): Promise<void> {
+  await prisma.host.updateMany({ where: { id: hostId, agentStatus: 'online' }, data: { agentStatus: 'offline' } });
+  await prisma.host.updateMany({ where: { id: hostId }, data: { lastSyncError: reason } });
+}
