@@ -119,9 +119,11 @@ describe('the demo fleet', () => {
     expect(pf?.numaNode).toBe(1);
   });
 
-  it('kvm-a04: the iLO reports Sriov Disabled and the kernel has no room for VFs', async () => {
+  it('kvm-a04: the iLO reports Sriov and VT-d Disabled, no IOMMU groups, and the kernel has no room for VFs', async () => {
     const report = await bios('kvm-a04');
     expect(report.attributes.Sriov).toEqual({ current: 'Disabled', pending: null });
+    expect(report.attributes.IntelProcVtd).toEqual({ current: 'Disabled', pending: null });
+    expect((await inventory('kvm-a04')).host.iommu).toMatchObject({ active: false, groups: 0 });
     const refused = await api<ErrorEnvelope>('kvm-a04', 'PUT', '/v1/pfs/0000:31:00.0/num-vfs', { numVfs: 2 });
     expect(refused).toMatchObject({ status: 422, body: { error: { errno: 'ENOMEM' } } });
   });
@@ -151,7 +153,10 @@ describe('the demo fleet', () => {
   });
 
   it('kvm-c04: only the embedded 331i, a NIC without SR-IOV', async () => {
-    expect((await inventory('kvm-c04')).pfs).toEqual([]);
+    // Reported (so the dashboard can say why there are no VFs), with no SR-IOV capability.
+    expect((await inventory('kvm-c04')).pfs.map((p) => [p.vendorId, p.deviceId, p.classCode, p.totalVfs])).toEqual([
+      ['14e4', '1657', '020000', 0], ['14e4', '1657', '020000', 0], ['14e4', '1657', '020000', 0], ['14e4', '1657', '020000', 0],
+    ]);
     const nics = await onIlo('kvm-c04', (client) => readNicFacts(client));
     expect(nics.adapters.map((a) => [a.embedded, a.pciFunctions[0]?.vendorId, a.pciFunctions[0]?.deviceId])).toEqual([[true, '14e4', '1657']]);
   });
@@ -182,7 +187,9 @@ describe('the demo fleet', () => {
   });
 
   it('kvm-e01: SR-IOV off in the ConnectX firmware: no capability in sysfs, 0 VFs in the iLO', async () => {
-    expect((await inventory('kvm-e01')).pfs).toEqual([]);
+    expect((await inventory('kvm-e01')).pfs.map((p) => [p.deviceId, p.driver, p.totalVfs, p.numVfs])).toEqual([
+      ['1015', 'mlx5_core', 0, 0], ['1015', 'mlx5_core', 0, 0],
+    ]);
     const nics = await onIlo('kvm-e01', (client) => readNicFacts(client));
     expect(nics.adapters.map((a) => [a.model, a.maxVirtualFunctions, a.functions.map((f) => f.maxVirtualFunctions)])).toEqual([['Mellanox ConnectX-4 Lx', 0, [0, 0]]]);
   });

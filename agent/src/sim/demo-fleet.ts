@@ -110,7 +110,7 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     kernelRelease: EL9, cmdline: INTEL_CMDLINE, modulesLoad: VFIO,
     nics: [{ model: 'intel-e810-2p', bus: 0x31, slot: 1, numaNode: 0, vfsPerPort: 0 }],
     vms: [vm('web-01', 0, 0), vm('web-02', 1, 0)],
-    bios: { ...INTEL_OK, Sriov: 'Disabled', WorkloadProfile: 'Custom' }, agent: 'running', story: 'Not ready: BIOS Sriov disabled',
+    bios: { ...INTEL_OK, Sriov: 'Disabled', IntelProcVtd: 'Disabled', WorkloadProfile: 'Custom' }, agent: 'running', story: 'Not ready: SR-IOV and VT-d off in BIOS (factory defaults), so no IOMMU groups',
   },
   {
     name: 'kvm-b01', model: 'ProLiant DL385 Gen10 Plus v2', iloGeneration: 'iLO 5', cpuVendor: 'amd', iloFirmware: '2.78', biosVersion: 'A42 v2.60 (08/11/2022)',
@@ -194,7 +194,7 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     kernelRelease: EL9, cmdline: INTEL_CMDLINE, modulesLoad: VFIO,
     nics: [{ model: 'hpe-560sfp+', bus: 0x12, slot: 1, numaNode: 1, vfsPerPort: 4 }],
     vms: [vm('batch-01', 1, 1)],
-    bios: INTEL_OK, agent: 'powered-off', story: 'Agent offline for two hours; last report was ready',
+    bios: INTEL_OK, agent: 'powered-off', story: 'Unknown: powered off, so its agent cannot report; power it on through the iLO',
   },
   {
     name: 'kvm-e01', model: 'ProLiant DL380 Gen10 Plus', iloGeneration: 'iLO 5', cpuVendor: 'intel', iloFirmware: '2.81', biosVersion: 'U46 v1.72 (09/12/2022)',

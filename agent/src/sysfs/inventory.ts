@@ -40,7 +40,9 @@ function cpuVendorOf(cpuinfo: string): CpuVendor {
 }
 
 /**
- * Addresses of the PCI functions that have the SR-IOV capability (an sriov_totalvfs file).
+ * Addresses of the PCI functions that have the SR-IOV capability (an sriov_totalvfs file), and of
+ * the network functions that do not (an adapter without SR-IOV, or with it off in its firmware):
+ * the dashboard needs those to say why a host has no VFs. They are reported with totalVfs 0.
  * A VF's routing ID is its PF's plus a positive offset, so in address order every PF comes before
  * its VFs: the VFs met through virtfnN links are skipped without touching their directories, which
  * keeps a 256-VF host to a few hundred system calls here.
@@ -50,7 +52,12 @@ export function listPfAddresses(fs: HostFs): string[] {
   const vfs = new Set<string>();
   for (const address of listOptional(fs, PCI_DEVICES)) {
     if (!isPciAddress(address) || vfs.has(address)) continue;
-    if (readOptional(fs, devicePath(address, 'sriov_totalvfs')) === null) continue;
+    if (readOptional(fs, devicePath(address, 'sriov_totalvfs')) === null) {
+      // PCI class 02xxxx: network controller. A VF of a PF listed later (never, by routing ID) has physfn.
+      const networkFunction = readOptional(fs, devicePath(address, 'class'))?.trim().startsWith('0x02') === true;
+      if (networkFunction && linkName(fs, devicePath(address, 'physfn')) === null) pfs.push(address);
+      continue;
+    }
     pfs.push(address);
     for (const entry of listOptional(fs, devicePath(address))) {
       if (!entry.startsWith('virtfn')) continue;
