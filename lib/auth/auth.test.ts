@@ -132,6 +132,38 @@ describe('API tokens', () => {
     expect((await refused.json()).error.message).toMatch(/viewer may not/);
   });
 
+  it('a viewer token gets 403 on assign, BIOS and power, each refusal audited, and nothing is queued', async () => {
+    const vf = await db.prisma.virtualFunction.findFirstOrThrow({ where: { assignment: null }, select: { id: true, hostId: true } });
+    const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: vf.hostId }, select: { id: true } });
+    const assignment = (await import('@/app/api/vfs/[id]/assignment/route')) as unknown as { POST: Handler };
+    const bios = (await import('@/app/api/hosts/[id]/bios/route')) as unknown as { PATCH: Handler };
+    const power = (await import('@/app/api/hosts/[id]/power/route')) as unknown as { POST: Handler };
+    const attempts: [Handler, string, string, object, unknown][] = [
+      [assignment.POST, 'POST', `/api/vfs/${vf.id}/assignment`, { id: vf.id }, { vmId: vm.id }],
+      [bios.PATCH, 'PATCH', `/api/hosts/${vf.hostId}/bios`, { id: vf.hostId }, { attributes: { Sriov: 'Enabled' } }],
+      [power.POST, 'POST', `/api/hosts/${vf.hostId}/power`, { id: vf.hostId }, { action: 'reset' }],
+    ];
+    for (const [handler, method, url, params, body] of attempts) {
+      const refused = await call(handler, method, url, params, { bearer: viewerToken }, body);
+      expect(refused.status, url).toBe(403);
+      expect((await refused.json()).error.message).toMatch(/viewer may not do this/);
+      expect(await db.prisma.auditEvent.findFirst({ where: { action: 'denied', actor: 'token:monitoring', targetId: `${method} ${url}` } }), url).not.toBeNull();
+    }
+    expect(await db.prisma.operation.count()).toBe(0);
+  });
+
+  it('a viewer signed in is refused an assign, and the refusal is audited with the route', async () => {
+    const vf = await db.prisma.virtualFunction.findFirstOrThrow({ where: { assignment: null }, select: { id: true, hostId: true } });
+    const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: vf.hostId }, select: { id: true } });
+    const { POST } = (await import('@/app/api/vfs/[id]/assignment/route')) as unknown as { POST: Handler };
+    const refused = await call(POST, 'POST', `/api/vfs/${vf.id}/assignment`, { id: vf.id }, await as('viewer'), { vmId: vm.id });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toBe('A viewer may not do this (vf:assign); it needs the operator or admin role.');
+    const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'denied', actor: 'viewer', targetId: `POST /api/vfs/${vf.id}/assignment` } });
+    expect(JSON.parse(audit.after!)).toEqual({ permission: 'vf:assign', role: 'viewer' });
+    expect(await db.prisma.assignment.findUnique({ where: { vfId: vf.id } })).toBeNull();
+  });
+
   it('stop working once revoked', async () => {
     const row = await db.prisma.apiToken.findFirstOrThrow({ where: { name: 'monitoring' } });
     const { DELETE } = (await import('@/app/api/tokens/[id]/route')) as unknown as { DELETE: Handler };
