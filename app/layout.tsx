@@ -33,6 +33,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   <Link href="/" className="hover:text-white">
                     Fleet
                   </Link>
+                  <Link href="/vms" className="hover:text-white">
+                    VMs
+                  </Link>
                   <Link href="/reports" className="hover:text-white">
                     Reports
                   </Link>

@@ -1,33 +1,14 @@
-import type { HostDetail } from '@/lib/inventory/service';
+'use client';
+
+import { activeOperationOnPf, type HostView, type PfView } from '@/lib/inventory/host-view';
+import type { OperationView } from '@/lib/operations/kinds';
 import { Badge } from '@/components/ui/status';
 import { Card } from '@/components/ui/card';
 import { TableHead } from '@/components/ui/table';
+import { VfCountControl } from './vf-count-control';
+import { VfGrid } from './vf-grid';
 
-type Pf = HostDetail['physicalFunctions'][number];
-type Vf = Pf['virtualFunctions'][number];
-
-function vfState(vf: Vf): { word: string; tone: string } {
-  if (vf.assignment) return { word: vf.assignment.vm.name, tone: 'border-sky-300 bg-sky-50 text-sky-900' };
-  if (vf.driver === 'vfio-pci') return { word: 'free · vfio-pci', tone: 'border-emerald-300 bg-white text-emerald-900' };
-  return { word: 'free', tone: 'border-emerald-300 bg-white text-emerald-900' };
-}
-
-function VfTile({ vf }: { vf: Vf }) {
-  const state = vfState(vf);
-  return (
-    <li
-      title={`VF ${vf.index} · ${vf.pciAddress} · ${vf.driver ?? 'no driver'}${vf.mac ? ` · ${vf.mac}` : ''}${vf.vlan ? ` · VLAN ${vf.vlan}` : ''}`}
-      className={`flex items-center gap-1.5 rounded border px-2 py-1 text-xs ${state.tone}`}
-    >
-      <span className="font-mono font-semibold tabular-nums">{vf.index}</span>
-      <span aria-hidden>{vf.assignment ? '▣' : '◇'}</span>
-      <span className="truncate">{state.word}</span>
-      {vf.assignment && <span className="sr-only">(assigned)</span>}
-    </li>
-  );
-}
-
-function VfTable({ pf }: { pf: Pf }) {
+function VfTable({ pf }: { pf: PfView }) {
   return (
     <div className="mt-2 overflow-x-auto">
       <table className="w-full text-sm">
@@ -58,9 +39,23 @@ function onOff(value: boolean | null) {
   return value === null ? '—' : value ? 'on' : 'off';
 }
 
-export function PfCard({ pf }: { pf: Pf }) {
+export function PfCard({
+  host,
+  pf,
+  operations,
+  activeByVf,
+  canConfigure,
+  canAssign,
+}: {
+  host: HostView;
+  pf: PfView;
+  operations: readonly OperationView[];
+  activeByVf: Map<string, OperationView>;
+  canConfigure: boolean;
+  canAssign: boolean;
+}) {
   const sriov = pf.totalVfs > 0;
-  const vfCount = pf.desiredVfs !== null && pf.desiredVfs !== pf.currentVfs ? `${pf.currentVfs} (wanted ${pf.desiredVfs})` : `${pf.currentVfs}`;
+  const assigned = pf.virtualFunctions.filter((vf) => vf.assignment).length;
   return (
     <Card
       title={
@@ -69,7 +64,17 @@ export function PfCard({ pf }: { pf: Pf }) {
           <span className="font-normal text-slate-600">{pf.modelName}</span>
         </span>
       }
-      actions={sriov ? <Badge tone="neutral">{vfCount} of {pf.totalVfs} VFs</Badge> : <Badge tone="warn" icon="✕">No SR-IOV</Badge>}
+      actions={
+        sriov ? (
+          <Badge tone="neutral">
+            {assigned} assigned · {pf.currentVfs} of {pf.totalVfs} VFs
+          </Badge>
+        ) : (
+          <Badge tone="warn" icon="✕">
+            No SR-IOV
+          </Badge>
+        )
+      }
     >
       <dl className="flex flex-wrap gap-x-6 gap-y-1 px-4 py-2.5 text-sm">
         {(
@@ -90,14 +95,10 @@ export function PfCard({ pf }: { pf: Pf }) {
           </div>
         ))}
       </dl>
+      {sriov && <VfCountControl hostId={host.id} pf={pf} operation={activeOperationOnPf(pf.id, operations)} canConfigure={canConfigure} />}
       {pf.virtualFunctions.length > 0 ? (
         <div className="border-t border-slate-200 px-4 py-3">
-          <ul aria-label={`VFs of ${pf.pciAddress}`} className="grid grid-cols-[repeat(auto-fill,minmax(9rem,1fr))] gap-1.5">
-            {pf.virtualFunctions.map((vf) => (
-              <VfTile key={vf.id} vf={vf} />
-            ))}
-          </ul>
-          <p className="mt-2 text-xs text-slate-500">▣ assigned to the VM named · ◇ free (with its driver when bound to vfio-pci)</p>
+          <VfGrid host={host} pf={pf} activeByVf={activeByVf} canAssign={canAssign} />
           <details className="mt-2 text-sm">
             <summary className="cursor-pointer text-sky-800 hover:underline">VF details ({pf.virtualFunctions.length})</summary>
             <VfTable pf={pf} />

@@ -1,35 +1,44 @@
-import type { Readiness } from '@/lib/inventory/readiness';
+import type { ReactNode } from 'react';
+import type { Readiness, ReadinessLink } from '@/lib/inventory/readiness';
 import { LINK_STATUS_TEXT, VerdictBadge } from '@/components/ui/status';
 import { Card } from '@/components/ui/card';
 
-const BORDER = { ok: 'border-emerald-200', failing: 'border-rose-300', unknown: 'border-slate-200' } as const;
-const ICON = { ok: 'bg-emerald-100 text-emerald-800', failing: 'bg-rose-100 text-rose-800', unknown: 'bg-slate-100 text-slate-600' } as const;
+const BORDER = { ok: 'border-emerald-200', failing: 'border-rose-300', unknown: 'border-slate-200', pending: 'border-amber-300' } as const;
+const ICON = { ok: 'bg-emerald-100 text-emerald-800', failing: 'bg-rose-100 text-rose-800', unknown: 'bg-slate-100 text-slate-600', pending: 'bg-amber-100 text-amber-900' } as const;
 
-export function ReadinessChain({ readiness }: { readiness: Readiness }) {
+/** The six links; `action` renders what the user may do about a failing one (a button, or nothing). */
+export function ReadinessChain({ readiness, action }: { readiness: Readiness; action?: (link: ReadinessLink) => ReactNode }) {
   return (
     <Card title="SR-IOV readiness chain" actions={<VerdictBadge verdict={readiness.verdict} />}>
-      <ol className="grid gap-3 p-4 sm:grid-cols-2 xl:grid-cols-6">
+      <ol className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
         {readiness.links.map((link, i) => {
           const s = LINK_STATUS_TEXT[link.status];
+          const look = link.pending ? 'pending' : link.status;
+          const word = link.pending ? 'pending reboot' : s.word;
+          const control = link.status === 'failing' ? action?.(link) : null;
           return (
-            <li key={link.id} className={`flex flex-col gap-1.5 rounded-md border ${BORDER[link.status]} p-3`} aria-label={`${link.label}: ${s.word}`}>
+            // The name gives the status (a pending link still fails); the text says it waits for a reboot.
+            <li key={link.id} className={`flex flex-col gap-1.5 rounded-md border ${BORDER[look]} p-3`} aria-label={`${link.label}: ${s.word}`}>
               <div className="flex items-center gap-2">
-                <span aria-hidden className={`grid size-6 shrink-0 place-items-center rounded-full text-xs font-bold ${ICON[link.status]}`}>
-                  {s.icon}
+                <span aria-hidden className={`grid size-6 shrink-0 place-items-center rounded-full text-xs font-bold ${ICON[look]}`}>
+                  {link.pending ? '⟳' : s.icon}
                 </span>
                 <span className="text-sm font-semibold">
                   {i + 1}. {link.label}
                 </span>
               </div>
-              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
-                {link.pending ? 'pending reboot' : s.word}
-              </p>
+              <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{word}</p>
               <p className="text-sm text-slate-700">{link.detail}</p>
-              {link.fix && (
-                <p className="mt-auto rounded bg-amber-50 px-2 py-1.5 text-xs text-amber-950">
-                  <span className="font-semibold">Fix: </span>
-                  {link.fix}
-                </p>
+              {(link.fix || control) && (
+                <div className="mt-auto space-y-2 pt-1">
+                  {link.fix && (
+                    <p className="rounded bg-amber-50 px-2 py-1.5 text-xs text-amber-950">
+                      <span className="font-semibold">Fix: </span>
+                      {link.fix}
+                    </p>
+                  )}
+                  {control}
+                </div>
               )}
             </li>
           );

@@ -1,8 +1,8 @@
-import type { HostDetail } from '@/lib/inventory/service';
+import type { HostView } from '@/lib/inventory/host-view';
 import { Card } from '@/components/ui/card';
 import { TableHead } from '@/components/ui/table';
 
-export function VmTable({ vms }: { vms: HostDetail['virtualMachines'] }) {
+export function VmTable({ vms }: { vms: HostView['virtualMachines'] }) {
   return (
     <Card title={`Virtual machines (${vms.length})`}>
       {vms.length === 0 ? (
@@ -16,8 +16,8 @@ export function VmTable({ vms }: { vms: HostDetail['virtualMachines'] }) {
                 <td className="px-4 py-1.5 font-medium">{vm.name}</td>
                 <td className="px-4 py-1.5">{vm.state}</td>
                 <td className="px-4 py-1.5 tabular-nums">{vm.numaNode ?? '—'}</td>
-                <td className="px-4 py-1.5 tabular-nums">{vm.vcpus}</td>
-                <td className="px-4 py-1.5 tabular-nums">{(vm.memoryMiB / 1024).toFixed(0)} GiB</td>
+                <td className="px-4 py-1.5 tabular-nums">{vm.vcpus ?? '—'}</td>
+                <td className="px-4 py-1.5 tabular-nums">{vm.memoryMiB === null ? '—' : `${(vm.memoryMiB / 1024).toFixed(0)} GiB`}</td>
                 <td className="px-4 py-1.5 tabular-nums">{vm._count.assignments}</td>
               </tr>
             ))}

@@ -1,10 +1,12 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 
+/** A titled panel; its title names the region for assistive technology (and for tests). */
 export function Card({ title, actions, children, className = '' }: { title: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+  const titleId = useId();
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}>
+    <section aria-labelledby={titleId} className={`rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}>
       <header className="flex items-center justify-between gap-3 border-b border-slate-200 px-4 py-2.5">
-        <h2 className="text-sm font-semibold text-slate-800">{title}</h2>
+        <h2 id={titleId} className="text-sm font-semibold text-slate-800">{title}</h2>
         {actions}
       </header>
       {children}

@@ -1,6 +1,7 @@
 // States are always a word or a labelled icon; colour only repeats what the text says.
 
 import type { LinkStatus, ReadinessVerdict } from '@/lib/inventory/readiness';
+import type { OperationStatus } from '@/lib/operations/kinds';
 import type { AgentStatus } from '@/lib/inventory/vocabulary';
 
 const TONE = {
@@ -8,6 +9,7 @@ const TONE = {
   bad: 'bg-rose-50 text-rose-800 ring-rose-600/30',
   warn: 'bg-amber-50 text-amber-900 ring-amber-600/30',
   neutral: 'bg-slate-100 text-slate-700 ring-slate-500/30',
+  info: 'bg-sky-50 text-sky-800 ring-sky-600/30',
 } as const;
 type Tone = keyof typeof TONE;
 
@@ -56,6 +58,32 @@ export function AgentBadge({ status, lastSeenAt }: { status: AgentStatus; lastSe
       {status === 'offline' && seen && <span className="font-normal">· {timeAgo(seen)}</span>}
     </Badge>
   );
+}
+
+const OPERATION: Record<OperationStatus, { icon: string; word: string; tone: Tone }> = {
+  queued: { icon: '◷', word: 'Queued', tone: 'neutral' },
+  running: { icon: '↻', word: 'Running', tone: 'info' },
+  succeeded: { icon: '✓', word: 'Succeeded', tone: 'good' },
+  failed: { icon: '✕', word: 'Failed', tone: 'bad' },
+};
+
+export function OperationBadge({ status }: { status: OperationStatus }) {
+  const o = OPERATION[status];
+  return (
+    <Badge tone={o.tone} icon={o.icon}>
+      {o.word}
+    </Badge>
+  );
+}
+
+/** Something is being worked on; the words next to it say what. */
+export function Spinner({ className = '' }: { className?: string }) {
+  return <span aria-hidden className={`inline-block size-3 shrink-0 animate-spin rounded-full border-2 border-current border-r-transparent ${className}`} />;
+}
+
+/** "2026-11-25 14:03 UTC": the same on the server and in every browser. */
+export function utcTime(date: string | Date, { seconds = false }: { seconds?: boolean } = {}): string {
+  return `${new Date(date).toISOString().replace('T', ' ').slice(0, seconds ? 19 : 16)} UTC`;
 }
 
 export function timeAgo(date: Date, now = Date.now()): string {

@@ -1,0 +1,35 @@
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { VmList } from '@/components/vms/vm-list';
+import { requireUser } from '@/lib/auth/current-user';
+import { hostQueryKeys, vmFilterFromParams } from '@/lib/inventory/host-view';
+import { loadFleetRows } from '@/lib/inventory/service';
+import { listVms, vmQuerySchema } from '@/lib/inventory/vms';
+
+export const metadata: Metadata = { title: 'Virtual machines' };
+export const dynamic = 'force-dynamic';
+
+export default async function VmsPage({ searchParams }: PageProps<'/vms'>) {
+  await requireUser('/vms');
+  const filter = vmFilterFromParams(await searchParams);
+  const hosts = (await loadFleetRows()).map((h) => ({ id: h.id, name: h.name })).sort((a, b) => a.name.localeCompare(b.name));
+  const queryClient = new QueryClient();
+  // A filter the API would refuse (a malformed host id) is left for the browser to show its error.
+  const parsed = vmQuerySchema.safeParse(filter);
+  if (parsed.success) queryClient.setQueryData(hostQueryKeys.vms(filter), { vms: await listVms(parsed.data) });
+
+  return (
+    <div className="space-y-5">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Virtual machines</h1>
+        <p className="text-sm text-slate-600">Every VM the agents report, with the VFs it holds. A VF whose NIC sits on another NUMA node than its VM sends traffic across the socket interconnect.</p>
+      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <Suspense>
+          <VmList hosts={hosts} />
+        </Suspense>
+      </HydrationBoundary>
+    </div>
+  );
+}

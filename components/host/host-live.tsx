@@ -1,0 +1,160 @@
+'use client';
+
+import { useState } from 'react';
+import { useSession } from '@/components/auth/session-context';
+import { Button } from '@/components/ui/button';
+import { Card, Facts, YesNo } from '@/components/ui/card';
+import { AgentBadge, Spinner } from '@/components/ui/status';
+import { useHost, useHostOperations, useSyncHost } from '@/hooks/use-host';
+import { can } from '@/lib/auth/permissions';
+import { activeOperationByVf, FAST_POLL_MS, fixActionFor, hostPollInterval, resetInProgress, type HostView } from '@/lib/inventory/host-view';
+import type { AgentStatus } from '@/lib/inventory/vocabulary';
+import { AgentBanner } from './agent-banner';
+import { BiosPanel } from './bios-panel';
+import { DriftPanel } from './drift-panel';
+import { FixActionButton } from './fix-action';
+import { OperationTimeline } from './operation-timeline';
+import { PfCard } from './pf-card';
+import { ReadinessChain } from './readiness-chain';
+import { RebootDialog } from './reboot-dialog';
+import { VmTable } from './vm-table';
+
+function RefreshButton({ hostId }: { hostId: string }) {
+  const sync = useSyncHost(hostId);
+  const failure = sync.error?.message ?? (sync.data && !sync.data.ok ? (sync.data.error ?? 'The agent did not answer.') : null);
+  return (
+    <div className="flex items-center gap-2">
+      {failure && (
+        <span role="alert" className="max-w-sm truncate text-rose-700" title={failure}>
+          Refresh failed: {failure}
+        </span>
+      )}
+      <Button size="sm" onClick={() => sync.mutate()} disabled={sync.isPending}>
+        {sync.isPending ? <Spinner /> : <span aria-hidden>↻</span>}
+        {sync.isPending ? 'Reading…' : 'Refresh now'}
+      </Button>
+    </div>
+  );
+}
+
+/** The host page once loaded: everything below the breadcrumb, kept current by polling. */
+export function HostLive({ id }: { id: string }) {
+  const session = useSession();
+  const role = session?.role ?? 'viewer';
+  const hostQuery = useHost(id);
+  const opsQuery = useHostOperations(id);
+  const [rebootOpen, setRebootOpen] = useState(false);
+  const host: HostView | undefined = hostQuery.data;
+  if (!host) {
+    return hostQuery.error ? (
+      <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800">
+        Could not load the host: {hostQuery.error.message}
+      </p>
+    ) : (
+      <p className="text-sm text-slate-500">Loading…</p>
+    );
+  }
+
+  const operations = opsQuery.data?.operations ?? [];
+  const rebooting = resetInProgress(host, operations);
+  const activeByVf = activeOperationByVf(host.physicalFunctions, operations);
+  const sriovPfs = host.physicalFunctions.filter((pf) => pf.totalVfs > 0);
+  const otherPfs = host.physicalFunctions.filter((pf) => pf.totalVfs === 0);
+  const canPower = can(role, 'host:power');
+  const firstRebootLink = host.readiness.links.find((link) => fixActionFor(link)?.kind === 'reset-host');
+  const fast = hostPollInterval(host, operations) === FAST_POLL_MS;
+
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{host.name}</h1>
+          <p className="text-sm text-slate-600">
+            {host.model} · {host.generation} · {host.cpuVendor} · serial {host.serialNumber}
+          </p>
+        </div>
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2 text-sm">
+          <span className="flex items-center gap-2">
+            <span className="text-slate-500">Agent</span>
+            <AgentBadge status={host.agentStatus as AgentStatus} lastSeenAt={host.lastSeenAt} />
+          </span>
+          {host.powerState && <span className="text-slate-500">Power {host.powerState}</span>}
+          <span className="text-xs text-slate-500" title="This page reads the host again by itself.">
+            {rebooting ? 'Watching the host come back · every 2 s' : fast ? 'Live · every 2 s' : 'Live · every 10 s'}
+          </span>
+          <RefreshButton hostId={host.id} />
+        </div>
+      </div>
+      {hostQuery.error && (
+        <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800">
+          Could not refresh the host ({hostQuery.error.message}); showing what was read last.
+        </p>
+      )}
+
+      <AgentBanner host={host} operations={operations} canPower={canPower} rebooting={rebooting} />
+
+      <ReadinessChain
+        readiness={host.readiness}
+        action={(link) => {
+          const action = fixActionFor(link);
+          if (!action) return null;
+          // One reset applies every pending setting: one button, under the first link that waits for it.
+          if (action.kind === 'reset-host' && firstRebootLink && link.id !== firstRebootLink.id) {
+            return canPower && <p className="text-xs text-slate-600">The reboot offered under {firstRebootLink.label} applies this too.</p>;
+          }
+          return <FixActionButton hostId={host.id} action={action} operations={operations} rebooting={rebooting} onReboot={() => setRebootOpen(true)} />;
+        }}
+      />
+
+      <div className="grid gap-5 lg:grid-cols-2">
+        <Card title="Operating system">
+          <Facts
+            items={[
+              ['Kernel', host.kernelRelease],
+              ['Command line', host.kernelCmdline && <code className="font-mono text-xs">{host.kernelCmdline}</code>],
+              ['IOMMU active', <YesNo key="iommu" value={host.iommuActive} />],
+              ['kvm loaded', <YesNo key="kvm" value={host.kvmLoaded} />],
+              ['vfio-pci loaded', <YesNo key="vfio" value={host.vfioPciLoaded} />],
+              ['NUMA nodes', host.numaNodes],
+              ['Agent', `${host.agentUrl}${host.agentVersion ? ` · v${host.agentVersion}` : ''}`],
+            ]}
+          />
+        </Card>
+        <BiosPanel
+          host={host}
+          rebootControl={
+            canPower &&
+            !firstRebootLink && (
+              <Button size="sm" variant="danger" onClick={() => setRebootOpen(true)} disabled={rebooting}>
+                Reboot through iLO
+              </Button>
+            )
+          }
+        />
+      </div>
+
+      <section aria-labelledby="pfs-heading" className="space-y-3">
+        <h2 id="pfs-heading" className="text-lg font-semibold">
+          Physical functions
+          <span className="ml-2 text-sm font-normal text-slate-500">
+            {sriovPfs.length} SR-IOV capable of {host.physicalFunctions.length}
+          </span>
+        </h2>
+        {host.physicalFunctions.length === 0 && <p className="text-sm text-slate-500">The agent has not reported this host’s PCI functions yet.</p>}
+        {[...sriovPfs, ...otherPfs].map((pf) => (
+          <PfCard key={pf.id} host={host} pf={pf} operations={operations} activeByVf={activeByVf} canConfigure={can(role, 'vf:configure')} canAssign={can(role, 'vf:assign')} />
+        ))}
+      </section>
+
+      <div className="grid items-start gap-5 lg:grid-cols-2">
+        <OperationTimeline operations={operations} error={opsQuery.error} loading={opsQuery.isPending} />
+        <div className="space-y-5">
+          <DriftPanel drift={host.drift} />
+          <VmTable vms={host.virtualMachines} />
+        </div>
+      </div>
+
+      <RebootDialog host={host} open={rebootOpen} onClose={() => setRebootOpen(false)} />
+    </div>
+  );
+}

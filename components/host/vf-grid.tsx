@@ -1,0 +1,80 @@
+'use client';
+
+import { useState } from 'react';
+import { Spinner } from '@/components/ui/status';
+import { progressWord, vfTileState, type HostView, type PfView, type VfTileState } from '@/lib/inventory/host-view';
+import type { OperationView } from '@/lib/operations/kinds';
+import { VfDialog, type VfDialogMode } from './vf-dialog';
+
+const TONE = {
+  free: 'border-emerald-300 bg-white text-emerald-900 hover:bg-emerald-50',
+  vfio: 'border-emerald-300 bg-white text-emerald-900 hover:bg-emerald-50',
+  assigned: 'border-sky-300 bg-sky-50 text-sky-900 hover:bg-sky-100',
+} as const;
+const ICON = { free: '◇', vfio: '◆', assigned: '▣' } as const;
+
+function tileWord(state: VfTileState): string {
+  if (state.operation) return `${progressWord(state.operation.kind)}…`;
+  if (state.base === 'assigned') return state.vmName ?? '';
+  return state.base === 'vfio' ? 'free · vfio-pci' : 'free';
+}
+
+function VfTile({ vf, state, onOpen }: { vf: PfView['virtualFunctions'][number]; state: VfTileState; onOpen: () => void }) {
+  const drifted = state.drift.length > 0;
+  const title = [
+    `VF ${vf.index} · ${vf.pciAddress} · ${vf.driver ?? 'no driver'}${vf.mac ? ` · ${vf.mac}` : ''}${vf.vlan ? ` · VLAN ${vf.vlan}` : ''}`,
+    state.operation && state.operation.summary,
+    ...state.drift.map((d) => `Drift: ${d.field} wanted ${String(d.desired ?? 'unset')}, reported ${String(d.actual ?? 'unset')}`),
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return (
+    <li>
+      <button
+        type="button"
+        aria-label={state.label}
+        title={title}
+        onClick={onOpen}
+        className={`flex w-full items-center gap-1.5 rounded border px-2 py-1 text-left text-xs ${TONE[state.base]} ${drifted ? 'ring-2 ring-amber-400' : ''} ${state.operation ? 'border-dashed' : ''}`}
+      >
+        <span className="font-mono font-semibold tabular-nums">{vf.index}</span>
+        {state.operation ? <Spinner className="text-sky-700" /> : <span aria-hidden>{ICON[state.base]}</span>}
+        <span className="min-w-0 flex-1 truncate">{tileWord(state)}</span>
+        {drifted && (
+          <span aria-hidden className="font-bold text-amber-700">
+            ⚠
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}
+
+/** One PF's VFs as tiles; a click opens the VF: assign when free, release when assigned, details for viewers. */
+export function VfGrid({ host, pf, activeByVf, canAssign }: { host: HostView; pf: PfView; activeByVf: Map<string, OperationView>; canAssign: boolean }) {
+  // The dialog's mode is fixed when it opens: a VF that turns "in progress" under an open assign
+  // form keeps the form, and the server's answer (409) says why it cannot be done.
+  const [opened, setOpened] = useState<{ id: string; mode: VfDialogMode } | null>(null);
+  const states = new Map(pf.virtualFunctions.map((vf) => [vf.id, vfTileState(vf, activeByVf.get(vf.id) ?? null, host.drift)]));
+  const open = pf.virtualFunctions.find((vf) => vf.id === opened?.id);
+  const openState = open && states.get(open.id);
+  const openTile = (vf: PfView['virtualFunctions'][number]) => {
+    const state = states.get(vf.id);
+    setOpened({ id: vf.id, mode: canAssign && state && state.base !== 'assigned' && !state.operation ? 'assign' : 'details' });
+  };
+
+  return (
+    <>
+      <ul aria-label={`VFs of ${pf.pciAddress}`} className="grid grid-cols-[repeat(auto-fill,minmax(10rem,1fr))] gap-1.5">
+        {pf.virtualFunctions.map((vf) => (
+          <VfTile key={vf.id} vf={vf} state={states.get(vf.id)!} onOpen={() => openTile(vf)} />
+        ))}
+      </ul>
+      <p className="mt-2 text-xs text-slate-500">
+        ▣ assigned to the VM named · ◇ free · ◆ free, bound to vfio-pci · ⚠ drifted · dashed: a change is in progress.{' '}
+        {canAssign ? 'Click a free VF to assign it, an assigned one to release it.' : 'Click a VF for its details.'}
+      </p>
+      <VfDialog host={host} pf={pf} vf={open ?? null} state={openState ?? null} mode={opened?.mode ?? 'details'} canAssign={canAssign} onClose={() => setOpened(null)} />
+    </>
+  );
+}

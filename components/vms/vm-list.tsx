@@ -1,0 +1,174 @@
+'use client';
+
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import { Badge } from '@/components/ui/status';
+import { TableHead } from '@/components/ui/table';
+import { useVms } from '@/hooks/use-vms';
+import { knownNumaNode, numaMismatch, vmFilterFromParams, vmSearchParams, type VmFilter } from '@/lib/inventory/host-view';
+import type { VmRow } from '@/lib/inventory/vms';
+
+const control = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-normal text-slate-900 shadow-xs';
+
+/** The filter lives in the URL (shareable, kept on reload) without a server round trip. */
+function useVmFilter(): [VmFilter, (change: Partial<VmFilter>) => void] {
+  const filter = vmFilterFromParams(useSearchParams());
+  const update = (change: Partial<VmFilter>) => {
+    const next = { ...vmFilterFromParams(new URLSearchParams(window.location.search)), ...change };
+    const params = vmSearchParams(next).toString();
+    window.history.replaceState(null, '', params ? `?${params}` : window.location.pathname);
+  };
+  return [filter, update];
+}
+
+function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  const [shown, setShown] = useState(value);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  if (value !== shown) {
+    setShown(value);
+    setText(value);
+  }
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+      Search VMs and hosts
+      <input
+        type="search"
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          clearTimeout(timer.current);
+          const next = e.target.value;
+          timer.current = setTimeout(() => onChange(next), 250);
+        }}
+        placeholder="e.g. vnf-fw"
+        className={`w-56 ${control} placeholder:text-slate-400`}
+      />
+    </label>
+  );
+}
+
+const numa = (node: number | null) => (knownNumaNode(node) ? String(node) : '—');
+
+function VmRows({ vm }: { vm: VmRow }) {
+  const span = Math.max(1, vm.vfs.length);
+  const vmCells = (
+    <>
+      <th scope="row" rowSpan={span} className="px-3 py-1.5 text-left align-top font-medium whitespace-nowrap">
+        {vm.name}
+      </th>
+      <td rowSpan={span} className="px-3 py-1.5 align-top whitespace-nowrap">
+        <Link href={`/hosts/${vm.host.id}`} className="text-sky-800 hover:underline">
+          {vm.host.name}
+        </Link>
+      </td>
+      <td rowSpan={span} className="px-3 py-1.5 align-top whitespace-nowrap">
+        {vm.state}
+      </td>
+      <td rowSpan={span} className="px-3 py-1.5 align-top tabular-nums">
+        {numa(vm.numaNode)}
+      </td>
+    </>
+  );
+  if (vm.vfs.length === 0) {
+    return (
+      <tr className="border-t border-slate-200">
+        {vmCells}
+        <td colSpan={6} className="px-3 py-1.5 text-slate-400">
+          no VFs
+        </td>
+      </tr>
+    );
+  }
+  return (
+    <>
+      {vm.vfs.map((vf, i) => {
+        const far = numaMismatch(vm.numaNode, vf.pf.numaNode);
+        return (
+          <tr key={vf.id} className={i === 0 ? 'border-t border-slate-200' : 'border-t border-slate-100'}>
+            {i === 0 && vmCells}
+            <td className="px-3 py-1.5 whitespace-nowrap">
+              VF {vf.index} <span className="font-mono text-xs text-slate-500">{vf.pciAddress}</span>
+            </td>
+            <td className="px-3 py-1.5 font-mono text-xs">{vf.pf.pciAddress}</td>
+            <td className="min-w-[14rem] px-3 py-1.5">{vf.pf.modelName}</td>
+            <td className="px-3 py-1.5 whitespace-nowrap tabular-nums">
+              {numa(vf.pf.numaNode)}
+              {far && (
+                <span className="ml-2">
+                  <Badge tone="warn" icon="⚠" title={`The VM runs on NUMA node ${vm.numaNode}; this VF's NIC is on node ${vf.pf.numaNode}.`}>
+                    other NUMA node
+                  </Badge>
+                </span>
+              )}
+            </td>
+            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? '—'}</td>
+            <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
+          </tr>
+        );
+      })}
+    </>
+  );
+}
+
+export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
+  const [filter, update] = useVmFilter();
+  const { data, error, isFetching, isPlaceholderData } = useVms(filter);
+  const [farOnly, setFarOnly] = useState(false);
+  const vms = data?.vms ?? [];
+  const isFar = (vm: VmRow) => vm.vfs.some((vf) => numaMismatch(vm.numaNode, vf.pf.numaNode));
+  const shown = farOnly ? vms.filter(isFar) : vms;
+  const vfCount = vms.reduce((n, vm) => n + vm.vfs.length, 0);
+  const farCount = vms.reduce((n, vm) => n + vm.vfs.filter((vf) => numaMismatch(vm.numaNode, vf.pf.numaNode)).length, 0);
+
+  return (
+    <section aria-label="Virtual machines" className="rounded-lg border border-slate-200 bg-white shadow-xs">
+      <div className="flex flex-wrap items-end gap-4 border-b border-slate-200 px-4 py-3">
+        <SearchBox value={filter.q ?? ''} onChange={(q) => update({ q: q.trim() || undefined })} />
+        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+          Host
+          <select value={filter.hostId ?? ''} onChange={(e) => update({ hostId: e.target.value || undefined })} className={control}>
+            <option value="">All hosts</option>
+            {hosts.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-2 pb-1.5 text-sm text-slate-700">
+          <input type="checkbox" checked={farOnly} onChange={(e) => setFarOnly(e.target.checked)} />
+          Only VMs with a VF on another NUMA node
+        </label>
+        <p className="ml-auto text-sm text-slate-500" aria-live="polite">
+          {data ? `${vms.length} VM${vms.length === 1 ? '' : 's'} · ${vfCount} VF${vfCount === 1 ? '' : 's'} · ${farCount} on another NUMA node` : 'Loading…'}
+          {isFetching && data ? ' · updating' : ''}
+        </p>
+      </div>
+      {error && (
+        <p role="alert" className="m-4 rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800">
+          Could not load VMs: {error.message}
+        </p>
+      )}
+      <div className="overflow-x-auto">
+        <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
+          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC', 'VLAN']} cellClassName="px-3 py-2" />
+          <tbody>
+            {shown.map((vm) => (
+              <VmRows key={vm.id} vm={vm} />
+            ))}
+            {data && shown.length === 0 && (
+              <tr>
+                <td colSpan={10} className="px-3 py-10 text-center text-slate-500">
+                  {farOnly ? 'No VM here holds a VF on another NUMA node.' : 'No VM matches these filters.'}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+// The host page and the VM view as the browser sees them: the host as JSON, the TanStack Query keys
+// shared by the server prefetch and the client hooks, and the pure judgements the pages make (what
+// a VF tile says, which VMs to offer first, how often to poll). Only type imports from server
+// modules: the browser bundles this one.
+
+import type { Action } from '@/lib/auth/permissions';
+import { ACTIVE_STATUSES, type OperationKind, type OperationView } from '@/lib/operations/kinds';
+import type { DriftItem } from './drift';
+import type { FixAction, ReadinessLink } from './readiness';
+import type { HostDetail } from './service';
+
+/** What JSON makes of a value: dates arrive as ISO strings. */
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Jsonified<U>[]
+    : T extends object
+      ? { [K in keyof T]: Jsonified<T[K]> }
+      : T;
+
+/** GET /api/hosts/[id]: the host detail as JSON. */
+export type HostView = Jsonified<HostDetail>;
+
+/** The permission each fix needs (lib/auth/permissions.ts). */
+export const FIX_PERMISSION: Record<FixAction['kind'], Action> = { 'set-bios': 'bios:change', 'reset-host': 'host:power', 'os-fix': 'host:manage' };
+
+/** A drift value in words: booleans as on/off (as `ip link` shows them), null as nothing. */
+export function driftValueText(value: DriftItem['desired']): string {
+  if (value === null) return 'nothing';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  return String(value);
+}
+
+/** What a failing link offers: the server's action, or a reboot when its fix only waits for one. */
+export function fixActionFor(link: ReadinessLink): FixAction | null {
+  if (link.status !== 'failing') return null;
+  if (link.action) return link.action;
+  return link.pending ? { kind: 'reset-host', label: 'Reboot through iLO' } : null;
+}
+
+export type PfView = HostView['physicalFunctions'][number];
+export type VfView = PfView['virtualFunctions'][number];
+
+export interface VmFilter {
+  hostId?: string;
+  q?: string;
+}
+
+/** The VM view's filters as the URL carries them (?hostId=&q=), the same names as GET /api/vms. */
+export function vmFilterFromParams(params: URLSearchParams | Record<string, string | string[] | undefined>): VmFilter {
+  const get = (key: string) => {
+    const value = params instanceof URLSearchParams ? params.get(key) : params[key];
+    return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+  };
+  const hostId = get('hostId');
+  const q = get('q');
+  return { ...(hostId ? { hostId } : {}), ...(q ? { q } : {}) };
+}
+
+export function vmSearchParams(filter: VmFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filter.hostId) params.set('hostId', filter.hostId);
+  if (filter.q) params.set('q', filter.q);
+  return params;
+}
+
+export const hostQueryKeys = {
+  host: (id: string) => ['host', id] as const,
+  operations: (id: string) => ['host', id, 'operations'] as const,
+  vms: (filter: VmFilter) => ['vms', { hostId: filter.hostId ?? '', q: filter.q ?? '' }] as const,
+};
+
+export function isActive(op: Pick<OperationView, 'status'>): boolean {
+  return ACTIVE_STATUSES.includes(op.status);
+}
+
+/** The active operation on each VF: one aimed at the VF itself, or at its PF (a count change recreates every VF). */
+export function activeOperationByVf(pfs: readonly Pick<PfView, 'id' | 'virtualFunctions'>[], operations: readonly OperationView[]): Map<string, OperationView> {
+  const byVf = new Map<string, OperationView>();
+  // Oldest first, so the operation that runs first is the one a tile names.
+  const active = operations.filter(isActive).reverse();
+  for (const op of active) {
+    if (op.targetType === 'vf' && !byVf.has(op.targetId)) byVf.set(op.targetId, op);
+    if (op.targetType === 'pf') {
+      const pf = pfs.find((p) => p.id === op.targetId);
+      for (const vf of pf?.virtualFunctions ?? []) if (!byVf.has(vf.id)) byVf.set(vf.id, op);
+    }
+  }
+  return byVf;
+}
+
+/** The active operation aimed at a PF itself (a count change), if any. */
+export function activeOperationOnPf(pfId: string, operations: readonly OperationView[]): OperationView | null {
+  return operations.find((op) => isActive(op) && op.targetType === 'pf' && op.targetId === pfId) ?? null;
+}
+
+export type VfBase = 'free' | 'vfio' | 'assigned';
+
+export interface VfTileState {
+  base: VfBase;
+  /** "free", "assigned to vnf-fw-01", "bound to vfio-pci". */
+  word: string;
+  vmName: string | null;
+  operation: OperationView | null;
+  drift: DriftItem[];
+  /** The tile's accessible name: "VF 3 free", "VF 3 assigned to vnf-fw-01, drifted, in progress". */
+  label: string;
+}
+
+const PROGRESS_WORD: Record<OperationKind, string> = {
+  'set-vf-count': 'changing VF count',
+  'set-vf': 'applying settings',
+  'bind-vf': 'binding driver',
+  'assign-vf': 'assigning',
+  'release-vf': 'releasing',
+  'set-bios': 'changing BIOS',
+  'reset-host': 'rebooting',
+  'power-on': 'powering on',
+  'os-fix': 'fixing the OS',
+};
+
+export function progressWord(kind: OperationKind): string {
+  return PROGRESS_WORD[kind];
+}
+
+export function vfTileState(vf: Pick<VfView, 'id' | 'index' | 'driver' | 'assignment'>, operation: OperationView | null, drift: readonly DriftItem[]): VfTileState {
+  const vmName = vf.assignment?.vm.name ?? null;
+  const base: VfBase = vmName !== null ? 'assigned' : vf.driver === 'vfio-pci' ? 'vfio' : 'free';
+  const word = base === 'assigned' ? `assigned to ${vmName}` : base === 'vfio' ? 'bound to vfio-pci' : 'free';
+  const mine = drift.filter((d) => d.targetType === 'vf' && d.targetId === vf.id);
+  const label = [`VF ${vf.index} ${word}`, mine.length > 0 && 'drifted', operation && 'in progress'].filter(Boolean).join(', ');
+  return { base, word, vmName, operation, drift: mine, label };
+}
+
+export interface VmChoice<V> {
+  vm: V;
+  sameNuma: boolean;
+}
+
+/** A NUMA node the kernel actually reported (sysfs says -1 when the platform does not tell). */
+export function knownNumaNode(node: number | null | undefined): node is number {
+  return typeof node === 'number' && node >= 0;
+}
+
+/** VMs to offer for a VF: those on the PF's NUMA node first (no cross-socket traffic), then by name. */
+export function orderVmsForPf<V extends { name: string; numaNode: number | null }>(vms: readonly V[], pfNumaNode: number | null): VmChoice<V>[] {
+  return vms
+    .map((vm) => ({ vm, sameNuma: knownNumaNode(pfNumaNode) && vm.numaNode === pfNumaNode }))
+    .sort((a, b) => Number(b.sameNuma) - Number(a.sameNuma) || a.vm.name.localeCompare(b.vm.name));
+}
+
+/** A VF whose PF sits on another NUMA node than the VM using it. */
+export function numaMismatch(vmNumaNode: number | null, pfNumaNode: number | null): boolean {
+  return knownNumaNode(vmNumaNode) && knownNumaNode(pfNumaNode) && vmNumaNode !== pfNumaNode;
+}
+
+export const FAST_POLL_MS = 2_000;
+export const SLOW_POLL_MS = 10_000;
+/** How long after a reset or power-on the page keeps watching for the host to come back. */
+const BOOT_WATCH_MS = 15 * 60_000;
+
+/**
+ * A reset or power-on is in progress while its operation is active (the worker waits for the host
+ * to come back), and after it succeeded for as long as the agent is still not reported online.
+ */
+export function resetInProgress(host: Pick<HostView, 'agentStatus'> | undefined, operations: readonly OperationView[], now = Date.now()): boolean {
+  return operations.some((op) => {
+    if (op.kind !== 'reset-host' && op.kind !== 'power-on') return false;
+    if (isActive(op)) return true;
+    if (op.status !== 'succeeded' || !op.finishedAt || !host) return false;
+    return now - Date.parse(op.finishedAt) < BOOT_WATCH_MS && host.agentStatus !== 'online';
+  });
+}
+
+/** Poll fast while something is changing on the host, slowly otherwise. */
+export function hostPollInterval(host: Pick<HostView, 'agentStatus'> | undefined, operations: readonly OperationView[] | undefined, now = Date.now()): number {
+  const ops = operations ?? [];
+  return ops.some(isActive) || resetInProgress(host, ops, now) ? FAST_POLL_MS : SLOW_POLL_MS;
+}
+
+/** The VMs a reset of the host takes down. */
+export function runningVms<V extends { state: string }>(vms: readonly V[]): V[] {
+  return vms.filter((vm) => vm.state === 'running');
+}
+
+/** "7 s", "2 min 5 s", "1 h 4 min": how long an operation took or has been running. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return '< 1 s';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
