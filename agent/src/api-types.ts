@@ -37,6 +37,8 @@ export interface HostFacts {
   kernelRelease: string;
   cmdline: string;
   cpuVendor: CpuVendor;
+  /** NUMA nodes online (/sys/devices/system/node/online); null when the kernel does not say. */
+  numaNodes: number | null;
   iommu: {
     /** Groups exist and an IOMMU unit is registered: what vfio needs, whatever the cmdline says. */
     active: boolean;

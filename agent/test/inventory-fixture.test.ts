@@ -35,6 +35,7 @@ describe('inventory of a fixture tree (node:fs under a root)', () => {
       kernelRelease: '5.14.0-427.13.1.el9_4.x86_64',
       cmdline: 'BOOT_IMAGE=(hd0,gpt2)/vmlinuz-5.14.0-427.13.1.el9_4.x86_64 root=/dev/mapper/rhel-root ro intel_iommu=on iommu=pt',
       cpuVendor: 'intel',
+      numaNodes: 2,
       iommu: { active: true, groups: 6, units: ['dmar0'], acpiTable: 'DMAR', cmdlineArgs: ['intel_iommu=on', 'iommu=pt'] },
       modules: { kvm: true, vfioPci: true },
     });

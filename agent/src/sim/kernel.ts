@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { systemError } from '../errors';
-import { NIC_MODELS, type HostProfile, type NicModel } from './profiles';
+import { NIC_MODELS, numaNodeCount, type HostProfile, type NicModel } from './profiles';
 import { SimFs } from './sim-fs';
 
 export interface SimTiming {
@@ -125,6 +125,8 @@ export class SimKernel {
     this.fs.file('/proc/sys/kernel/osrelease', `${p.kernelRelease}\n`);
     this.fs.file('/proc/sys/kernel/hostname', `${p.id}\n`);
     this.fs.file('/proc/sys/kernel/random/boot_id', `${randomUUID()}\n`);
+    const nodes = numaNodeCount(p);
+    this.fs.file('/sys/devices/system/node/online', `${nodes > 1 ? `0-${nodes - 1}` : '0'}\n`);
     const vendor = p.cpuVendor === 'amd' ? 'AuthenticAMD' : 'GenuineIntel';
     this.fs.file('/proc/cpuinfo', `processor\t: 0\nvendor_id\t: ${vendor}\ncpu family\t: 6\nflags\t\t: fpu vme ${p.cpuVendor === 'amd' ? 'svm' : 'vmx'}\n\n`);
     this.fs.mkdir(DEVICES);

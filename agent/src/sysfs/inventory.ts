@@ -1,6 +1,7 @@
 import type { CpuVendor, HostFacts, PhysicalFunction, VirtualFunction } from '../api-types';
 import type { IpLink, VfLinkInfo } from '../netlink/ip-link';
 import { type HostFs, linkName, listOptional, readOptional } from './host-fs';
+import { parseNodeset } from '../hypervisor/virsh';
 import { PCI_DEVICES, devicePath, hexId, isPciAddress } from './paths';
 
 export const BOOT_ID = '/proc/sys/kernel/random/boot_id';
@@ -17,6 +18,7 @@ export function readHostFacts(fs: HostFs): HostFacts {
     kernelRelease: readOptional(fs, '/proc/sys/kernel/osrelease') ?? '',
     cmdline,
     cpuVendor: cpuVendorOf(readOptional(fs, '/proc/cpuinfo') ?? ''),
+    numaNodes: parseNodeset(readOptional(fs, '/sys/devices/system/node/online')?.trim() ?? '')?.length ?? null,
     iommu: {
       // Decided from sysfs, not the command line: some kernels turn the IOMMU on by default.
       active: groups > 0 && units.length > 0,
