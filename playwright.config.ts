@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+const CHANGING = ['**/orchestration.spec.ts', '**/register.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -22,11 +23,18 @@ export default defineConfig({
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
+  // Specs that change the demo fleet run after the ones that read it (an empty change history,
+  // the compliance counts), each on hosts no other spec looks at.
+  projects: [
+    { name: 'read', testIgnore: CHANGING },
+    { name: 'change', testMatch: CHANGING, dependencies: ['read'] },
+  ],
   webServer: {
     // Its own database, reseeded, on the production build made by `npm test` before this runs.
     command: `node scripts/demo.mjs --reseed --no-build --log test-results/server-${port}.log`,
     url: `http://127.0.0.1:${port}/api/fleet/summary`,
-    env: { PORT: String(port), DATABASE_URL: `file:./data/e2e-${port}.db`, SECRETS_KEY_FILE: 'data/e2e-secrets.key' },
+    // A reboot of a simulated host takes 6 s, long enough for the page to show the host going away.
+    env: { PORT: String(port), DATABASE_URL: `file:./data/e2e-${port}.db`, SECRETS_KEY_FILE: 'data/e2e-secrets.key', DEMO_BOOT_MS: '6000' },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore',

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_HOSTS } from '../lib/demo/demo-fleet';
+import { DEMO_HOSTS } from './fixtures/demo-fleet';
 import { signIn } from './fixtures/auth';
 
 test.describe('JSON API', () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_HOSTS } from '../lib/demo/demo-fleet';
+import { DEMO_HOSTS } from './fixtures/demo-fleet';
 import { signIn } from './fixtures/auth';
 
 // Reports are for every signed-in role; the viewer is the least privileged.

@@ -1,11 +1,12 @@
-// `npm run db:seed`: loads the demo fleet. Makes the secrets key first when there is none.
+// `npm run db:seed`: creates the documented demo users when there are none, and the secrets key
+// when there is none. Hosts are not seeded: they join by registration (the UI, the API, or
+// `npm run demo`, which registers the simulated fleet).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { createPrismaClient } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { generateKey } from '@/lib/crypto/secrets';
-import { seedDemoFleet } from '@/lib/demo/seed-fleet';
 import { seedDemoUsers } from '@/lib/demo/demo-users';
 
 if (!env.secretsKey && !fs.existsSync(env.secretsKeyFile)) {
@@ -16,9 +17,8 @@ if (!env.secretsKey && !fs.existsSync(env.secretsKeyFile)) {
 
 const prisma = createPrismaClient();
 try {
-  const { hosts } = await seedDemoFleet(prisma);
   const users = await seedDemoUsers(prisma);
-  console.log(`Seeded the demo fleet: ${hosts} hosts${users ? `, ${users} demo users (see README)` : ''}.`);
+  console.log(users ? `Created ${users} demo users (see README).` : 'Users exist already: nothing to seed.');
 } finally {
   await prisma.$disconnect();
 }

@@ -1,5 +1,7 @@
-// The demo fleet: a deterministic description of realistic ProLiant hosts, some ready for SR-IOV
-// and some not, each failing a different link of the readiness chain. prisma/seed.ts writes it.
+// A known fleet for unit tests and benchmarks: a deterministic description of realistic ProLiant
+// hosts, some ready for SR-IOV and some not, each failing a different link of the readiness chain,
+// written straight into the inventory by seed-fleet.ts. The running demo does not use it: its
+// hosts are simulated agents and iLOs (agent/src/sim/demo-fleet.ts tells the same stories).
 
 import { createHash } from 'node:crypto';
 import { NIC_MODELS, type NicModelKey } from '@/lib/inventory/nic-catalog';

@@ -72,7 +72,8 @@ export async function listVms(query: VmQuery): Promise<VmRow[]> {
       mac: a.vf.mac ?? a.mac,
       vlan: a.vf.vlan ?? a.vlan,
       pf: a.vf.pf,
-      crossNuma: vm.numaNode !== null && a.vf.pf.numaNode !== null && vm.numaNode !== a.vf.pf.numaNode,
+      // -1 is sysfs for "the platform does not say": unknown, not a mismatch.
+      crossNuma: vm.numaNode !== null && vm.numaNode >= 0 && a.vf.pf.numaNode !== null && a.vf.pf.numaNode >= 0 && vm.numaNode !== a.vf.pf.numaNode,
     })),
   }));
 }

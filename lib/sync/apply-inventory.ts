@@ -76,7 +76,6 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
   const { inventory, vms } = observed;
   let written = 0;
   await prisma.$transaction(async (tx: Prisma.TransactionClient) => {
-    const numaNodes = new Set(inventory.pfs.map((pf) => pf.numaNode).filter((n): n is number => n !== null && n >= 0));
     await tx.host.update({
       where: { id: hostId },
       data: {
@@ -91,7 +90,7 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
         lastSyncError: null,
         lastSeenAt: now,
         observedAt: new Date(inventory.collectedAt),
-        ...(numaNodes.size > 0 ? { numaNodes: Math.max(...numaNodes) + 1 } : {}),
+        numaNodes: inventory.host.numaNodes,
         // A host whose agent answers is on, whatever the last iLO read said.
         powerState: 'On',
       },
@@ -104,7 +103,12 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
       const next = observedPf(pf);
       const row = existingPfs.find((r) => r.pciAddress === pf.address);
       if (!row) {
-        const created = await tx.physicalFunction.create({ data: { hostId, pciAddress: pf.address, ...next }, select: { id: true } });
+        // First sight of a PF: the VF count it has is adopted as desired, so a later change made
+        // on the host behind the dashboard's back shows as drift.
+        const created = await tx.physicalFunction.create({
+          data: { hostId, pciAddress: pf.address, ...next, desiredVfs: pf.numVfs > 0 ? pf.numVfs : null },
+          select: { id: true },
+        });
         pfIdByAddress.set(pf.address, created.id);
         written++;
       } else {

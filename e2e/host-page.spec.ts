@@ -1,0 +1,163 @@
+import { expect, test, type Page } from '@playwright/test';
+import type { FleetPage } from '../lib/inventory/fleet';
+import { signIn } from './fixtures/auth';
+import { demoHost } from './fixtures/demo-fleet';
+
+// The host page on the demo fleet, without changing it (other specs read the same fleet, e.g. an
+// empty change history): what each role is offered, and the dialogs. Passes on the simulated fleet
+// and on seeded rows alike. kvm-a01: 560SFP+ on NUMA node 0 with VFs in use; kvm-a04: BIOS Sriov
+// disabled; kvm-c02: VT-d enabled but pending a reboot.
+
+async function openHost(page: Page, name: string) {
+  const response = await page.request.get(`/api/hosts?q=${encodeURIComponent(name)}`);
+  expect(response.status()).toBe(200);
+  const host = ((await response.json()) as FleetPage).hosts.find((h) => h.name === name);
+  expect(host, `demo host ${name}`).toBeDefined();
+  await page.goto(`/hosts/${host!.id}`);
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
+// page.request shares the browser's cookies, so signing in through it signs the page in.
+const as = (role: 'viewer' | 'operator' | 'admin') => async ({ page }: { page: Page }) => void (await signIn(page.request, role));
+const vfTiles = (page: Page) => page.getByRole('list', { name: /^VFs of / }).getByRole('button');
+const vmsOf = (name: string) => demoHost(name).vms;
+
+test.describe('a viewer', () => {
+  test.beforeEach(as('viewer'));
+
+  test('sees the VF grid and readiness fixes but no control that changes the host', async ({ page }) => {
+    await openHost(page, 'kvm-a01');
+    await expect(vfTiles(page).first()).toBeVisible();
+    await expect(page.getByRole('button', { name: /^VF \d+ assigned to vnf-fw-01/ }).first()).toBeVisible();
+    for (const count of await page.getByRole('spinbutton', { name: /^VF count of / }).all()) await expect(count).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Apply' })).toHaveCount(0);
+
+    await page.getByRole('button', { name: /^VF \d+ (free|bound to vfio-pci)$/ }).first().click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText('needs the operator or admin role');
+    await expect(dialog.getByRole('button', { name: /Assign|Release/ })).toHaveCount(0);
+    await expect(dialog.getByRole('radio')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+
+    await openHost(page, 'kvm-a04');
+    const bios = page.getByRole('listitem', { name: 'BIOS: failing' });
+    await expect(bios).toContainText('Fix:');
+    await expect(bios).toContainText('An admin can run');
+    await expect(bios.getByRole('button')).toHaveCount(0);
+  });
+});
+
+test.describe('an operator', () => {
+  test.beforeEach(as('operator'));
+
+  test('may change VFs but is not offered BIOS changes or reboots', async ({ page }) => {
+    await openHost(page, 'kvm-a04');
+    await expect(page.getByRole('spinbutton', { name: /^VF count of / }).first()).toBeEnabled();
+    await expect(page.getByRole('listitem', { name: 'BIOS: failing' }).getByRole('button')).toHaveCount(0);
+    await openHost(page, 'kvm-c02');
+    await expect(page.getByRole('button', { name: 'Reboot through iLO' })).toHaveCount(0);
+  });
+
+  test('clicking a free VF opens a modal listing the host’s VMs, same NUMA node first; Escape closes it', async ({ page }) => {
+    await openHost(page, 'kvm-a01');
+    const grid = page.getByRole('list', { name: /^VFs of / }).first();
+    const tile = grid.getByRole('button', { name: /^VF \d+ (free|bound to vfio-pci)$/ }).first();
+    const tileName = (await tile.getAttribute('aria-label'))!;
+    await tile.click();
+
+    const dialog = page.getByRole('dialog', { name: /^Assign VF \d+ of 0000:12:00\.\d$/ });
+    await expect(dialog).toBeVisible();
+    const radios = dialog.getByRole('radio');
+    await expect(radios).toHaveCount(vmsOf('kvm-a01').length);
+    // The PF is on NUMA node 0: vnf-fw-01 and vnf-fw-02 come first and say so; upf-01 (node 1) does not.
+    const sameNode = vmsOf('kvm-a01').filter((vm) => vm.numaNode === 0).map((vm) => vm.name).sort();
+    for (const [i, name] of sameNode.entries()) {
+      await expect(radios.nth(i)).toHaveAccessibleName(new RegExp(`^${name}.*same NUMA node`));
+    }
+    await expect(dialog.getByRole('radio', { name: /^upf-01/ })).not.toHaveAccessibleName(/same NUMA node/);
+    await expect(dialog.getByLabel('MAC address')).toBeVisible();
+    await expect(dialog.getByLabel('VLAN')).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Assign' })).toBeVisible();
+
+    // A real modal: focus starts inside and Tab never leaves it.
+    await expect(radios.first()).toBeFocused();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(true);
+    }
+
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    // Focus goes back to the tile that opened it.
+    await expect(grid.getByRole('button', { name: tileName, exact: true })).toBeFocused();
+  });
+
+  test('an out-of-range VLAN keeps the dialog open and queues nothing', async ({ page }) => {
+    await openHost(page, 'kvm-a01');
+    const grid = page.getByRole('list', { name: /^VFs of / }).first();
+    const tile = grid.getByRole('button', { name: /^VF \d+ (free|bound to vfio-pci)$/ }).first();
+    const tileName = (await tile.getAttribute('aria-label'))!;
+    await tile.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio').first().check();
+    await dialog.getByLabel('VLAN').fill('5000');
+    await dialog.getByRole('button', { name: 'Assign' }).click();
+    await expect(dialog).toBeVisible();
+    expect(await dialog.getByLabel('VLAN').evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    // Still free, not "in progress": nothing was sent.
+    await expect(grid.getByRole('button', { name: tileName, exact: true })).toBeVisible();
+  });
+});
+
+test.describe('an admin', () => {
+  test.beforeEach(as('admin'));
+
+  test('is offered the BIOS fix on the failing link', async ({ page }) => {
+    await openHost(page, 'kvm-a04');
+    const bios = page.getByRole('listitem', { name: 'BIOS: failing' });
+    await expect(bios.getByRole('button', { name: /^Enable SR-IOV( and VT-d)? in BIOS$/ })).toBeVisible();
+  });
+
+  test('a pending BIOS change offers one reboot, whose dialog names the VMs going down, graceful by default', async ({ page }) => {
+    await openHost(page, 'kvm-c02');
+    await expect(page.getByRole('listitem', { name: 'BIOS: failing' })).toContainText('pending reboot');
+    const reboot = page.getByRole('button', { name: 'Reboot through iLO' });
+    await expect(reboot).toHaveCount(1);
+    await reboot.click();
+
+    const dialog = page.getByRole('dialog', { name: 'Reboot kvm-c02 through iLO' });
+    await expect(dialog).toBeVisible();
+    const running = vmsOf('kvm-c02').filter((vm) => vm.state === 'running');
+    for (const vm of running) await expect(dialog.getByRole('listitem').filter({ hasText: vm.name })).toBeVisible();
+    await expect(dialog.getByRole('radio', { name: /Graceful restart/ })).toBeChecked();
+    await expect(dialog.getByRole('radio', { name: /Force restart/ })).not.toBeChecked();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+  });
+});
+
+test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and filters by host', async ({ page }) => {
+  await signIn(page.request, 'viewer');
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'VMs' }).click();
+  await expect(page.getByRole('heading', { name: 'Virtual machines', level: 1 })).toBeVisible();
+
+  const table = page.getByRole('region', { name: 'Virtual machines' }).getByRole('table');
+  // upf-01 runs on NUMA node 1; kvm-a01's only NIC is on node 0.
+  const upf = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'upf-01', exact: true }) });
+  await expect(upf).toContainText('other NUMA node');
+  const fw = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'vnf-fw-01', exact: true }) });
+  await expect(fw).not.toContainText('other NUMA node');
+
+  await page.getByRole('combobox', { name: 'Host' }).selectOption({ label: 'kvm-a01' });
+  await expect(page).toHaveURL(/hostId=/);
+  await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').length);
+
+  await page.getByRole('searchbox', { name: 'Search VMs and hosts' }).fill('vnf-fw');
+  await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').filter((vm) => vm.name.includes('vnf-fw')).length);
+  await page.screenshot({ path: 'test-results/screenshots/vms.png', fullPage: true });
+});
