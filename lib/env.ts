@@ -27,6 +27,10 @@ export const env = {
   get syncLogRounds(): boolean {
     return process.env.SYNC_LOG === '1';
   },
+  /** How often a host's BIOS is read through its iLO by the poller (BIOS_READ_INTERVAL_MS, default 5 min). */
+  get biosReadIntervalMs(): number {
+    return positive('BIOS_READ_INTERVAL_MS', 5 * 60_000);
+  },
   /** How long a reset may take before its operation fails (RESET_TIMEOUT_MS, default 15 min). */
   get resetTimeoutMs(): number {
     return positive('RESET_TIMEOUT_MS', 15 * 60_000);

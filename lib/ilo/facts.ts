@@ -2,7 +2,7 @@
 // and talks Redfish to the iLO itself with the agent's Redfish client, so a host whose agent is
 // down still shows its power state and BIOS.
 
-import { connectionOptions, readBios, RedfishError, withIlo, type BiosReport, type IloTarget } from '@/agent/src/redfish';
+import { connectionOptions, messageText, readBios, RedfishError, withIlo, type BiosReport, type IloTarget } from '@/agent/src/redfish';
 import { SERVER_GENERATIONS, type IloGeneration, type ServerGeneration } from '@/lib/inventory/vocabulary';
 
 export interface IloAccess {
@@ -68,7 +68,7 @@ export function factsFromReport(report: BiosReport): IloFacts {
     resetRequired: report.resetPending,
     lastApply: {
       at: report.lastApply.time ? new Date(report.lastApply.time) : null,
-      messages: report.lastApply.messages.map((m) => ({ messageId: m.messageId, severity: m.key === 'Success' ? 'OK' : 'Warning', message: m.message ?? m.key })),
+      messages: report.lastApply.messages.map((m) => ({ messageId: m.messageId, severity: m.key === 'Success' ? 'OK' : 'Warning', message: messageText(m) ?? m.key })),
     },
   };
 }

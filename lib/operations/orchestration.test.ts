@@ -306,4 +306,20 @@ describe('BIOS and reset through the iLO', () => {
     expect(detail?.readiness.links.find((l) => l.id === 'bios')?.status).toBe('ok');
     expect(detail?.readiness.links.find((l) => l.id === 'iommu')?.status).toBe('ok');
   }, 60_000);
+
+  it('a reset whose BIOS values the iLO rejects fails with the iLO’s reasons, after the host is back', async () => {
+    const { sim, id } = hostOf(0);
+    // A value the registry does not list, staged behind the dashboard's back (as the iLO's own UI
+    // would let a script do): the iLO takes it, the BIOS rejects it at the next POST.
+    sim.ilo.machine.recordPending({ Sriov: 'Sometimes' });
+    const reset = await lib.requests.requestPower(id, { action: 'reset', resetType: 'ForceRestart' }, who);
+    if (!reset.ok) throw new Error(reset.message);
+    await runQueue();
+    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.operation.id } });
+    expect(op.status).toBe('failed');
+    expect(op.error).toMatch(/^iLO: |^The host restarted but the iLO rejected BIOS settings: .*PropertyValueNotInList/);
+    expect(op.error).toContain('Sometimes');
+    // The host itself came back: the agent answers with a new boot.
+    expect((await db.prisma.host.findUniqueOrThrow({ where: { id } })).agentStatus).toBe('online');
+  }, 60_000);
 });

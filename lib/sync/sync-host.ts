@@ -5,8 +5,9 @@
 import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { agentClientFor, HostAccessError } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import { applyInventory, type ApplySummary } from './apply-inventory';
-import { refreshPower } from './ilo-state';
+import { refreshBios, refreshPower } from './ilo-state';
 
 export type SyncOutcome =
   | { ok: true; hostId: string; summary: ApplySummary; bootId: string | null; ms: number }
@@ -37,6 +38,7 @@ async function runSync(hostId: string, options: { client?: AgentClient; readPowe
     const health = await client.health();
     const [inventory, vms] = await Promise.all([client.inventory(), client.vms()]);
     const summary = await applyInventory(hostId, { inventory, vms, bootId: health.bootId });
+    await refreshBiosWhenDue(hostId);
     return { ok: true, hostId, summary, bootId: health.bootId, ms: ms() };
   } catch (error) {
     if (!(error instanceof AgentCallError)) throw error;
@@ -48,6 +50,17 @@ async function runSync(hostId: string, options: { client?: AgentClient; readPowe
     }
     return { ok: false, hostId, error: error.message, ms: ms() };
   }
+}
+
+/**
+ * The BIOS is read through the iLO less often than the agent is polled (BIOS_READ_INTERVAL_MS,
+ * default 5 min): enough to show a value changed in the iLO's own UI as drift, without a Redfish
+ * session per host every 15 s. Operations read it right after they change it.
+ */
+async function refreshBiosWhenDue(hostId: string): Promise<void> {
+  const read = await prisma.biosRead.findUnique({ where: { hostId }, select: { readAt: true } });
+  if (read && Date.now() - read.readAt.getTime() < env.biosReadIntervalMs) return;
+  await refreshBios(hostId).catch(() => undefined);
 }
 
 async function markUnreachable(hostId: string, reason: string): Promise<void> {

@@ -17,7 +17,7 @@ export {
 } from './bios';
 export { resetServer, powerOn, powerOff, readPower, type RestartKind, type PowerStatus } from './power';
 export { readNicFacts, type NicFacts, type NicAdapterFacts, type NicFunctionFacts, type PciFunctionFacts } from './nic';
-export type { IloGeneration } from './oem/hpe';
+export { describeMessage, messageText, type IloGeneration } from './oem/hpe';
 export type { AttributeLock } from './registry';
 export {
   ILO_TARGET_HEADER,

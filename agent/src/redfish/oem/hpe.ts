@@ -193,9 +193,14 @@ const DESCRIPTIONS: Record<string, (args: readonly string[]) => string> = {
 };
 
 export function describeMessage(message: RedfishMessage): string {
-  const describe = DESCRIPTIONS[message.key];
-  const text = message.message ?? (describe ? describe(message.args) : undefined);
+  const text = messageText(message);
   return text ? `${text} (${message.messageId})` : message.messageId;
+}
+
+/** The message in words (the iLO's own, or built from its arguments), without the id; null when neither is known. */
+export function messageText(message: RedfishMessage): string | null {
+  const describe = DESCRIPTIONS[message.key];
+  return message.message ?? (describe ? describe(message.args) : null);
 }
 
 /**
