@@ -188,7 +188,9 @@ async function waitForBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>, age
 }
 
 async function checkAfterBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>): Promise<{ bios: unknown; vfs: unknown }> {
-  await ctx.progress('The host is back; reading the BIOS through the iLO');
+  // The host is back: its rows follow its agent first, whatever the checks below find.
+  await ctx.progress('The host is back; reading it from its agent and the BIOS through the iLO');
+  await syncOrFail(ctx.hostId);
   const facts = await refreshBios(ctx.hostId);
   const rejected = facts.lastApply.messages.filter((m) => m.severity !== 'OK');
   if (rejected.length > 0) {
@@ -199,7 +201,6 @@ async function checkAfterBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>):
     throw new OperationFailure(`The host restarted but BIOS settings are still pending: ${stillPending.map((b) => `${b.name}=${b.pending} (current ${b.current})`).join(', ')}.`, false);
   }
   await ctx.progress('Checking that the agent re-applied the desired VFs');
-  await syncOrFail(ctx.hostId);
   const pfs = await prisma.physicalFunction.findMany({ where: { hostId: ctx.hostId, desiredVfs: { not: null } }, select: { pciAddress: true, desiredVfs: true, currentVfs: true } });
   const missing = pfs.filter((pf) => pf.currentVfs !== pf.desiredVfs);
   if (missing.length > 0) {
