@@ -1,17 +1,16 @@
-// Benchmark: the inventory report's CSV export on large generated fleets (issue 6).
+// Benchmark: the inventory report on large generated fleets (issue 6).
 //   npx tsx bench/reports-export.ts [hosts ...]      default: 250 1000 2000
 // Each fleet is H hosts x 4 PFs x 64 VFs (a quarter of the VFs assigned to 8 VMs per host), in
-// a throwaway SQLite migrated with the real migrations. The export runs in a fresh child process
-// per fleet, through streamReport() — the code the /api/reports/inventory?format=csv handler
-// runs — and the stream is read to the end like an HTTP client would. Peak RSS is the child's
-// maxRSS, so each figure covers Node, tsx, Prisma and the export, nothing else.
-//
-// Peak RSS mostly measures how far V8 lets garbage pile up before a full collection (it grows
-// old space to ~130 MB here whatever the fleet size). A second child, run with --expose-gc,
-// forces a full collection every 64 chunks and records the largest heap still in use after one:
-// the memory the export actually holds, which is what must stay flat as the fleet grows. A third
-// child caps old space at 64 MB (--max-old-space-size=64) to show the export runs within it and
-// what peak RSS is when V8 is not allowed to let garbage pile up.
+// a throwaway SQLite migrated with the real migrations. Generating happens in this process; every
+// measurement runs in a fresh child process, so none of them carries the generator's memory:
+//   - the CSV export through streamReport() (what /api/reports/inventory?format=csv runs), read to
+//     the end like an HTTP client would. Peak RSS is the child's maxRSS: Node, tsx, Prisma and
+//     the export. "RSS before" is the child's RSS once its modules are loaded and the database
+//     opened, before the export starts; the export's own share is the difference.
+//   - the same export with --expose-gc, forcing a full collection every 64 chunks and recording
+//     the largest heap still in use after one: the memory the export holds, which must stay flat.
+//   - the report page's work, reportView() (what /reports/inventory and /api/reports/inventory/view
+//     run): its figures for all rows and the first 1,000 rows.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -79,8 +78,7 @@ function generateFleet(file: string, hosts: number) {
   db.close();
 }
 
-interface Figures {
-  hosts: number;
+interface ExportFigures {
   rows: number;
   megabytes: number;
   seconds: number;
@@ -90,16 +88,28 @@ interface Figures {
   liveHeapMb: number | null;
 }
 
-/** In the child: export the inventory as CSV and read the stream to the end. */
-async function exportOnce(file: string, hosts: number): Promise<Figures> {
+interface ViewFigures {
+  seconds: number;
+  rowCount: number;
+  shownRows: number;
+  peakRssMb: number;
+}
+
+async function openInventory(file: string) {
   const { createPrismaClient } = await import('@/lib/db/client');
   const { REPORTS } = await import('@/lib/reports/catalog');
-  const { streamReport } = await import('@/lib/reports/service');
+  const service = await import('@/lib/reports/service');
   const prisma = createPrismaClient(`file:${file}`);
   await prisma.host.count(); // connect before measuring
+  return { prisma, service, query: REPORTS.inventory.schema.parse({}) as Record<string, unknown> };
+}
+
+/** In a child: export the inventory as CSV and read the stream to the end. */
+async function exportOnce(file: string): Promise<ExportFigures> {
+  const { prisma, service, query } = await openInventory(file);
   const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
-  const { body } = await streamReport(prisma, 'inventory', REPORTS.inventory.schema.parse({}) as Record<string, unknown>, 'csv');
+  const { body } = await service.streamReport(prisma, 'inventory', query, 'csv');
   const reader = body.getReader();
   const gc = (globalThis as { gc?: () => void }).gc;
   let liveHeapMb: number | null = null;
@@ -117,42 +127,81 @@ async function exportOnce(file: string, hosts: number): Promise<Figures> {
   }
   const seconds = (performance.now() - started) / 1000;
   await prisma.$disconnect();
-  return { hosts, rows: lines - 1, megabytes: bytes / 2 ** 20, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb, liveHeapMb };
+  return { rows: lines - 1, megabytes: bytes / 2 ** 20, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb, liveHeapMb };
 }
 
-function runExport(file: string, hosts: number, nodeFlags: string[]): Figures {
-  const child = spawnSync(process.execPath, [...nodeFlags, ...process.execArgv, import.meta.filename, '--export', file, String(hosts)], { cwd: root, encoding: 'utf8', env: process.env });
-  if (child.status !== 0) throw new Error(`export of ${hosts} hosts failed:\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Figures;
+/** In a child: what the report page asks for. */
+async function viewOnce(file: string): Promise<ViewFigures> {
+  const { prisma, service, query } = await openInventory(file);
+  const started = performance.now();
+  const view = await service.reportView(prisma, 'inventory', query);
+  const seconds = (performance.now() - started) / 1000;
+  await prisma.$disconnect();
+  return { seconds, rowCount: view.rowCount, shownRows: view.rows.length, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function child<T>(mode: '--export' | '--view', file: string, nodeFlags: string[] = []): T {
+  const run = spawnSync(process.execPath, [...nodeFlags, ...process.execArgv, import.meta.filename, mode, file], { cwd: root, encoding: 'utf8', env: process.env });
+  if (run.status !== 0) throw new Error(`${mode} of ${file} failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+const columns: [header: string, width: number][] = [
+  ['hosts', 7],
+  ['rows', 9],
+  ['CSV MB', 8],
+  ['export s', 10],
+  ['rows/s', 9],
+  ['peak RSS MB', 13],
+  ['RSS before', 12],
+  ['export share', 14],
+  ['live heap MB', 14],
+  ['page s', 8],
+  ['page peak RSS MB', 18],
+];
+
+function line(cells: (string | number)[]): string {
+  return cells.map((c, i) => String(c).padEnd(columns[i]![1])).join('');
 }
 
 async function main() {
   const args = process.argv.slice(2);
-  if (args[0] === '--export') {
-    console.log(JSON.stringify(await exportOnce(args[1]!, Number(args[2]))));
+  if (args[0] === '--export' || args[0] === '--view') {
+    console.log(JSON.stringify(args[0] === '--export' ? await exportOnce(args[1]!) : await viewOnce(args[1]!)));
     return;
   }
   const sizes = args.length > 0 ? args.map(Number) : [250, 1000, 2000];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sriov-reports-bench-'));
   try {
     const template = migratedTemplate(dir);
-    console.log(`Inventory CSV export, ${PFS} PFs x ${VFS} VFs a host (Node ${process.version}, ${os.cpus().length} CPUs)\n`);
-    console.log('hosts   rows      CSV MB   seconds  rows/s    peak RSS MB  (RSS before export)  live heap MB  peak RSS MB, 64 MB old space (seconds)');
+    console.log(`Inventory report, ${PFS} PFs x ${VFS} VFs a host (Node ${process.version}, ${os.cpus().length} CPUs, default V8 settings)\n`);
+    console.log(line(columns.map(([header]) => header)));
     for (const hosts of sizes) {
       const file = path.join(dir, `fleet-${hosts}.db`);
       fs.copyFileSync(template, file);
       const generating = performance.now();
       generateFleet(file, hosts);
       const generated = ((performance.now() - generating) / 1000).toFixed(1);
-      const f = runExport(file, hosts, []);
-      const live = runExport(file, hosts, ['--expose-gc']);
-      const capped = runExport(file, hosts, ['--max-old-space-size=64']);
+      const f = child<ExportFigures>('--export', file);
+      const live = child<ExportFigures>('--export', file, ['--expose-gc']);
+      const view = child<ViewFigures>('--view', file);
+      if (view.rowCount !== f.rows) throw new Error(`the page counts ${view.rowCount} rows, the export wrote ${f.rows}`);
       console.log(
-        `${String(f.hosts).padEnd(8)}${String(f.rows).padEnd(10)}${f.megabytes.toFixed(1).padEnd(9)}${f.seconds.toFixed(1).padEnd(9)}${String(Math.round(f.rows / f.seconds)).padEnd(10)}${f.peakRssMb.toFixed(0).padEnd(13)}${`(${f.baselineRssMb.toFixed(0)})`.padEnd(21)}${(live.liveHeapMb?.toFixed(0) ?? '–').padEnd(14)}${capped.peakRssMb.toFixed(0)} (${capped.seconds.toFixed(1)} s)   [fleet generated in ${generated} s]`,
+        line([
+          hosts,
+          f.rows,
+          f.megabytes.toFixed(1),
+          f.seconds.toFixed(1),
+          Math.round(f.rows / f.seconds),
+          f.peakRssMb.toFixed(0),
+          f.baselineRssMb.toFixed(0),
+          `+${(f.peakRssMb - f.baselineRssMb).toFixed(0)}`,
+          live.liveHeapMb?.toFixed(0) ?? '–',
+          view.seconds.toFixed(1),
+          `${view.peakRssMb.toFixed(0)}   [fleet generated in ${generated} s]`,
+        ]),
       );
-      fs.rmSync(file, { force: true });
-      fs.rmSync(`${file}-wal`, { force: true });
-      fs.rmSync(`${file}-shm`, { force: true });
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -58,12 +58,19 @@ export function numaPlacement(vmNode: number | null | undefined, pfNode: number 
   return vm === pf ? 'same-numa' : 'cross-numa';
 }
 
+type AllocationAssignment = AllocationHostRecord['virtualMachines'][number]['assignments'][number];
+
+/** PCI addresses are fixed-width lowercase hex: plain string order is address order. */
+function byVfAddress(a: AllocationAssignment, b: AllocationAssignment): number {
+  return a.vf.pciAddress < b.vf.pciAddress ? -1 : a.vf.pciAddress > b.vf.pciAddress ? 1 : 0;
+}
+
 export function allocationRows(host: AllocationHostRecord, query: AllocationQuery): AllocationRow[] {
   if (!readinessIfSelected(host, query)) return [];
   const rows: AllocationRow[] = [];
   for (const vm of host.virtualMachines) {
     if (!matchesVm(vm.name, query.vm)) continue;
-    for (const a of vm.assignments) {
+    for (const a of vm.assignments.toSorted(byVfAddress)) {
       const pf = a.vf.pf;
       if (!matchesNicModel(pf, query.nicModel)) continue;
       const placement = numaPlacement(vm.numaNode, pf.numaNode);

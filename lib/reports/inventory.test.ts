@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryRows, inventoryTally, INVENTORY_COLUMNS, type InventoryRow } from './inventory';
+import { inventoryFigures, inventoryRows, inventoryTally, INVENTORY_COLUMNS, type InventoryQuery, type InventoryRow } from './inventory';
+import type { InventoryHostRecord } from './records';
 import { summarize } from './tally';
 import { basePf, inventoryHost, vf } from './test-fixtures';
 
@@ -48,6 +49,22 @@ describe('inventory report', () => {
       observed: { oldest: '2026-11-24T10:00:00.000Z', newest: '2026-11-24T10:00:00.000Z', neverReported: 1 },
     });
     expect(summarize(inventoryTally(), [])).toMatchObject({ hosts: 0, vfs: 0, byNicModel: [], observed: { oldest: null, newest: null } });
+  });
+
+  it('gives the page the same figures and row count from per-PF counts as from the rows', () => {
+    const b02 = inventoryHost('kvm-b02', [{ ...basePf('0000:5d:00.0', 1, 2), netdev: 'ens2f0', slot: null, totalVfs: 0, virtualFunctions: [vf(0, { name: 'upf-02', numaNode: 1 }), vf(1)] }]);
+    const hosts = [a01, unseen, b02];
+    // What the database counts per PF: the PF's VFs narrowed to the VM filter, as inventory-sql.ts does.
+    const countsOf = (query: InventoryQuery) => (pf: InventoryHostRecord['physicalFunctions'][number]) => {
+      const vfs = pf.virtualFunctions.filter((v) => !query.vm || (v.vm !== null && v.vm.toLowerCase().includes(query.vm.toLowerCase())));
+      return { vfs: vfs.length, assigned: vfs.filter((v) => v.vm !== null).length, vfioBound: vfs.filter((v) => v.driver === 'vfio-pci').length };
+    };
+    for (const query of [{}, { vm: 'upf' }, { vm: 'nothing' }, { nicModel: '560SFP+' }, { readiness: 'unknown' }, { host: 'b02' }] as InventoryQuery[]) {
+      const rows = hosts.flatMap((h) => inventoryRows(h, query));
+      const figures = inventoryFigures();
+      for (const h of hosts) figures.addHost(h, countsOf(query), query);
+      expect({ query, rowCount: figures.rowCount(), summary: figures.result() }).toEqual({ query, rowCount: rows.length, summary: summarize(inventoryTally(), rows) });
+    }
   });
 
   it('has a column for every field of a row', () => {

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { iso, type Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, matchesVm, nicModelLabel, type HostFilters } from './filters';
-import { readinessIfSelected } from './host-filter';
-import type { InventoryHostRecord } from './records';
+import { readinessIfSelected, type FilterableHost } from './host-filter';
+import type { InventoryHostRecord, InventoryPfFacts, InventoryVfRecord } from './records';
 import { observedRangeTally, type ObservedRange, type Tally } from './tally';
 
 export const inventoryQuerySchema = z.strictObject({ ...hostFilterShape });
@@ -72,35 +72,55 @@ export const INVENTORY_COLUMNS: Column<InventoryRow>[] = [
   { key: 'assignedAt', header: 'Assigned at', kind: 'time', downloadOnly: true },
 ];
 
-const EMPTY_PF = { pf: null, nicModel: null, slot: null, pfDriver: null, netdev: null, pfNumaNode: null, totalVfs: null, enabledVfs: null } as const;
-const EMPTY_VF = {
-  vf: null,
-  vfPciAddress: null,
-  vfDriver: null,
-  mac: null,
-  vlan: null,
-  qos: null,
-  trust: null,
-  spoofchk: null,
-  linkState: null,
-  maxTxRateMbps: null,
-  vm: null,
-  vmNumaNode: null,
-  assignedBy: null,
-  assignedAt: null,
-} as const;
+type HostPart = Pick<InventoryRow, 'host' | 'model' | 'generation' | 'readiness' | 'observedAt'>;
+type PfPart = Pick<InventoryRow, 'pf' | 'nicModel' | 'slot' | 'pfDriver' | 'netdev' | 'pfNumaNode' | 'totalVfs' | 'enabledVfs'>;
+
+const NO_PF: PfPart = { pf: null, nicModel: null, slot: null, pfDriver: null, netdev: null, pfNumaNode: null, totalVfs: null, enabledVfs: null };
+
+/** One literal with every column, not spreads of parts: there are 512,000 of these on a 2,000-host fleet. */
+function inventoryRow(h: HostPart, p: PfPart, vf: InventoryVfRecord | null): InventoryRow {
+  return {
+    host: h.host,
+    model: h.model,
+    generation: h.generation,
+    readiness: h.readiness,
+    observedAt: h.observedAt,
+    pf: p.pf,
+    nicModel: p.nicModel,
+    slot: p.slot,
+    pfDriver: p.pfDriver,
+    netdev: p.netdev,
+    pfNumaNode: p.pfNumaNode,
+    totalVfs: p.totalVfs,
+    enabledVfs: p.enabledVfs,
+    vf: vf ? vf.index : null,
+    vfPciAddress: vf ? vf.pciAddress : null,
+    vfDriver: vf ? vf.driver : null,
+    mac: vf ? vf.mac : null,
+    vlan: vf ? vf.vlan : null,
+    qos: vf ? vf.qos : null,
+    trust: vf ? vf.trust : null,
+    spoofchk: vf ? vf.spoofchk : null,
+    linkState: vf ? vf.linkState : null,
+    maxTxRateMbps: vf ? vf.maxTxRateMbps : null,
+    vm: vf ? vf.vm : null,
+    vmNumaNode: vf ? knownNuma(vf.vmNumaNode) : null,
+    assignedBy: vf ? vf.assignedBy : null,
+    assignedAt: vf ? iso(vf.assignedAt) : null,
+  };
+}
 
 export function inventoryRows(host: InventoryHostRecord, query: InventoryQuery): InventoryRow[] {
   const readiness = readinessIfSelected(host, query);
   if (!readiness) return [];
-  const hostPart = { host: host.name, model: host.model, generation: host.generation, readiness: readiness.verdict, observedAt: iso(host.observedAt) };
+  const hostPart: HostPart = { host: host.name, model: host.model, generation: host.generation, readiness: readiness.verdict, observedAt: iso(host.observedAt) };
   // With a VM filter only VFs held by matching VMs are rows: the question is "what does this VM hold".
-  if (host.physicalFunctions.length === 0) return query.vm || query.nicModel ? [] : [{ ...hostPart, ...EMPTY_PF, ...EMPTY_VF }];
+  if (host.physicalFunctions.length === 0) return query.vm || query.nicModel ? [] : [inventoryRow(hostPart, NO_PF, null)];
 
   const rows: InventoryRow[] = [];
   for (const pf of host.physicalFunctions) {
     if (!matchesNicModel(pf, query.nicModel)) continue;
-    const pfPart = {
+    const pfPart: PfPart = {
       pf: pf.pciAddress,
       nicModel: nicModelLabel(pf),
       slot: pf.slot,
@@ -110,28 +130,9 @@ export function inventoryRows(host: InventoryHostRecord, query: InventoryQuery):
       totalVfs: pf.totalVfs,
       enabledVfs: pf.currentVfs,
     };
-    const vfs = query.vm ? pf.virtualFunctions.filter((vf) => vf.assignment && matchesVm(vf.assignment.vm.name, query.vm)) : pf.virtualFunctions;
-    if (vfs.length === 0 && !query.vm) rows.push({ ...hostPart, ...pfPart, ...EMPTY_VF });
-    for (const vf of vfs) {
-      rows.push({
-        ...hostPart,
-        ...pfPart,
-        vf: vf.index,
-        vfPciAddress: vf.pciAddress,
-        vfDriver: vf.driver,
-        mac: vf.mac,
-        vlan: vf.vlan,
-        qos: vf.qos,
-        trust: vf.trust,
-        spoofchk: vf.spoofchk,
-        linkState: vf.linkState,
-        maxTxRateMbps: vf.maxTxRateMbps,
-        vm: vf.assignment?.vm.name ?? null,
-        vmNumaNode: knownNuma(vf.assignment?.vm.numaNode),
-        assignedBy: vf.assignment?.assignedBy ?? null,
-        assignedAt: iso(vf.assignment?.assignedAt),
-      });
-    }
+    const vfs = query.vm ? pf.virtualFunctions.filter((vf) => vf.vm !== null && matchesVm(vf.vm, query.vm)) : pf.virtualFunctions;
+    if (vfs.length === 0 && !query.vm) rows.push(inventoryRow(hostPart, pfPart, null));
+    for (const vf of vfs) rows.push(inventoryRow(hostPart, pfPart, vf));
   }
   return rows;
 }
@@ -147,47 +148,105 @@ export interface InventorySummary {
   observed: ObservedRange;
 }
 
-export function inventoryTally(): Tally<InventoryRow, InventorySummary> {
+type NicCounts = { pfs: number; vfs: number; assigned: number };
+
+/** The figures both ways of adding up share: counters, the NIC-model breakdown, the data times. */
+function inventoryCounters() {
   const observed = observedRangeTally();
-  const byNic = new Map<string, { pfs: number; vfs: number; assigned: number }>();
+  const byNic = new Map<string, NicCounts>();
+  const totals = { pfs: 0, sriovPfs: 0, vfs: 0, assigned: 0, vfioBound: 0 };
+  return {
+    observed,
+    totals,
+    nic(nicModel: string): NicCounts {
+      const nic = byNic.get(nicModel) ?? { pfs: 0, vfs: 0, assigned: 0 };
+      byNic.set(nicModel, nic);
+      return nic;
+    },
+    result: (): InventorySummary => ({
+      hosts: observed.hosts(),
+      ...totals,
+      byNicModel: [...byNic].map(([nicModel, n]) => ({ nicModel, ...n, free: n.vfs - n.assigned })).sort((a, b) => b.vfs - a.vfs || a.nicModel.localeCompare(b.nicModel)),
+      observed: observed.result(),
+    }),
+  };
+}
+
+/** Figures added up row by row, for the JSON download (which streams the rows anyway). */
+export function inventoryTally(): Tally<InventoryRow, InventorySummary> {
+  const counters = inventoryCounters();
+  const { totals } = counters;
   let lastPf = '';
-  let pfs = 0;
-  let sriovPfs = 0;
-  let vfs = 0;
-  let assigned = 0;
-  let vfioBound = 0;
   return {
     add(row) {
-      observed.add(row.host, row.observedAt);
+      counters.observed.add(row.host, row.observedAt);
       if (row.pf === null || row.nicModel === null) return;
-      const nic = byNic.get(row.nicModel) ?? { pfs: 0, vfs: 0, assigned: 0 };
-      byNic.set(row.nicModel, nic);
+      const nic = counters.nic(row.nicModel);
       // Rows come host by host, PF by PF: a new PF starts where the key changes.
       const pfKey = `${row.host}/${row.pf}`;
       if (pfKey !== lastPf) {
         lastPf = pfKey;
-        pfs++;
+        totals.pfs++;
         nic.pfs++;
-        if ((row.totalVfs ?? 0) > 0) sriovPfs++;
+        if ((row.totalVfs ?? 0) > 0) totals.sriovPfs++;
       }
       if (row.vf === null) return;
-      vfs++;
+      totals.vfs++;
       nic.vfs++;
       if (row.vm !== null) {
-        assigned++;
+        totals.assigned++;
         nic.assigned++;
       }
-      if (row.vfDriver === 'vfio-pci') vfioBound++;
+      if (row.vfDriver === 'vfio-pci') totals.vfioBound++;
     },
-    result: () => ({
-      hosts: observed.hosts(),
-      pfs,
-      sriovPfs,
-      vfs,
-      assigned,
-      vfioBound,
-      byNicModel: [...byNic].map(([nicModel, n]) => ({ nicModel, ...n, free: n.vfs - n.assigned })).sort((a, b) => b.vfs - a.vfs || a.nicModel.localeCompare(b.nicModel)),
-      observed: observed.result(),
-    }),
+    result: counters.result,
+  };
+}
+
+/** What the database counts for one PF's VFs (inventory-sql.ts), already narrowed to the VM filter. */
+export interface PfVfCounts {
+  vfs: number;
+  assigned: number;
+  vfioBound: number;
+}
+
+const NO_VFS: PfVfCounts = { vfs: 0, assigned: 0, vfioBound: 0 };
+
+/**
+ * The same figures as inventoryTally() and the same row count as inventoryRows(), from the host's
+ * PFs and per-PF VF counts instead of the rows: the report page answers from these without
+ * reading 256 VFs a host (lib/reports/inventory.test.ts checks both ways agree).
+ */
+export function inventoryFigures() {
+  const counters = inventoryCounters();
+  const { totals } = counters;
+  let rowCount = 0;
+  return {
+    addHost<Pf extends Omit<InventoryPfFacts, 'id'>>(host: FilterableHost & { physicalFunctions: Pf[] }, countsOf: (pf: Pf) => PfVfCounts | undefined, query: InventoryQuery) {
+      if (!readinessIfSelected(host, query)) return;
+      let hostRows = host.physicalFunctions.length === 0 && !query.vm && !query.nicModel ? 1 : 0;
+      for (const pf of host.physicalFunctions) {
+        if (!matchesNicModel(pf, query.nicModel)) continue;
+        const counts = countsOf(pf) ?? NO_VFS;
+        // As in inventoryRows(): a PF without (matching) VFs is a row of its own, except under a VM filter.
+        const pfRows = counts.vfs > 0 ? counts.vfs : query.vm ? 0 : 1;
+        if (pfRows === 0) continue;
+        hostRows += pfRows;
+        const nic = counters.nic(nicModelLabel(pf));
+        totals.pfs++;
+        nic.pfs++;
+        if (pf.totalVfs > 0) totals.sriovPfs++;
+        totals.vfs += counts.vfs;
+        nic.vfs += counts.vfs;
+        totals.assigned += counts.assigned;
+        nic.assigned += counts.assigned;
+        totals.vfioBound += counts.vfioBound;
+      }
+      if (hostRows === 0) return;
+      rowCount += hostRows;
+      counters.observed.add(host.name, iso(host.observedAt));
+    },
+    rowCount: () => rowCount,
+    result: counters.result,
   };
 }

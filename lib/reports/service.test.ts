@@ -7,8 +7,9 @@ import { generateKey, parseKey } from '@/lib/crypto/secrets';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { DEMO_HOSTS, nicPorts } from '@/lib/demo/demo-fleet';
 import { seedDemoFleet } from '@/lib/demo/seed-fleet';
-import { REPORT_NAMES, REPORTS, type ReportName } from './catalog';
+import { REPORT_NAMES, REPORTS, VIEW_ROW_LIMIT, type ReportName } from './catalog';
 import type { ReportRow } from './columns';
+import { prismaVfSource, sqliteVfSource } from './inventory-sql';
 import { reportBatches, reportView, streamReport } from './service';
 
 process.env.SECRETS_KEY ??= generateKey();
@@ -131,6 +132,33 @@ describe('reports on the demo fleet', () => {
   });
 });
 
+describe('the inventory page and export agree', () => {
+  it('counts the same rows and figures from the database as the download adds up from its rows', async () => {
+    for (const params of [{}, { vm: 'ran-' }, { vm: 'RAN-DU' }, { nicModel: '640SFP28' }, { readiness: 'not-ready' }, { generation: 'Gen9' }, { host: 'kvm-d0' }, { vm: 'no-such-vm' }] as Record<string, string>[]) {
+      const query = REPORTS.inventory.schema.parse(params);
+      const view = await reportView(db.prisma, 'inventory', query, now);
+      const json = JSON.parse(await download('inventory', 'json', params));
+      expect({ params, rowCount: view.rowCount, summary: view.summary }).toEqual({ params, rowCount: json.rowCount, summary: json.summary });
+      expect(view.rows).toEqual(json.rows.slice(0, VIEW_ROW_LIMIT));
+    }
+  });
+
+  it('reads the same VFs through Prisma as through its own SQLite connection', async () => {
+    const pfIds = (await db.prisma.physicalFunction.findMany({ select: { id: true } })).map((pf) => pf.id);
+    const sqlite = sqliteVfSource(db.url.slice('file:'.length));
+    const portable = prismaVfSource(db.prisma);
+    try {
+      for (const assignedOnly of [false, true]) {
+        const expected = await portable.vfs(pfIds, assignedOnly);
+        expect([...expected.values()].flat().length).toBe(assignedOnly ? demoAssigned : demoVfs);
+        expect(await sqlite.vfs(pfIds, assignedOnly)).toEqual(expected);
+      }
+    } finally {
+      sqlite.close();
+    }
+  });
+});
+
 describe('reports on edge cases', () => {
   it('a host with no iLO data yet is unknown in compliance, not failing', async () => {
     await db.prisma.host.create({
@@ -161,6 +189,33 @@ describe('reports on edge cases', () => {
     expect((await rows('history', { user: 'alice', host: 'kvm-a01' })).map((r) => r.operation)).toEqual(['op_1']);
     expect((await rows('history', { kind: 'set-bios', status: 'queued' })).map((r) => r.host)).toEqual(['kvm-c02']);
     expect((await rows('history'))[2]).toMatchObject({ status: 'succeeded', durationSeconds: 3, requestedBy: 'alice' });
+  });
+
+  it('a page of hosts holding more than 999 VMs still reads (SQLite bind limit)', async () => {
+    // 130 hosts x 8 VMs, each VM holding one VF: 1,040 VMs in one page of 200 hosts.
+    const hosts = Array.from({ length: 130 }, (_, h) => `kvm-many-${String(h).padStart(3, '0')}`);
+    const common = { model: 'ProLiant DL380 Gen10', generation: 'Gen10', cpuVendor: 'Intel' };
+    await db.prisma.host.createMany({ data: hosts.map((name) => ({ id: name, name, serialNumber: `SN-${name}`, agentUrl: `https://${name}:8443`, ...common })) });
+    await db.prisma.physicalFunction.createMany({ data: hosts.map((hostId) => ({ id: `${hostId}-pf`, hostId, pciAddress: '0000:12:00.0', vendorId: '8086', deviceId: '10fb', modelName: 'HPE 560SFP+', totalVfs: 63, currentVfs: 8, numaNode: 0 })) });
+    const eight = hosts.flatMap((hostId) => Array.from({ length: 8 }, (_, i) => ({ hostId, i })));
+    // VF addresses run opposite to VM names, so the rows' order comes from sorting, not insertion.
+    await db.prisma.virtualFunction.createMany({ data: eight.map(({ hostId, i }) => ({ id: `${hostId}-vf${i}`, hostId, pfId: `${hostId}-pf`, index: i, pciAddress: `0000:12:10.${7 - i}` })) });
+    await db.prisma.virtualMachine.createMany({ data: eight.map(({ hostId, i }) => ({ id: `${hostId}-vm${i}`, hostId, name: `vm-${i}`, state: 'running', numaNode: 0 })) });
+    await db.prisma.assignment.createMany({ data: eight.map(({ hostId, i }) => ({ vfId: `${hostId}-vf${i}`, vmId: `${hostId}-vm${i % 2}`, hostId, assignedBy: 'test' })) });
+
+    const list = await rows('allocation', { host: 'kvm-many-' });
+    expect(list).toHaveLength(hosts.length * 8);
+    expect(list.filter((r) => r.host === 'kvm-many-000').map((r) => `${r.vm} ${r.vfPciAddress}`)).toEqual([
+      'vm-0 0000:12:10.1',
+      'vm-0 0000:12:10.3',
+      'vm-0 0000:12:10.5',
+      'vm-0 0000:12:10.7',
+      'vm-1 0000:12:10.0',
+      'vm-1 0000:12:10.2',
+      'vm-1 0000:12:10.4',
+      'vm-1 0000:12:10.6',
+    ]);
+    await db.prisma.host.deleteMany({ where: { name: { in: hosts } } });
   });
 
   it('an empty fleet gives empty reports, not errors', async () => {

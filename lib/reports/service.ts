@@ -9,19 +9,16 @@ import { capacityGrouper, capacityParts, capacityTally, type CapacityQuery } fro
 import { REPORTS, VIEW_ROW_LIMIT, type ReportFormat, type ReportName, type ReportView } from './catalog';
 import type { ReportRow } from './columns';
 import { complianceRow, complianceTally, type ComplianceQuery } from './compliance';
-import type { HostFilters } from './filters';
+import { matchesNicModel, type HostFilters } from './filters';
 import { historyRow, historyTally, type HistoryQuery } from './history';
-import { inventoryRows, inventoryTally, type InventoryQuery } from './inventory';
-import { allocationHostSelect, capacityHostSelect, complianceHostSelect, inventoryHostSelect, operationSelect } from './records';
+import { readinessIfSelected } from './host-filter';
+import { inventoryFigures, inventoryRows, inventoryTally, type InventoryQuery } from './inventory';
+import { inventoryVfCounts, openVfSource } from './inventory-sql';
+import { allocationHostSelect, capacityHostSelect, complianceHostSelect, inventoryHostSelect, operationSelect, type InventoryHostFacts } from './records';
 import { csvChunks, jsonChunks, textStream } from './stream';
 import type { Tally } from './tally';
 
-/**
- * Hosts per database page. An inventory page of 4 hosts x 4 PFs x 64 VFs is about 1,000 VFs;
- * pages of 16 hosts lived long enough to be promoted and raised peak RSS by ~80 MB at 2,000
- * hosts (bench/reports-export.ts).
- */
-const INVENTORY_PAGE = 4;
+/** Hosts per database page. The inventory's VFs are not in these pages: they are read host by host. */
 const HOST_PAGE = 200;
 const OPERATION_PAGE = 1000;
 
@@ -51,9 +48,37 @@ async function* hostPages<T extends { name: string }>(
   }
 }
 
+function inventoryHostPages(prisma: PrismaClient, query: InventoryQuery): AsyncGenerator<InventoryHostFacts[]> {
+  return hostPages((args) => prisma.host.findMany({ ...args, select: inventoryHostSelect }), hostWhere(query), HOST_PAGE);
+}
+
+/** One batch per host (~256 rows on a 4-PF host): its VFs are one read, its rows one CSV chunk. */
 async function* inventoryBatches(prisma: PrismaClient, query: InventoryQuery): AsyncGenerator<ReportRow[]> {
-  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: inventoryHostSelect }), hostWhere(query), INVENTORY_PAGE);
-  for await (const hosts of pages) yield hosts.flatMap((h) => inventoryRows(h, query));
+  const source = await openVfSource(prisma);
+  try {
+    for await (const hosts of inventoryHostPages(prisma, query)) {
+      for (const host of hosts) {
+        if (!readinessIfSelected(host, query)) continue;
+        const pfIds = host.physicalFunctions.filter((pf) => matchesNicModel(pf, query.nicModel)).map((pf) => pf.id);
+        const vfs = await source.vfs(pfIds, query.vm !== undefined);
+        const rows = inventoryRows({ ...host, physicalFunctions: host.physicalFunctions.map((pf) => ({ ...pf, virtualFunctions: vfs.get(pf.id) ?? [] })) }, query);
+        if (rows.length > 0) yield rows;
+      }
+    }
+  } finally {
+    source.close();
+  }
+}
+
+/** The inventory page's figures and row count from the hosts, their PFs and VF counts per PF. */
+async function inventoryView(prisma: PrismaClient, query: InventoryQuery): Promise<ViewFigures> {
+  const figures = inventoryFigures();
+  for await (const hosts of inventoryHostPages(prisma, query)) {
+    const pfIds = hosts.flatMap((h) => (readinessIfSelected(h, query) ? h.physicalFunctions.filter((pf) => matchesNicModel(pf, query.nicModel)).map((pf) => pf.id) : []));
+    const counts = await inventoryVfCounts(prisma, pfIds, query.vm);
+    for (const host of hosts) figures.addHost(host, (pf) => counts.get(pf.id), query);
+  }
+  return { summary: figures.result(), rowCount: figures.rowCount() };
 }
 
 async function* allocationBatches(prisma: PrismaClient, query: AllocationQuery): AsyncGenerator<ReportRow[]> {
@@ -107,14 +132,25 @@ async function* historyBatches(prisma: PrismaClient, query: HistoryQuery): Async
   }
 }
 
+interface ViewFigures {
+  summary: unknown;
+  rowCount: number;
+}
+
 interface Source {
   batches(prisma: PrismaClient, query: unknown): AsyncGenerator<ReportRow[]>;
   tally(): Tally<ReportRow, unknown>;
+  /** The page's figures counted by the database, where adding up every row would take too long. */
+  view?(prisma: PrismaClient, query: unknown): Promise<ViewFigures>;
 }
 
 // The queries reach these functions only after REPORTS[name].schema parsed them.
 const SOURCES: Record<ReportName, Source> = {
-  inventory: { batches: (p, q) => inventoryBatches(p, q as InventoryQuery), tally: inventoryTally as () => Tally<ReportRow, unknown> },
+  inventory: {
+    batches: (p, q) => inventoryBatches(p, q as InventoryQuery),
+    tally: inventoryTally as () => Tally<ReportRow, unknown>,
+    view: (p, q) => inventoryView(p, q as InventoryQuery),
+  },
   allocation: { batches: (p, q) => allocationBatches(p, q as AllocationQuery), tally: allocationTally as () => Tally<ReportRow, unknown> },
   capacity: { batches: (p, q) => capacityBatches(p, q as CapacityQuery), tally: capacityTally as () => Tally<ReportRow, unknown> },
   compliance: { batches: (p, q) => complianceBatches(p, q as ComplianceQuery), tally: complianceTally as () => Tally<ReportRow, unknown> },
@@ -147,16 +183,27 @@ export async function streamReport(prisma: PrismaClient, name: ReportName, query
 }
 
 export async function reportView(prisma: PrismaClient, name: ReportName, query: unknown, now = new Date()): Promise<ReportView> {
-  const tally = SOURCES[name].tally();
+  const source = SOURCES[name];
   const rows: ReportRow[] = [];
-  let rowCount = 0;
-  for await (const batch of reportBatches(prisma, name, query)) {
-    for (const row of batch) {
-      tally.add(row);
-      if (rowCount++ < VIEW_ROW_LIMIT) rows.push(row);
+  let figures: ViewFigures;
+  if (source.view) {
+    figures = await source.view(prisma, query);
+    for await (const batch of reportBatches(prisma, name, query)) {
+      rows.push(...batch.slice(0, VIEW_ROW_LIMIT - rows.length));
+      if (rows.length >= VIEW_ROW_LIMIT) break;
     }
+  } else {
+    const tally = source.tally();
+    let rowCount = 0;
+    for await (const batch of reportBatches(prisma, name, query)) {
+      for (const row of batch) {
+        tally.add(row);
+        if (rowCount++ < VIEW_ROW_LIMIT) rows.push(row);
+      }
+    }
+    figures = { summary: tally.result(), rowCount };
   }
-  return { report: name, title: REPORTS[name].title, generatedAt: now.toISOString(), rows, rowCount, truncated: rowCount > rows.length, summary: tally.result() };
+  return { report: name, title: REPORTS[name].title, generatedAt: now.toISOString(), rows, rowCount: figures.rowCount, truncated: figures.rowCount > rows.length, summary: figures.summary };
 }
 
 export interface ReportFilterOptions {

@@ -1,6 +1,6 @@
 // Small hand-made inventory records for the unit tests (the database test uses the demo fleet).
 
-import type { AllocationHostRecord, CapacityHostRecord, ComplianceHostRecord, InventoryHostRecord } from './records';
+import type { AllocationHostRecord, CapacityHostRecord, ComplianceHostRecord, InventoryHostRecord, InventoryVfRecord } from './records';
 
 export const T0 = new Date('2026-11-24T10:00:00Z');
 
@@ -44,7 +44,7 @@ export function basePf(address: string, numaNode: number | null, currentVfs: num
   };
 }
 
-export function vf(index: number, vm?: { name: string; numaNode: number | null }) {
+export function vf(index: number, vm?: { name: string; numaNode: number | null }): InventoryVfRecord {
   return {
     index,
     pciAddress: `0000:12:10.${index}`,
@@ -56,7 +56,10 @@ export function vf(index: number, vm?: { name: string; numaNode: number | null }
     spoofchk: true,
     linkState: 'auto',
     maxTxRateMbps: 0,
-    assignment: vm ? { assignedBy: 'alice', assignedAt: T0, vm } : null,
+    vm: vm?.name ?? null,
+    vmNumaNode: vm?.numaNode ?? null,
+    assignedBy: vm ? 'alice' : null,
+    assignedAt: vm ? T0 : null,
   };
 }
 
