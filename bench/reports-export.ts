@@ -1,15 +1,16 @@
-// Benchmark: the inventory report on large generated fleets (issue 6).
-//   npx tsx bench/reports-export.ts [hosts ...]      default: 250 1000 2000
+// Benchmark: the inventory and allocation reports on large generated fleets (issue 6).
+//   npx tsx bench/reports-export.ts [hosts ...] [inventory|allocation ...]
+//   default: 250 1000 2000, both reports
 // Each fleet is H hosts x 4 PFs x 64 VFs (a quarter of the VFs assigned to 8 VMs per host), in
 // a throwaway SQLite migrated with the real migrations. Generating happens in this process; every
 // measurement runs in a fresh child process, so none of them carries the generator's memory:
-//   - the CSV export through streamReport() (what /api/reports/inventory?format=csv runs), read to
+//   - the CSV export through streamReport() (what /api/reports/<report>?format=csv runs), read to
 //     the end like an HTTP client would. Peak RSS is the child's maxRSS: Node, tsx, Prisma and
 //     the export. "RSS before" is the child's RSS once its modules are loaded and the database
 //     opened, before the export starts; the export's own share is the difference.
 //   - the same export with --expose-gc, forcing a full collection every 64 chunks and recording
 //     the largest heap still in use after one: the memory the export holds, which must stay flat.
-//   - the report page's work, reportView() (what /reports/inventory and /api/reports/inventory/view
+//   - the report page's work, reportView() (what /reports/<report> and /api/reports/<report>/view
 //     run): its figures for all rows and the first 1,000 rows.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -95,21 +96,24 @@ interface ViewFigures {
   peakRssMb: number;
 }
 
-async function openInventory(file: string) {
+const BENCH_REPORTS = ['inventory', 'allocation'] as const;
+type BenchReport = (typeof BENCH_REPORTS)[number];
+
+async function openReport(file: string, report: BenchReport) {
   const { createPrismaClient } = await import('@/lib/db/client');
   const { REPORTS } = await import('@/lib/reports/catalog');
   const service = await import('@/lib/reports/service');
   const prisma = createPrismaClient(`file:${file}`);
   await prisma.host.count(); // connect before measuring
-  return { prisma, service, query: REPORTS.inventory.schema.parse({}) as Record<string, unknown> };
+  return { prisma, service, query: REPORTS[report].schema.parse({}) as Record<string, unknown> };
 }
 
-/** In a child: export the inventory as CSV and read the stream to the end. */
-async function exportOnce(file: string): Promise<ExportFigures> {
-  const { prisma, service, query } = await openInventory(file);
+/** In a child: export the report as CSV and read the stream to the end. */
+async function exportOnce(file: string, report: BenchReport): Promise<ExportFigures> {
+  const { prisma, service, query } = await openReport(file, report);
   const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = performance.now();
-  const { body } = await service.streamReport(prisma, 'inventory', query, 'csv');
+  const { body } = await service.streamReport(prisma, report, query, 'csv');
   const reader = body.getReader();
   const gc = (globalThis as { gc?: () => void }).gc;
   let liveHeapMb: number | null = null;
@@ -120,7 +124,8 @@ async function exportOnce(file: string): Promise<ExportFigures> {
     if (done) break;
     bytes += value.byteLength;
     for (const b of value) if (b === 0x0a) lines++;
-    if (gc && chunk % 64 === 0) {
+    // Every chunk at first, so that a report of few chunks is measured too; then every 64th.
+    if (gc && (chunk <= 64 || chunk % 64 === 0)) {
       gc();
       liveHeapMb = Math.max(liveHeapMb ?? 0, process.memoryUsage().heapUsed / 2 ** 20);
     }
@@ -131,22 +136,23 @@ async function exportOnce(file: string): Promise<ExportFigures> {
 }
 
 /** In a child: what the report page asks for. */
-async function viewOnce(file: string): Promise<ViewFigures> {
-  const { prisma, service, query } = await openInventory(file);
+async function viewOnce(file: string, report: BenchReport): Promise<ViewFigures> {
+  const { prisma, service, query } = await openReport(file, report);
   const started = performance.now();
-  const view = await service.reportView(prisma, 'inventory', query);
+  const view = await service.reportView(prisma, report, query);
   const seconds = (performance.now() - started) / 1000;
   await prisma.$disconnect();
   return { seconds, rowCount: view.rowCount, shownRows: view.rows.length, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function child<T>(mode: '--export' | '--view', file: string, nodeFlags: string[] = []): T {
-  const run = spawnSync(process.execPath, [...nodeFlags, ...process.execArgv, import.meta.filename, mode, file], { cwd: root, encoding: 'utf8', env: process.env });
-  if (run.status !== 0) throw new Error(`${mode} of ${file} failed:\n${run.stderr}`);
+function child<T>(mode: '--export' | '--view', file: string, report: BenchReport, nodeFlags: string[] = []): T {
+  const run = spawnSync(process.execPath, [...nodeFlags, ...process.execArgv, import.meta.filename, mode, file, report], { cwd: root, encoding: 'utf8', env: process.env });
+  if (run.status !== 0) throw new Error(`${mode} ${report} of ${file} failed:\n${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as T;
 }
 
 const columns: [header: string, width: number][] = [
+  ['report', 12],
   ['hosts', 7],
   ['rows', 9],
   ['CSV MB', 8],
@@ -167,14 +173,20 @@ function line(cells: (string | number)[]): string {
 async function main() {
   const args = process.argv.slice(2);
   if (args[0] === '--export' || args[0] === '--view') {
-    console.log(JSON.stringify(args[0] === '--export' ? await exportOnce(args[1]!) : await viewOnce(args[1]!)));
+    const report = args[2] as BenchReport;
+    console.log(JSON.stringify(args[0] === '--export' ? await exportOnce(args[1]!, report) : await viewOnce(args[1]!, report)));
     return;
   }
-  const sizes = args.length > 0 ? args.map(Number) : [250, 1000, 2000];
+  const isReport = (a: string): a is BenchReport => (BENCH_REPORTS as readonly string[]).includes(a);
+  const named = args.filter(isReport);
+  const reports = named.length > 0 ? named : [...BENCH_REPORTS];
+  const numbers = args.filter((a) => !isReport(a)).map(Number);
+  if (numbers.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`usage: reports-export.ts [hosts ...] [${BENCH_REPORTS.join('|')} ...]`);
+  const sizes = numbers.length > 0 ? numbers : [250, 1000, 2000];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sriov-reports-bench-'));
   try {
     const template = migratedTemplate(dir);
-    console.log(`Inventory report, ${PFS} PFs x ${VFS} VFs a host (Node ${process.version}, ${os.cpus().length} CPUs, default V8 settings)\n`);
+    console.log(`${reports.join(' and ')} reports, ${PFS} PFs x ${VFS} VFs a host (Node ${process.version}, ${os.cpus().length} CPUs, default V8 settings)\n`);
     console.log(line(columns.map(([header]) => header)));
     for (const hosts of sizes) {
       const file = path.join(dir, `fleet-${hosts}.db`);
@@ -182,25 +194,28 @@ async function main() {
       const generating = performance.now();
       generateFleet(file, hosts);
       const generated = ((performance.now() - generating) / 1000).toFixed(1);
-      const f = child<ExportFigures>('--export', file);
-      const live = child<ExportFigures>('--export', file, ['--expose-gc']);
-      const view = child<ViewFigures>('--view', file);
-      if (view.rowCount !== f.rows) throw new Error(`the page counts ${view.rowCount} rows, the export wrote ${f.rows}`);
-      console.log(
-        line([
-          hosts,
-          f.rows,
-          f.megabytes.toFixed(1),
-          f.seconds.toFixed(1),
-          Math.round(f.rows / f.seconds),
-          f.peakRssMb.toFixed(0),
-          f.baselineRssMb.toFixed(0),
-          `+${(f.peakRssMb - f.baselineRssMb).toFixed(0)}`,
-          live.liveHeapMb?.toFixed(0) ?? '–',
-          view.seconds.toFixed(1),
-          `${view.peakRssMb.toFixed(0)}   [fleet generated in ${generated} s]`,
-        ]),
-      );
+      for (const report of reports) {
+        const f = child<ExportFigures>('--export', file, report);
+        const live = child<ExportFigures>('--export', file, report, ['--expose-gc']);
+        const view = child<ViewFigures>('--view', file, report);
+        if (view.rowCount !== f.rows) throw new Error(`the ${report} page counts ${view.rowCount} rows, the export wrote ${f.rows}`);
+        console.log(
+          line([
+            report,
+            hosts,
+            f.rows,
+            f.megabytes.toFixed(1),
+            f.seconds.toFixed(1),
+            Math.round(f.rows / f.seconds),
+            f.peakRssMb.toFixed(0),
+            f.baselineRssMb.toFixed(0),
+            `+${(f.peakRssMb - f.baselineRssMb).toFixed(0)}`,
+            live.liveHeapMb?.toFixed(0) ?? '–',
+            view.seconds.toFixed(1),
+            `${view.peakRssMb.toFixed(0)}   [fleet generated in ${generated} s]`,
+          ]),
+        );
+      }
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${file}${suffix}`, { force: true });
     }
   } finally {

@@ -1,5 +1,5 @@
-// The inventory's VFs in plain SQL, the one place the reports leave Prisma's query API. A fleet of
-// 2,000 hosts has 512,000 VFs. Read through nested selects, every VF became several objects that
+// The inventory's and the allocation report's VFs in plain SQL, the one place the reports leave
+// Prisma's query API. A fleet of 2,000 hosts has 512,000 VFs. Read through nested selects, every VF became several objects that
 // lived long enough to be promoted to V8's old space, and the export peaked at ~350 MB RSS;
 // counted that way, the report page read every VF to show five figures (~30 s).
 //
@@ -12,13 +12,15 @@
 // On SQLite the export reads the VFs through a read-only better-sqlite3 connection of its own:
 // even $queryRaw results pass through several layers of objects in Prisma's client, which still
 // get promoted. bench/reports-export.ts at 2,000 hosts: 244-253 MB peak RSS this way, 313-332 MB
-// with the same SQL through $queryRaw.
+// with the same SQL through $queryRaw. The allocation export reads the VFs given to each host's VMs
+// the same way (ASSIGNMENT_SELECT), host by host: 218-253 MB peak RSS at 2,000 hosts, 379-443 MB
+// through nested selects.
 
 import Database from 'better-sqlite3';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { matchesVm } from './filters';
 import type { PfVfCounts } from './inventory';
-import type { InventoryVfRecord } from './records';
+import type { AllocationAssignmentRecord, InventoryVfRecord } from './records';
 
 /** Ids bound in one query: under SQLite's historical 999 bind values, which Prisma also assumes. */
 const MAX_IDS = 500;
@@ -32,11 +34,62 @@ const VF_SELECT = `
 
 type VfRow = InventoryVfRecord & { pfId: string };
 
-/** Where the inventory export reads VFs from, PF by PF; closed when the export ends or is cancelled. */
+// The allocation report's: the VFs given to VMs, with their PFs. Not ordered: allocationRows() sorts.
+const ASSIGNMENT_SELECT = `
+  SELECT a."vmId", a."mac", a."vlan", a."assignedBy", a."assignedAt", vf."index", vf."pciAddress", vf."mac" AS "vfMac", vf."vlan" AS "vfVlan",
+         vf."pfId", pf."pciAddress" AS "pfPciAddress", pf."vendorId", pf."deviceId", pf."modelName", pf."numaNode"
+  FROM "Assignment" a
+  JOIN "VirtualFunction" vf ON vf."id" = a."vfId"
+  JOIN "PhysicalFunction" pf ON pf."id" = vf."pfId"`;
+
+/** A row of ASSIGNMENT_SELECT; assignedAt a Date through Prisma, as SQLite stores it otherwise. */
+type AssignmentRow = {
+  vmId: string;
+  mac: string | null;
+  vlan: number | null;
+  assignedBy: string;
+  assignedAt: Date | string | number;
+  index: number;
+  pciAddress: string;
+  vfMac: string | null;
+  vfVlan: number | null;
+  pfId: string;
+  pfPciAddress: string;
+  vendorId: string;
+  deviceId: string;
+  modelName: string;
+  numaNode: number | null;
+};
+
+/** Where the inventory and allocation exports read VFs from, host by host; closed when the export ends or is cancelled. */
 export interface VfSource {
   /** The VFs of these PFs with the VM each is given to, by PF, in index order; with assignedOnly, only VFs given to a VM. */
   vfs(pfIds: readonly string[], assignedOnly: boolean): Promise<Map<string, InventoryVfRecord[]>>;
+  /** The VFs given to these VMs, by VM, in no particular order. */
+  assignments(vmIds: readonly string[]): Promise<Map<string, AllocationAssignmentRecord[]>>;
   close(): void;
+}
+
+/** Adds the rows of one read to byVm; a PF's object is shared by its VFs in that read. */
+function addAssignments(byVm: Map<string, AllocationAssignmentRecord[]>, rows: Iterable<AssignmentRow>) {
+  const pfs = new Map<string, AllocationAssignmentRecord['vf']['pf']>();
+  for (const row of rows) {
+    let pf = pfs.get(row.pfId);
+    if (!pf) {
+      pf = { pciAddress: row.pfPciAddress, vendorId: row.vendorId, deviceId: row.deviceId, modelName: row.modelName, numaNode: row.numaNode };
+      pfs.set(row.pfId, pf);
+    }
+    const assignment: AllocationAssignmentRecord = {
+      mac: row.mac,
+      vlan: row.vlan,
+      assignedBy: row.assignedBy,
+      assignedAt: row.assignedAt instanceof Date ? row.assignedAt : new Date(row.assignedAt),
+      vf: { index: row.index, pciAddress: row.pciAddress, mac: row.vfMac, vlan: row.vfVlan, pf },
+    };
+    const list = byVm.get(row.vmId);
+    if (list) list.push(assignment);
+    else byVm.set(row.vmId, [assignment]);
+  }
 }
 
 function addTo(byPf: Map<string, InventoryVfRecord[]>, row: VfRow) {
@@ -58,6 +111,13 @@ export function prismaVfSource(prisma: PrismaClient): VfSource {
       }
       return byPf;
     },
+    async assignments(vmIds) {
+      const byVm = new Map<string, AllocationAssignmentRecord[]>();
+      for (let start = 0; start < vmIds.length; start += MAX_IDS) {
+        addAssignments(byVm, await prisma.$queryRaw<AssignmentRow[]>`${Prisma.raw(ASSIGNMENT_SELECT)} WHERE a."vmId" IN (${Prisma.join(vmIds.slice(start, start + MAX_IDS))})`);
+      }
+      return byVm;
+    },
     close() {},
   };
 }
@@ -76,6 +136,7 @@ export function sqliteVfSource(file: string): VfSource {
   db.pragma('cache_size = -2048');
   const all = db.prepare<[string], SqliteVfRow>(`${VF_SELECT} WHERE vf."pfId" = ? ORDER BY vf."index"`);
   const assigned = db.prepare<[string], SqliteVfRow>(`${VF_SELECT} WHERE vf."pfId" = ? AND a."vfId" IS NOT NULL ORDER BY vf."index"`);
+  const givenTo = db.prepare<[string], AssignmentRow>(`${ASSIGNMENT_SELECT} WHERE a."vmId" = ?`);
   return {
     async vfs(pfIds, assignedOnly) {
       const byPf = new Map<string, InventoryVfRecord[]>();
@@ -90,6 +151,11 @@ export function sqliteVfSource(file: string): VfSource {
         }
       }
       return byPf;
+    },
+    async assignments(vmIds) {
+      const byVm = new Map<string, AllocationAssignmentRecord[]>();
+      for (const vmId of vmIds) addAssignments(byVm, givenTo.iterate(vmId));
+      return byVm;
     },
     close: () => db.close(),
   };

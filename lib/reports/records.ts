@@ -55,30 +55,33 @@ export type InventoryHostRecord = Omit<InventoryHostFacts, 'physicalFunctions'> 
   physicalFunctions: (Omit<InventoryPfFacts, 'id'> & { virtualFunctions: InventoryVfRecord[] })[];
 };
 
+/** The host, its PFs and VMs. The VFs given to the VMs are read host by host in plain SQL (inventory-sql.ts). */
 export const allocationHostSelect = {
   ...readinessHostSelect,
   physicalFunctions: { select: reportPfSelect },
-  virtualMachines: {
-    orderBy: { name: 'asc' },
-    select: {
-      name: true,
-      state: true,
-      numaNode: true,
-      // Not ordered here: ordering by a relation's column makes Prisma bind every VM of the page in
-      // one statement, past SQLite's 999 bind values on 200 hosts of 5+ VMs (P2029). allocationRows() sorts.
-      assignments: {
-        select: {
-          mac: true,
-          vlan: true,
-          assignedBy: true,
-          assignedAt: true,
-          vf: { select: { index: true, pciAddress: true, mac: true, vlan: true, pf: { select: { pciAddress: true, vendorId: true, deviceId: true, modelName: true, numaNode: true } } } },
-        },
-      },
-    },
-  },
+  virtualMachines: { orderBy: { name: 'asc' }, select: { id: true, name: true, state: true, numaNode: true } },
 } satisfies Prisma.HostSelect;
-export type AllocationHostRecord = Prisma.HostGetPayload<{ select: typeof allocationHostSelect }>;
+export type AllocationHostFacts = Prisma.HostGetPayload<{ select: typeof allocationHostSelect }>;
+export type AllocationVmFacts = AllocationHostFacts['virtualMachines'][number];
+
+/** A VF given to a VM, with what libvirt sets on it for the VM and the PF it belongs to. */
+export interface AllocationAssignmentRecord {
+  mac: string | null;
+  vlan: number | null;
+  assignedBy: string;
+  assignedAt: Date;
+  vf: {
+    index: number;
+    pciAddress: string;
+    mac: string | null;
+    vlan: number | null;
+    pf: { pciAddress: string; vendorId: string; deviceId: string; modelName: string; numaNode: number | null };
+  };
+}
+
+export type AllocationHostRecord = Omit<AllocationHostFacts, 'virtualMachines'> & {
+  virtualMachines: (Omit<AllocationVmFacts, 'id'> & { assignments: AllocationAssignmentRecord[] })[];
+};
 
 export const capacityHostSelect = {
   ...readinessHostSelect,

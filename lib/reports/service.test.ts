@@ -10,6 +10,7 @@ import { seedDemoFleet } from '@/lib/demo/seed-fleet';
 import { REPORT_NAMES, REPORTS, VIEW_ROW_LIMIT, type ReportName } from './catalog';
 import type { ReportRow } from './columns';
 import { prismaVfSource, sqliteVfSource } from './inventory-sql';
+import type { AllocationAssignmentRecord } from './records';
 import { reportBatches, reportView, streamReport } from './service';
 
 process.env.SECRETS_KEY ??= generateKey();
@@ -143,7 +144,7 @@ describe('the inventory page and export agree', () => {
     }
   });
 
-  it('reads the same VFs through Prisma as through its own SQLite connection', async () => {
+  it('reads the same VFs and assignments through Prisma as through its own SQLite connection', async () => {
     const pfIds = (await db.prisma.physicalFunction.findMany({ select: { id: true } })).map((pf) => pf.id);
     const sqlite = sqliteVfSource(db.url.slice('file:'.length));
     const portable = prismaVfSource(db.prisma);
@@ -153,6 +154,12 @@ describe('the inventory page and export agree', () => {
         expect([...expected.values()].flat().length).toBe(assignedOnly ? demoAssigned : demoVfs);
         expect(await sqlite.vfs(pfIds, assignedOnly)).toEqual(expected);
       }
+      const vmIds = (await db.prisma.virtualMachine.findMany({ select: { id: true } })).map((vm) => vm.id);
+      const sorted = (byVm: Map<string, AllocationAssignmentRecord[]>) =>
+        new Map([...byVm].map(([vm, list]) => [vm, list.toSorted((x, y) => x.vf.pciAddress.localeCompare(y.vf.pciAddress))]));
+      const given = sorted(await portable.assignments(vmIds));
+      expect([...given.values()].flat().length).toBe(demoAssigned);
+      expect(sorted(await sqlite.assignments(vmIds))).toEqual(given);
     } finally {
       sqlite.close();
     }

@@ -9,7 +9,7 @@ import { capacityGrouper, capacityParts, capacityTally, type CapacityQuery } fro
 import { REPORTS, VIEW_ROW_LIMIT, type ReportFormat, type ReportName, type ReportView } from './catalog';
 import type { ReportRow } from './columns';
 import { complianceRow, complianceTally, type ComplianceQuery } from './compliance';
-import { matchesNicModel, type HostFilters } from './filters';
+import { matchesNicModel, matchesVm, type HostFilters } from './filters';
 import { historyRow, historyTally, type HistoryQuery } from './history';
 import { readinessIfSelected } from './host-filter';
 import { inventoryFigures, inventoryRows, inventoryTally, type InventoryQuery } from './inventory';
@@ -18,7 +18,7 @@ import { allocationHostSelect, capacityHostSelect, complianceHostSelect, invento
 import { csvChunks, jsonChunks, textStream } from './stream';
 import type { Tally } from './tally';
 
-/** Hosts per database page. The inventory's VFs are not in these pages: they are read host by host. */
+/** Hosts per database page. The inventory's and allocation's VFs are not in these pages: they are read host by host. */
 const HOST_PAGE = 200;
 const OPERATION_PAGE = 1000;
 
@@ -81,9 +81,24 @@ async function inventoryView(prisma: PrismaClient, query: InventoryQuery): Promi
   return { summary: figures.result(), rowCount: figures.rowCount() };
 }
 
+/** One batch per host, as the inventory's: the VFs given to its VMs are one read (one per VM on SQLite). */
 async function* allocationBatches(prisma: PrismaClient, query: AllocationQuery): AsyncGenerator<ReportRow[]> {
-  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), hostWhere(query), HOST_PAGE);
-  for await (const hosts of pages) yield hosts.flatMap((h) => allocationRows(h, query));
+  const source = await openVfSource(prisma);
+  try {
+    const pages = hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), hostWhere(query), HOST_PAGE);
+    for await (const hosts of pages) {
+      for (const host of hosts) {
+        if (!readinessIfSelected(host, query)) continue;
+        // allocationRows() skips the other VMs anyway: their VFs need not be read.
+        const vms = host.virtualMachines.filter((vm) => matchesVm(vm.name, query.vm));
+        const given = await source.assignments(vms.map((vm) => vm.id));
+        const rows = allocationRows({ ...host, virtualMachines: vms.map((vm) => ({ ...vm, assignments: given.get(vm.id) ?? [] })) }, query);
+        if (rows.length > 0) yield rows;
+      }
+    }
+  } finally {
+    source.close();
+  }
 }
 
 async function* capacityBatches(prisma: PrismaClient, query: CapacityQuery): AsyncGenerator<ReportRow[]> {
