@@ -150,22 +150,26 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
     const existingVfs = await tx.virtualFunction.findMany({ where: { hostId }, include: { assignment: { select: { id: true, vmId: true } } } });
     // VFs whose address moved to another index or PF (a different VF count on a NIC whose
     // ports share a routing-ID range) are removed first, so the per-host address stays unique.
-    const reported = new Map<string, { pfAddress: string; vf: AgentVf }>();
-    for (const pf of inventory.pfs) for (const vf of pf.vfs) reported.set(`${pf.address}#${vf.index}`, { pfAddress: pf.address, vf });
-    const stale = existingVfs.filter((row) => {
-      const pfAddress = existingPfs.find((p) => p.id === row.pfId)?.pciAddress;
-      const match = pfAddress ? reported.get(`${pfAddress}#${row.index}`) : undefined;
-      return !match || match.vf.address !== row.pciAddress;
-    });
-    if (stale.length > 0) written += (await tx.virtualFunction.deleteMany({ where: { id: { in: stale.map((r) => r.id) } } })).count;
-    const current = existingVfs.filter((row) => !stale.includes(row));
+    // Keyed by PF address and index: a host has hundreds of VFs and is synced every poll.
+    const reported = new Map<string, string>();
+    for (const pf of inventory.pfs) for (const vf of pf.vfs) reported.set(`${pf.address}#${vf.index}`, vf.address);
+    const pfAddressById = new Map(existingPfs.map((p) => [p.id, p.pciAddress]));
+    const current = new Map<string, (typeof existingVfs)[number]>();
+    const stale: string[] = [];
+    for (const row of existingVfs) {
+      const key = `${pfAddressById.get(row.pfId)}#${row.index}`;
+      if (reported.get(key) === row.pciAddress) current.set(key, row);
+      else stale.push(row.id);
+    }
+    if (stale.length > 0) written += (await tx.virtualFunction.deleteMany({ where: { id: { in: stale } } })).count;
+    const holderByAddress = new Map(vms.flatMap((vm) => vm.hostdevs.map((address) => [address, vm.name] as const)));
 
     for (const pf of inventory.pfs) {
       const pfId = pfIdByAddress.get(pf.address);
       if (!pfId) continue;
       for (const vf of pf.vfs) {
         const next = observedVf(vf);
-        const row = current.find((r) => r.pfId === pfId && r.index === vf.index);
+        const row = current.get(`${pf.address}#${vf.index}`);
         let vfId: string;
         if (!row) {
           vfId = (await tx.virtualFunction.create({ data: { hostId, pfId, index: vf.index, ...next }, select: { id: true } })).id;
@@ -177,7 +181,7 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
             written++;
           }
         }
-        const holder = vf.vm ?? vms.find((vm) => vm.hostdevs.includes(vf.address))?.name ?? null;
+        const holder = vf.vm ?? holderByAddress.get(vf.address) ?? null;
         const vmId = holder ? vmIdByName.get(holder) : undefined;
         const assignment = row?.assignment ?? null;
         if (vmId && assignment?.vmId !== vmId) {
