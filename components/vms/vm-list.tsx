@@ -2,11 +2,12 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Badge } from '@/components/ui/status';
 import { TableHead } from '@/components/ui/table';
+import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { useVms } from '@/hooks/use-vms';
-import { knownNumaNode, numaMismatch, vmFilterFromParams, vmSearchParams, type VmFilter } from '@/lib/inventory/host-view';
+import { knownNumaNode, vmFilterFromParams, vmSearchParams, type VmFilter } from '@/lib/inventory/host-view';
 import type { VmRow } from '@/lib/inventory/vms';
 
 const control = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-normal text-slate-900 shadow-xs';
@@ -23,26 +24,14 @@ function useVmFilter(): [VmFilter, (change: Partial<VmFilter>) => void] {
 }
 
 function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
-  const [text, setText] = useState(value);
-  const [shown, setShown] = useState(value);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  if (value !== shown) {
-    setShown(value);
-    setText(value);
-  }
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const [text, type] = useDebouncedInput(value, onChange, 250);
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
       Search VMs and hosts
       <input
         type="search"
         value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          clearTimeout(timer.current);
-          const next = e.target.value;
-          timer.current = setTimeout(() => onChange(next), 250);
-        }}
+        onChange={(e) => type(e.target.value)}
         placeholder="e.g. vnf-fw"
         className={`w-56 ${control} placeholder:text-slate-400`}
       />
@@ -85,7 +74,7 @@ function VmRows({ vm }: { vm: VmRow }) {
   return (
     <>
       {vm.vfs.map((vf, i) => {
-        const far = numaMismatch(vm.numaNode, vf.pf.numaNode);
+        const far = vf.crossNuma;
         return (
           <tr key={vf.id} className={i === 0 ? 'border-t border-slate-200' : 'border-t border-slate-100'}>
             {i === 0 && vmCells}
@@ -118,10 +107,10 @@ export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
   const { data, error, isFetching, isPlaceholderData } = useVms(filter);
   const [farOnly, setFarOnly] = useState(false);
   const vms = data?.vms ?? [];
-  const isFar = (vm: VmRow) => vm.vfs.some((vf) => numaMismatch(vm.numaNode, vf.pf.numaNode));
+  const isFar = (vm: VmRow) => vm.vfs.some((vf) => vf.crossNuma);
   const shown = farOnly ? vms.filter(isFar) : vms;
   const vfCount = vms.reduce((n, vm) => n + vm.vfs.length, 0);
-  const farCount = vms.reduce((n, vm) => n + vm.vfs.filter((vf) => numaMismatch(vm.numaNode, vf.pf.numaNode)).length, 0);
+  const farCount = vms.reduce((n, vm) => n + vm.vfs.filter((vf) => vf.crossNuma).length, 0);
 
   return (
     <section aria-label="Virtual machines" className="rounded-lg border border-slate-200 bg-white shadow-xs">

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ID_PATTERN } from '@/lib/http';
+import { numaMismatch } from './host-view';
 
 export const vmQuerySchema = z.strictObject({
   hostId: z.string().regex(ID_PATTERN, 'not a valid id').optional(),
@@ -72,8 +73,7 @@ export async function listVms(query: VmQuery): Promise<VmRow[]> {
       mac: a.vf.mac ?? a.mac,
       vlan: a.vf.vlan ?? a.vlan,
       pf: a.vf.pf,
-      // -1 is sysfs for "the platform does not say": unknown, not a mismatch.
-      crossNuma: vm.numaNode !== null && vm.numaNode >= 0 && a.vf.pf.numaNode !== null && a.vf.pf.numaNode >= 0 && vm.numaNode !== a.vf.pf.numaNode,
+      crossNuma: numaMismatch(vm.numaNode, a.vf.pf.numaNode),
     })),
   }));
 }
