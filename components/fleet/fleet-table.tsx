@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { useFleetHosts } from '@/hooks/use-fleet';
 import type { FleetQuery, FleetRow, FleetSortKey } from '@/lib/inventory/fleet';
 import { fleetQueryFromParams, fleetSearchParams } from '@/lib/inventory/fleet-params';
@@ -41,20 +41,7 @@ function useFleetQuery(): [FleetQuery, (change: Partial<FleetQuery>) => void] {
 }
 
 function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
-  const [text, setText] = useState(value);
-  const [shown, setShown] = useState(value);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  // The URL can change under us (a summary tile, back/forward): show what it says.
-  if (value !== shown) {
-    setShown(value);
-    setText(value);
-  }
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const type = (next: string) => {
-    setText(next);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => onChange(next), 250);
-  };
+  const [text, type] = useDebouncedInput(value, onChange, 250);
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
       Search by name

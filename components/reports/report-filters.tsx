@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { NIC_MODELS } from '@/lib/inventory/nic-catalog';
 import { SERVER_GENERATIONS } from '@/lib/inventory/vocabulary';
 import { PLACEMENTS } from '@/lib/reports/allocation';
@@ -63,24 +63,12 @@ const inputClass = 'rounded-md border border-slate-300 bg-white px-2 py-1.5 text
 
 /** Typing waits a moment before it filters, so each keystroke does not start a report. */
 function TextInput({ value, onChange, type, ...rest }: { value: string; onChange: (v: string) => void; type: 'search' | 'number'; placeholder: string; min?: number; max?: number }) {
-  const [text, setText] = useState(value);
-  const [shown, setShown] = useState(value);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  if (value !== shown) {
-    setShown(value);
-    setText(value);
-  }
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const [text, typeText] = useDebouncedInput(value, onChange, 300);
   return (
     <input
       type={type}
       value={text}
-      onChange={(e) => {
-        const next = e.target.value;
-        setText(next);
-        clearTimeout(timer.current);
-        timer.current = setTimeout(() => onChange(next), 300);
-      }}
+      onChange={(e) => typeText(e.target.value)}
       className={`${inputClass} ${type === 'number' ? 'w-24' : 'w-44'}`}
       {...rest}
     />
