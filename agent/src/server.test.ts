@@ -60,6 +60,20 @@ describe('agent HTTP server', () => {
     expect((await call<ErrorEnvelope>('PATCH', '/v1/vfs/0000:12:10.0', '[1,2]')).status).toBe(400);
   });
 
+  it('refuses inherited names as unknown fields: __proto__, constructor, toString, hasOwnProperty', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      // Written as text: an object literal's __proto__ would set the prototype, not a key.
+      const res = await call<ErrorEnvelope>('PATCH', '/v1/vfs/0000:12:10.0', `{"trust": true, "${name}": {"trust": false}}`);
+      expect(res.status, name).toBe(400);
+      expect(res.body.error.issues, name).toEqual([{ path: name, message: 'unknown field' }]);
+    }
+    const bind = await call<ErrorEnvelope>('PUT', '/v1/vfs/0000:12:10.0/driver', '{"driver": "vfio-pci", "__proto__": {"x": 1}}');
+    expect(bind.status).toBe(400);
+    const bios = await call<ErrorEnvelope>('PATCH', '/v1/bios', '{"attributes": {"Sriov": "Enabled"}, "__proto__": {}}');
+    expect(bios.status).toBe(400);
+    expect((await host.agent.virtualFunctionWithSettings('0000:12:10.0')).trust).not.toBe(true);
+  });
+
   it('answers 404 for a VF address that is a PF, and 404 for a VM that does not exist', async () => {
     expect((await call<ErrorEnvelope>('PATCH', '/v1/vfs/0000:12:00.0', { vlan: 5 })).body.error).toMatchObject({ code: 'not-found', message: '0000:12:00.0 is not a VF' });
     expect((await call<ErrorEnvelope>('POST', '/v1/vms/vm-nope/detach', { vf: '0000:12:10.0' })).status).toBe(404);

@@ -63,11 +63,12 @@ export function object<T>(shape: Shape<T>, options: { nonEmpty?: boolean } = {})
     const input = value as Record<string, unknown>;
     const before = issues.length;
     const out: Record<string, unknown> = {};
+    // Own keys only: `key in shape` let "__proto__", "constructor" and "toString" through.
     for (const key of Object.keys(input)) {
-      if (!(key in shape)) issues.push({ path: join(path, key), message: 'unknown field' });
+      if (!Object.hasOwn(shape, key)) issues.push({ path: join(path, key), message: 'unknown field' });
     }
     for (const [key, check] of Object.entries(shape) as [string, Check<unknown>][]) {
-      const field = input[key];
+      const field = Object.hasOwn(input, key) ? input[key] : undefined;
       if (field === undefined && !('optional' in check)) {
         issues.push({ path: join(path, key), message: 'required' });
         continue;
@@ -87,7 +88,8 @@ export function record<T>(key: Check<string>, check: Check<T>): Check<Record<str
       return undefined;
     }
     const before = issues.length;
-    const out: Record<string, T> = {};
+    // No prototype: a key named "__proto__" stays a key.
+    const out = Object.create(null) as Record<string, T>;
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (key(k, join(path, k), issues) === undefined) continue;
       const parsed = check(v, join(path, k), issues);

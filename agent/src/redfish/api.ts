@@ -58,11 +58,20 @@ export interface IloTarget {
   trust: IloTrust;
 }
 
+const TRUST_FIELDS = new Map<string, readonly string[]>([
+  ['ca', ['kind', 'ca', 'checkHostname']],
+  ['fingerprint', ['kind', 'sha256']],
+  ['system', ['kind']],
+  ['insecure', ['kind']],
+]);
+
 function checkTrust(input: unknown, issues: RequestIssue[]): IloTrust | undefined {
   if (!isObject(input)) {
     issues.push({ path: 'trust', message: 'an object with kind ca, fingerprint, system or insecure is required' });
     return undefined;
   }
+  const fields = TRUST_FIELDS.get(String(input.kind));
+  if (fields) refuseUnknown(input, fields, issues, 'trust.');
   switch (input.kind) {
     case 'ca': {
       const ca = text(input, 'ca', 65_536, issues, 'trust.');
@@ -88,6 +97,11 @@ function checkTrust(input: unknown, issues: RequestIssue[]): IloTrust | undefine
   }
 }
 
+/** Fields outside `allowed` are refused, as the rest of the agent API does (own keys only). */
+function refuseUnknown(input: Record<string, unknown>, allowed: readonly string[], issues: RequestIssue[], prefix = ''): void {
+  for (const key of Object.keys(input)) if (!allowed.includes(key)) issues.push({ path: `${prefix}${key}`, message: 'unknown field' });
+}
+
 const ILO_URL_FORMAT = 'an HTTPS address of the iLO: https://host[:port] or a bare host name';
 
 /** Checked here so that a malformed address is the caller's 400, never a failure inside the client. */
@@ -107,6 +121,7 @@ export const checkIloTarget: RequestCheck<IloTarget> = (input, issues) => {
     issues.push({ path: '', message: 'an object is required' });
     return undefined;
   }
+  refuseUnknown(input, ['url', 'username', 'password', 'trust'], issues);
   const url = iloUrl(text(input, 'url', 2048, issues), issues);
   const username = text(input, 'username', 64, issues);
   const password = text(input, 'password', 256, issues);
@@ -144,6 +159,7 @@ const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /** PATCH /v1/bios body: `{ "attributes": { "Sriov": "Enabled" } }`. */
 export const checkBiosPatchBody: RequestCheck<{ attributes: Record<string, string> }> = (input, issues) => {
+  if (isObject(input)) refuseUnknown(input, ['attributes'], issues);
   const attributes = isObject(input) ? input.attributes : undefined;
   if (!isObject(attributes) || Object.keys(attributes).length === 0) {
     issues.push({ path: 'attributes', message: 'an object with at least one attribute is required' });
@@ -160,6 +176,7 @@ export const checkBiosPatchBody: RequestCheck<{ attributes: Record<string, strin
 
 /** POST /v1/power/reset body: `{ "kind": "GracefulRestart" | "ForceRestart" }`, kind optional. */
 export const checkPowerResetBody: RequestCheck<{ kind: RestartKind }> = (input, issues) => {
+  if (isObject(input)) refuseUnknown(input, ['kind'], issues);
   const kind = isObject(input) ? input.kind : input === undefined || input === null ? undefined : null;
   if (kind === undefined) return { kind: 'GracefulRestart' };
   if (kind === 'GracefulRestart' || kind === 'ForceRestart') return { kind };
