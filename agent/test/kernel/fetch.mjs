@@ -6,7 +6,8 @@
 //   bookworm-backports (QEMU 10: `-device igb` with 7 VFs), Debian's linux-image-6.1.0-*-amd64,
 //   busybox-static.
 //
-// Exported: ensurePackages() -> { root, qemu, firmwareDir, libDirs, vmlinuz, modulesDir, busybox, kernelRelease }.
+// Exported: ensurePackages() -> { root, qemu, firmwareDir, qemuModuleDir, libDirs, vmlinuz, modulesDir, busybox, kernelRelease },
+// and qemuEnvironment(pkgs, env): the environment the fetched QEMU must run with.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -203,6 +204,7 @@ export function ensurePackages({ modules = [] } = {}) {
     root: ROOT,
     qemu: path.join(ROOT, 'usr/bin/qemu-system-x86_64'),
     firmwareDir: path.join(ROOT, 'usr/share/qemu'),
+    qemuModuleDir: path.join(ROOT, 'usr/lib/x86_64-linux-gnu/qemu'),
     libDirs: [path.join(ROOT, 'usr/lib/x86_64-linux-gnu'), path.join(ROOT, 'lib/x86_64-linux-gnu')],
     vmlinuz: path.join(ROOT, 'boot', `vmlinuz-${kernelRelease}`),
     modulesDir: path.join(modulesBase, kernelRelease),
@@ -213,6 +215,22 @@ export function ensurePackages({ modules = [] } = {}) {
   };
   for (const k of ['qemu', 'vmlinuz', 'busybox']) if (!fs.existsSync(result[k])) throw new Error(`${k} missing after unpacking: ${result[k]}`);
   return result;
+}
+
+/**
+ * The fetched QEMU's environment: its own libraries first, and its own module folder. A QEMU looks
+ * for its modules (block drivers, display and audio back ends) in the folder it was built with,
+ * /usr/lib/x86_64-linux-gnu/qemu; where Debian's qemu-system-x86 is installed that folder holds
+ * another build's modules, which QEMU refuses ("Only modules from the same build can be loaded")
+ * and then aborts. QEMU_MODULE_DIR wins over the built-in folder, whatever the caller's
+ * environment says.
+ */
+export function qemuEnvironment(pkgs, env = process.env) {
+  return {
+    ...env,
+    LD_LIBRARY_PATH: [...pkgs.libDirs, env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    QEMU_MODULE_DIR: pkgs.qemuModuleDir,
+  };
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {

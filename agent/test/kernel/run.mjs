@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CACHE, ensurePackages, KERNEL_DIR } from './fetch.mjs';
+import { CACHE, ensurePackages, KERNEL_DIR, qemuEnvironment } from './fetch.mjs';
 import { buildInitramfs, MODULES } from './initramfs.mjs';
 
 const { values: opts } = parseArgs({
@@ -103,7 +103,7 @@ function boot(pkgs, initrd, mode, timeoutS) {
     '-append', `console=ttyS0 ${append} quiet panic=-1 ktest.mode=${mode}`.replace(/\s+/g, ' '),
     '-serial', 'stdio', '-serial', `file:${results}`,
   ];
-  const env = { ...process.env, LD_LIBRARY_PATH: [...pkgs.libDirs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  const env = qemuEnvironment(pkgs);
   return new Promise((resolve) => {
     const t0 = Date.now();
     const qemu = spawn(pkgs.qemu, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
