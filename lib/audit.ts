@@ -3,7 +3,9 @@
 
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
+import { clientAddressOf } from '@/lib/front-door';
 import { ID_PATTERN } from '@/lib/http';
+import { queryInt } from '@/lib/query';
 
 export interface AuditRecord {
   actor: string;
@@ -35,10 +37,9 @@ export async function recordAudit(record: AuditRecord): Promise<void> {
   });
 }
 
-/** The client's address as the proxy in front (or Next itself) reports it. */
+/** The client's address as the server in front of Next saw it (lib/front-door.ts). */
 export function sourceAddressOf(request: Request): string | null {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || request.headers.get('x-real-ip') || null;
+  return clientAddressOf(request);
 }
 
 export const auditQuerySchema = z.strictObject({
@@ -47,8 +48,8 @@ export const auditQuerySchema = z.strictObject({
   hostId: z.string().regex(ID_PATTERN, 'not a valid id').optional(),
   from: z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-24T00:00:00Z' }).optional(),
   to: z.iso.datetime({ offset: true, message: 'an ISO 8601 time, e.g. 2026-11-24T23:59:59Z' }).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  page: queryInt(1, 100_000).default(1),
+  pageSize: queryInt(1, 500).default(100),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 

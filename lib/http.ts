@@ -4,7 +4,19 @@
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 
-export type ErrorCode = 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'too-many-requests' | 'payload-too-large' | 'internal';
+export type ErrorCode =
+  | 'bad-request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'conflict'
+  | 'length-required'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'too-many-requests'
+  | 'internal'
+  | 'unavailable';
 
 export interface ErrorIssue {
   path: string;
@@ -20,10 +32,14 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
+  'method-not-allowed': 405,
   conflict: 409,
+  'length-required': 411,
   'payload-too-large': 413,
+  'unsupported-media-type': 415,
   'too-many-requests': 429,
   internal: 500,
+  unavailable: 503,
 };
 
 export function errorResponse(code: ErrorCode, message: string, issues?: ErrorIssue[]): NextResponse<ErrorBody> {
@@ -62,6 +78,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** A JSON body, size-limited and validated; every failure is a 4xx naming what is wrong. */
 export async function parseJsonBody<S extends z.ZodType>(schema: S, request: Request): Promise<Parsed<z.infer<S>>> {
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    return { ok: false, response: errorResponse('unsupported-media-type', `Content-Type: send the body as application/json (got ${mediaType ? `"${mediaType}"` : 'none'}).`) };
+  }
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return { ok: false, response: errorResponse('payload-too-large', `body: at most ${MAX_BODY_BYTES} bytes`) };
   const text = await request.text();

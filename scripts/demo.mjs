@@ -108,7 +108,8 @@ fs.writeFileSync(fleetFile, `${lines.join('\n')}\n`, { mode: 0o600 });
 step(`Registering ${lines.length} simulated hosts`, bin('tsx'), ['lib/demo/enroll-sim-fleet.ts', fleetFile, '--token-file', tokenFile, ...(args.reseed ? ['--reseed'] : [])]);
 
 console.log(`\n▶ SR-IOV Fleet Manager on http://${host}:${port}  (Ctrl-C stops it)\n`);
-const server = spawn(bin('next'), ['start', '--hostname', host, '--port', port], { cwd: root, env, stdio: log ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+// server/index.mjs: Node's server in front of Next's handler (client addresses, request limits).
+const server = spawn(process.execPath, [path.join(root, 'server', 'index.mjs'), '--hostname', host, '--port', port], { cwd: root, env, stdio: log ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
 children.push(server);
 if (log) {
   server.stdout.on('data', (chunk) => (process.stdout.write(chunk), log.write(chunk)));

@@ -1,11 +1,13 @@
 // Every API route handler is made with `route(permission, handler)`: it resolves who is asking,
-// answers 401 (who are you?) or 403 (you may not, and why), checks the CSRF token on
-// state-changing requests from a browser session, audits refusals, and turns a unique-constraint
-// race into 409 and an unexpected throw into the envelope's 500. The permission is attached to the handler so a test can walk
-// every route in app/api and check it.
+// answers 401 (who are you?) or 403 (you may not, and why), checks the Origin and the CSRF token
+// on state-changing requests from a browser, refuses query parameters the route does not read,
+// audits refusals, and turns a unique-constraint race or a serialization conflict into 409 and
+// an unexpected throw into the envelope's 500. The permission is attached to the handler so a
+// test can walk every route in app/api and check it.
 
 import type { NextRequest } from 'next/server';
 import { Prisma } from '@/lib/generated/prisma/client';
+import { publicOriginOf } from '@/lib/front-door';
 import { errorResponse, internalError } from '@/lib/http';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { allows, refusalReason, type Action, type Permission } from './permissions';
@@ -14,17 +16,49 @@ import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, resolvePrincipal, type Princi
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export type Handler<Ctx, P> = (request: NextRequest, context: Ctx, principal: P) => Promise<Response>;
-export type GuardedHandler<Ctx> = ((request: NextRequest, context: Ctx) => Promise<Response>) & { permission: Permission };
+export type GuardedHandler<Ctx> = ((request: NextRequest, context: Ctx) => Promise<Response>) & { permission: Permission; readsQuery: boolean };
+
+export interface RouteOptions {
+  /** The handler reads its query with parseSearchParams (a strict schema); others take none. */
+  query?: boolean;
+}
+
+/**
+ * A browser's cross-site request, told by the headers browsers set themselves (OWASP's "verify
+ * origin with standard headers", on top of the CSRF token): an Origin other than ours, or a
+ * Sec-Fetch-Site other than same-origin. Clients that are not browsers send neither.
+ */
+export function crossSiteReason(request: Request): string | null {
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    const expected = publicOriginOf(request);
+    return origin === expected ? null : `Origin ${origin} is not ${expected} (set PUBLIC_ORIGIN when users reach the dashboard through a proxy).`;
+  }
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') return `Sec-Fetch-Site is ${site}: changes are accepted from this dashboard's own pages only.`;
+  return null;
+}
 
 export function principalOf(request: NextRequest): Promise<Principal | null> {
   return resolvePrincipal(request.headers.get('authorization'), request.cookies.get(SESSION_COOKIE)?.value);
 }
 
-export function route<Ctx>(permission: 'public', handler: Handler<Ctx, Principal | null>): GuardedHandler<Ctx>;
-export function route<Ctx>(permission: Exclude<Permission, 'public'>, handler: Handler<Ctx, Principal>): GuardedHandler<Ctx>;
-export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Principal | null> | Handler<Ctx, Principal>): GuardedHandler<Ctx> {
+export function route<Ctx>(permission: 'public', handler: Handler<Ctx, Principal | null>, options?: RouteOptions): GuardedHandler<Ctx>;
+export function route<Ctx>(permission: Exclude<Permission, 'public'>, handler: Handler<Ctx, Principal>, options?: RouteOptions): GuardedHandler<Ctx>;
+export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Principal | null> | Handler<Ctx, Principal>, options: RouteOptions = {}): GuardedHandler<Ctx> {
+  const readsQuery = options.query === true;
   const guarded = async (request: NextRequest, context: Ctx): Promise<Response> => {
     try {
+      if (!readsQuery) {
+        const unknown = [...new Set(request.nextUrl.searchParams.keys())];
+        if (unknown.length > 0) {
+          return errorResponse('bad-request', `${unknown.join(', ')}: unknown query parameter (this endpoint takes none)`, unknown.map((key) => ({ path: key, message: 'unknown query parameter' })));
+        }
+      }
+      if (!SAFE_METHODS.has(request.method)) {
+        const crossSite = crossSiteReason(request);
+        if (crossSite) return errorResponse('forbidden', `Cross-site request refused: ${crossSite}`);
+      }
       const principal = await principalOf(request);
       if (permission !== 'public') {
         if (!principal) {
@@ -52,8 +86,12 @@ export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Princip
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
         return errorResponse('conflict', 'Another request created the same record at the same time; reload and try again.');
       }
+      // A serializable transaction that lost to a concurrent one (PostgreSQL; SQLite serializes).
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') {
+        return errorResponse('conflict', 'Another request changed the same records at the same time; reload and try again.');
+      }
       return internalError(error);
     }
   };
-  return Object.assign(guarded, { permission });
+  return Object.assign(guarded, { permission, readsQuery });
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NextRequest } from 'next/server';
+import { frontDoorHeadersForTests } from '@/lib/front-door';
 import { CSRF_HEADER, SESSION_COOKIE } from './constants';
 
 export interface ApiRoute {
@@ -52,10 +53,12 @@ export interface As {
   cookie?: string;
   csrfToken?: string;
   bearer?: string;
+  /** The client's address as the front door reports it (default 192.0.2.10). */
+  address?: string;
 }
 
 export function apiRequest(method: string, url: string, as: As = {}, body?: unknown): NextRequest {
-  const headers = new Headers({ 'x-forwarded-for': '192.0.2.10' });
+  const headers = new Headers(frontDoorHeadersForTests(as.address ?? '192.0.2.10'));
   if (as.cookie) headers.set('cookie', `${SESSION_COOKIE}=${as.cookie}`);
   if (as.csrfToken) headers.set(CSRF_HEADER, as.csrfToken);
   if (as.bearer) headers.set('authorization', `Bearer ${as.bearer}`);

@@ -2,6 +2,7 @@
 // Pure functions: the route handlers and the page call them through service.ts.
 
 import { z } from 'zod';
+import { queryInt } from '@/lib/query';
 import type { FleetHostRecord } from '@/lib/db/hosts';
 import { hostReadiness, READINESS_VERDICTS, type Readiness, type ReadinessVerdict } from './readiness';
 import { SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
@@ -48,8 +49,8 @@ export const fleetQuerySchema = z.strictObject({
   generation: z.enum(SERVER_GENERATIONS).optional(),
   sort: z.enum(FLEET_SORT_KEYS).default('name'),
   dir: z.enum(['asc', 'desc']).default('asc'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  page: queryInt(1, 100_000).default(1),
+  pageSize: queryInt(1, 500).default(50),
 });
 export type FleetQuery = z.infer<typeof fleetQuerySchema>;
 

@@ -2,6 +2,7 @@
 // host and NUMA node, or per NIC model; and which of them are close to running out.
 
 import { z } from 'zod';
+import { queryInt } from '@/lib/query';
 import type { Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, nicModelLabel, type HostFilters } from './filters';
 import { readinessIfSelected } from './host-filter';
@@ -15,7 +16,7 @@ export const capacityQuerySchema = z.strictObject({
   ...hostFilterShape,
   groupBy: z.enum(CAPACITY_GROUPINGS).default('host'),
   /** Percent of VFs assigned at which a group counts as near its limit. */
-  threshold: z.coerce.number().int('threshold: a whole percentage').min(1).max(100).default(80),
+  threshold: queryInt(1, 100).default(80),
 });
 export type CapacityQuery = HostFilters & { groupBy: CapacityGrouping; threshold: number };
 

@@ -8,4 +8,4 @@ export const GET = route('audit:read', async (request) => {
   const query = parseSearchParams(auditQuerySchema, request.nextUrl.searchParams);
   if (!query.ok) return query.response;
   return NextResponse.json(await listAudit(query.data));
-});
+}, { query: true });

@@ -14,7 +14,7 @@ export const GET = route('inventory:read', async (request) => {
     return errorResponse('bad-request', `page: there are only ${page.pageCount} pages of ${page.pageSize}`, [{ path: 'page', message: 'beyond the last page' }]);
   }
   return NextResponse.json(page);
-});
+}, { query: true });
 
 /** Registers a host: its agent and its iLO. The secrets are stored encrypted and never returned. */
 export const POST = route('host:manage', async (request, _ctx, principal) => {

@@ -7,4 +7,4 @@ export const GET = route('inventory:read', async (request) => {
   const query = parseSearchParams(vmQuerySchema, request.nextUrl.searchParams);
   if (!query.ok) return query.response;
   return NextResponse.json({ vms: await listVms(query.data) });
-});
+}, { query: true });

@@ -17,4 +17,4 @@ export const GET = route('inventory:read', async (request, ctx: RouteContext<'/a
       'x-content-type-options': 'nosniff',
     },
   });
-});
+}, { query: true });

@@ -9,4 +9,4 @@ export const GET = route('inventory:read', async (request, ctx: RouteContext<'/a
   const parsed = parseReportRequest((await ctx.params).name, request.nextUrl.searchParams, { withFormat: false });
   if (!parsed.ok) return parsed.response;
   return NextResponse.json(await reportView(prisma, parsed.data.name, parsed.data.query), { headers: { 'cache-control': 'no-store' } });
-});
+}, { query: true });
