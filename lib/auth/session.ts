@@ -6,7 +6,7 @@ import { createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { sealData, unsealData } from 'iron-session';
 import { prisma } from '@/lib/db/client';
 import { secretsKey } from '@/lib/crypto/secrets';
-import { isRole, type Role } from './permissions';
+import { isRole, lowerRole, type Role } from './permissions';
 
 import { API_TOKEN_PREFIX } from './constants';
 
@@ -21,7 +21,9 @@ export interface Principal {
   kind: 'session' | 'token';
   /** The user name, or "token:<name>" for an API token: what the audit log records. */
   name: string;
+  /** For a token, the lower of the token's role and its owner's current role. */
   role: Role;
+  /** The signed-in user, or the token's owner. */
   userId: string | null;
   sessionId?: string;
   csrfToken?: string;
@@ -92,14 +94,15 @@ async function principalFromToken(token: string): Promise<Principal | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 200) return null;
   const row = await prisma.apiToken.findUnique({
     where: { tokenHash: hashApiToken(token) },
-    select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { disabled: true } } },
+    select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { id: true, role: true, disabled: true } } },
   });
   const now = Date.now();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || row.createdBy.disabled || !isRole(row.role)) return null;
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || row.createdBy.disabled || !isRole(row.role) || !isRole(row.createdBy.role)) return null;
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > TOUCH_MS) {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { kind: 'token', name: `token:${row.name}`, role: row.role, userId: null, tokenId: row.id };
+  // A token never outranks its owner as the owner is now: demoting an admin demotes their tokens.
+  return { kind: 'token', name: `token:${row.name}`, role: lowerRole(row.role, row.createdBy.role), userId: row.createdBy.id, tokenId: row.id };
 }
 
 /** The principal behind a request's Authorization header or session cookie, or null. */

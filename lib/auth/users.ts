@@ -36,6 +36,44 @@ export async function bootstrapAdminFromEnv(): Promise<string | null> {
   return userName;
 }
 
+export interface UserChanges {
+  role?: Role;
+  disabled?: boolean;
+  displayName?: string | null;
+  password?: string;
+}
+
+class LastAdminError extends Error {}
+
+/**
+ * Changes a user, and never leaves the dashboard without an enabled admin: the count is taken
+ * inside the same serializable transaction as the change, so two admins demoting each other at
+ * once cannot both succeed (SQLite runs such transactions one at a time; PostgreSQL aborts one,
+ * which the route guard answers 409). A changed role, a disabled account or a new password ends
+ * the user's sessions.
+ */
+export async function updateUser(id: string, changes: UserChanges): Promise<{ ok: true; user: Prisma.UserGetPayload<{ select: typeof userSelect }> } | { ok: false; message: string }> {
+  const { password, ...rest } = changes;
+  const passwordHash = password ? await hashPassword(password) : undefined;
+  try {
+    const user = await prisma.$transaction(
+      async (tx) => {
+        const before = await tx.user.findUniqueOrThrow({ where: { id }, select: { role: true, disabled: true } });
+        const updated = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: userSelect });
+        const losesAdmin = before.role === 'admin' && !before.disabled && (updated.role !== 'admin' || updated.disabled);
+        if (losesAdmin && (await tx.user.count({ where: { role: 'admin', disabled: false } })) === 0) throw new LastAdminError();
+        if (rest.role || rest.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+        return updated;
+      },
+      { isolationLevel: 'Serializable' },
+    );
+    return { ok: true, user };
+  } catch (error) {
+    if (error instanceof LastAdminError) return { ok: false, message: 'this is the last enabled admin; make another user admin first.' };
+    throw error;
+  }
+}
+
 /** Never tokenHash. */
 export const tokenSelect = {
   id: true,

@@ -21,7 +21,7 @@ export const GET = route('token:manage', async () => NextResponse.json({ tokens:
 export const POST = route('token:manage', async (request, _ctx, principal) => {
   const body = await parseJsonBody(createTokenSchema, request);
   if (!body.ok) return body.response;
-  if (!principal.userId) return errorResponse('forbidden', 'API tokens are created by a signed-in admin, not by another token.');
+  if (principal.kind !== 'session' || !principal.userId) return errorResponse('forbidden', 'API tokens are created by a signed-in admin, not by another token.');
   const token = newApiToken();
   const created = await prisma.apiToken.create({
     data: {

@@ -4,7 +4,7 @@ import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { route } from '@/lib/auth/guard';
 import { dummyPasswordHash, verifyPassword } from '@/lib/auth/passwords';
 import { SESSION_COOKIE, cookieOptions, createSession } from '@/lib/auth/session';
-import { clearFailures, lockedUntil, recordFailure, throttleKeys } from '@/lib/auth/throttle';
+import { admitAttempt, recordSuccess } from '@/lib/auth/throttle';
 import { prisma } from '@/lib/db/client';
 import { errorResponse, parseJsonBody } from '@/lib/http';
 
@@ -13,9 +13,10 @@ const loginSchema = z.strictObject({
   password: z.string().min(1, 'required').max(256),
 });
 
-function throttled(until: Date) {
+function throttled(until: Date, reason: 'user' | 'address') {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-  const response = errorResponse('too-many-requests', `Too many failed sign-ins: try again in ${Math.ceil(seconds / 60)} min.`);
+  const who = reason === 'user' ? 'this user name' : 'this address';
+  const response = errorResponse('too-many-requests', `Too many failed sign-ins for ${who}: try again in ${Math.ceil(seconds / 60)} min.`);
   response.headers.set('Retry-After', String(seconds));
   return response;
 }
@@ -25,25 +26,31 @@ export const POST = route('public', async (request) => {
   if (!body.ok) return body.response;
   const { userName, password } = body.data;
   const sourceAddress = sourceAddressOf(request);
-  const keys = throttleKeys(userName, sourceAddress);
 
-  const locked = await lockedUntil(keys);
-  if (locked) {
-    await recordAudit({ actor: userName, action: 'login-throttled', targetType: 'user', targetId: userName, sourceAddress });
-    return throttled(locked);
+  // Counted before the password is looked at (lib/auth/throttle.ts).
+  const admission = await admitAttempt(userName, sourceAddress);
+  if (!admission.admitted) {
+    await recordAudit({ actor: userName, action: 'login-throttled', targetType: 'user', targetId: userName, sourceAddress, after: { limitedBy: admission.reason } });
+    return throttled(admission.retryAt, admission.reason);
   }
 
   const user = await prisma.user.findUnique({ where: { userName }, select: { id: true, userName: true, role: true, disabled: true, passwordHash: true } });
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !passwordOk || user.disabled) {
-    const failure = await recordFailure(keys);
-    await recordAudit({ actor: userName, action: failure.lockedUntil ? 'login-locked' : 'login-failed', targetType: 'user', targetId: userName, sourceAddress, after: { failures: failure.failures } });
-    await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
-    if (failure.lockedUntil) return throttled(failure.lockedUntil);
+    await recordAudit({
+      actor: userName,
+      action: admission.lockedIfWrong ? 'login-locked' : 'login-failed',
+      targetType: 'user',
+      targetId: userName,
+      sourceAddress,
+      after: { failures: admission.userAttempts },
+    });
+    await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
+    if (admission.lockedIfWrong) return throttled(admission.lockedIfWrong, 'user');
     return errorResponse('unauthorized', user?.disabled && passwordOk ? 'This account is disabled: ask an admin.' : 'Wrong user name or password.');
   }
 
-  await clearFailures(userName);
+  await recordSuccess(userName, sourceAddress);
   const session = await createSession(user.id, sourceAddress);
   await prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   await recordAudit({ actor: user.userName, action: 'login', targetType: 'user', targetId: user.id, sourceAddress });

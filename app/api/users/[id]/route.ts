@@ -2,9 +2,9 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { route } from '@/lib/auth/guard';
-import { hashPassword, newPasswordSchema } from '@/lib/auth/passwords';
+import { newPasswordSchema } from '@/lib/auth/passwords';
 import { ROLES } from '@/lib/auth/permissions';
-import { userSelect } from '@/lib/auth/users';
+import { updateUser, userSelect } from '@/lib/auth/users';
 import { prisma } from '@/lib/db/client';
 import { errorResponse, parseId, parseJsonBody } from '@/lib/http';
 
@@ -24,16 +24,14 @@ export const PATCH = route('user:manage', async (request, ctx: RouteContext<'/ap
   if (!body.ok) return body.response;
   const before = await prisma.user.findUnique({ where: { id: id.data }, select: userSelect });
   if (!before) return errorResponse('not-found', `No user with id "${id.data}".`);
-  if (before.id === principal.userId && (body.data.disabled === true || (body.data.role && body.data.role !== 'admin'))) {
-    return errorResponse('bad-request', 'role: you cannot demote or disable yourself; another admin must do it.');
+  // By any credential (a session, or a token acting for its owner): nobody raises, lowers or
+  // disables their own account.
+  if (before.id === principal.userId && ((body.data.role !== undefined && body.data.role !== before.role) || body.data.disabled === true)) {
+    return errorResponse('forbidden', `${body.data.role !== undefined ? 'role' : 'disabled'}: you cannot change your own role or disable yourself; another admin must do it.`);
   }
-  const { password, ...rest } = body.data;
-  const user = await prisma.$transaction(async (tx) => {
-    const updated = await tx.user.update({ where: { id: id.data }, data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, select: userSelect });
-    // A changed role, a disabled account or a new password ends the user's sessions.
-    if (rest.role || rest.disabled || password) await tx.session.deleteMany({ where: { userId: id.data } });
-    return updated;
-  });
+  const updated = await updateUser(id.data, body.data);
+  if (!updated.ok) return errorResponse('conflict', `${body.data.role !== undefined ? 'role' : 'disabled'}: ${updated.message}`);
+  const user = updated.user;
   await recordAudit({
     actor: principal.name,
     action: 'user-update',
@@ -41,7 +39,7 @@ export const PATCH = route('user:manage', async (request, ctx: RouteContext<'/ap
     targetId: user.id,
     sourceAddress: sourceAddressOf(request),
     before: { role: before.role, disabled: before.disabled, displayName: before.displayName },
-    after: { role: user.role, disabled: user.disabled, displayName: user.displayName, passwordChanged: Boolean(password) },
+    after: { role: user.role, disabled: user.disabled, displayName: user.displayName, passwordChanged: Boolean(body.data.password) },
   });
   return NextResponse.json({ user });
 });
