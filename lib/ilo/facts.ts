@@ -2,7 +2,7 @@
 // and talks Redfish to the iLO itself with the agent's Redfish client, so a host whose agent is
 // down still shows its power state and BIOS.
 
-import { connectionOptions, messageText, readBios, RedfishError, withIlo, type BiosReport, type IloTarget } from '@/agent/src/redfish';
+import { connectionOptions, messageText, readBios, RedfishError, withIlo, type BiosReport, type IloTarget, type RegistryDigest } from '@/agent/src/redfish';
 import { SERVER_GENERATIONS, type IloGeneration, type ServerGeneration } from '@/lib/inventory/vocabulary';
 
 export interface IloAccess {
@@ -42,6 +42,8 @@ export interface IloFacts {
   bios: { name: string; current: string | null; pending: string | null }[];
   resetRequired: boolean;
   lastApply: { at: Date | null; messages: { messageId: string; severity: string; message: string }[] };
+  /** The BIOS attribute registry (the attributes this server has); null when the iLO serves none. */
+  registry: RegistryDigest | null;
 }
 
 export class IloFactsError extends Error {}
@@ -70,11 +72,12 @@ export function factsFromReport(report: BiosReport): IloFacts {
       at: report.lastApply.time ? new Date(report.lastApply.time) : null,
       messages: report.lastApply.messages.map((m) => ({ messageId: m.messageId, severity: m.key === 'Success' ? 'OK' : 'Warning', message: messageText(m) ?? m.key })),
     },
+    registry: report.registry ?? null,
   };
 }
 
 export async function readIloFacts(access: IloAccess): Promise<IloFacts> {
-  const report = await withIlo(connectionOptions(iloTarget(access), { timeoutMs: 15_000 }), (client) => readBios(client, { useRegistry: true }));
+  const report = await withIlo(connectionOptions(iloTarget(access), { timeoutMs: 15_000 }), (client) => readBios(client, { includeRegistry: true }));
   return factsFromReport(report);
 }
 

@@ -7,6 +7,7 @@ import { normalizeFingerprint } from '@/agent/src/redfish';
 import { encryptSecret } from '@/lib/crypto/secrets';
 import { prisma } from '@/lib/db/client';
 import { iloProblem, readIloFacts, type IloFacts } from '@/lib/ilo/facts';
+import { storeBiosRegistry } from '@/lib/sync/ilo-state';
 
 const fingerprint = z.string().transform((value, ctx) => {
   try {
@@ -99,5 +100,6 @@ export async function registerHost(input: RegisterHostInput): Promise<RegisterRe
     },
     select: { id: true, name: true, model: true, generation: true, serialNumber: true },
   });
+  await storeBiosRegistry(host.id, facts.registry);
   return { ok: true, host, facts };
 }

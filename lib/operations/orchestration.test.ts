@@ -167,6 +167,26 @@ describe('operations', () => {
   });
 });
 
+describe('BIOS changes are checked against the registry read at registration', () => {
+  it('refuses a value outside it with 400 naming the attribute, and a host whose registry was never read with 409; nothing is queued', async () => {
+    const { id } = hostOf(1);
+    expect(await db.prisma.biosRegistry.count({ where: { hostId: id } })).toBe(1);
+    const before = await db.prisma.operation.count({ where: { hostId: id } });
+    const bogus = await lib.requests.requestBiosChange(id, { attributes: { Sriov: 'Bogus' } }, who);
+    expect(bogus).toMatchObject({ ok: false, code: 'bad-request', message: 'attributes.Sriov: "Bogus" is not allowed: one of Enabled, Disabled' });
+
+    const saved = await db.prisma.biosRegistry.findUniqueOrThrow({ where: { hostId: id } });
+    await db.prisma.biosRegistry.delete({ where: { hostId: id } });
+    const unread = await lib.requests.requestBiosChange(id, { attributes: { Sriov: 'Enabled' } }, who);
+    expect(unread).toMatchObject({ ok: false, code: 'conflict', message: expect.stringMatching(/registry of .* has not been read from its iLO yet/) });
+    expect(await db.prisma.operation.count({ where: { hostId: id } })).toBe(before);
+
+    // The next sync reads it again at once, whatever the BIOS read interval.
+    expect((await lib.syncHost(id)).ok).toBe(true);
+    expect((await db.prisma.biosRegistry.findUniqueOrThrow({ where: { hostId: id } })).attributes).toBe(saved.attributes);
+  });
+});
+
 describe('concurrency', () => {
   it('20 concurrent assigns of one VF through the API: one is accepted, 19 get 409', async () => {
     const { id } = hostOf(2);

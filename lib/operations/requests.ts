@@ -8,6 +8,8 @@ import { prisma } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
 import { recordAudit } from '@/lib/audit';
+import type { ErrorIssue } from '@/lib/http';
+import { checkBiosChange, loadBiosRegistry } from '@/lib/ilo/bios-registry';
 import { toOperationView, type OperationKind, type OperationParams, type OperationView } from './kinds';
 import { notifyWorker } from './signal';
 
@@ -18,7 +20,7 @@ export interface Requester {
 
 export type RequestOutcome =
   | { ok: true; operation: OperationView }
-  | { ok: false; code: 'not-found' | 'conflict' | 'bad-request'; message: string };
+  | { ok: false; code: 'not-found' | 'conflict' | 'bad-request'; message: string; issues?: ErrorIssue[] };
 
 const mac = z
   .string()
@@ -264,6 +266,15 @@ export async function requestBiosChange(hostId: string, input: z.infer<typeof bi
   if (!host) return { ok: false, code: 'not-found', message: `No host with id "${hostId}".` };
   if (!host.bmc) return { ok: false, code: 'conflict', message: `${host.name} has no iLO registered.` };
   const attributes = input.attributes as Record<string, string>;
+  const registry = await loadBiosRegistry(hostId);
+  if (!registry) {
+    return { ok: false, code: 'conflict', message: `The BIOS attribute registry of ${host.name} has not been read from its iLO yet, so the change cannot be checked. Refresh the host and try again.` };
+  }
+  const settings = Object.fromEntries(host.bios.flatMap((b) => (b.pending ?? b.current) === null ? [] : [[b.name, (b.pending ?? b.current)!]]));
+  const issues = checkBiosChange(registry, settings, attributes);
+  if (issues.length > 0) {
+    return { ok: false, code: 'bad-request', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues };
+  }
   return enqueue(
     {
       kind: 'set-bios', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `bios:${hostId}`,

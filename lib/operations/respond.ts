@@ -11,7 +11,7 @@ import type { Requester, RequestOutcome } from './requests';
 
 export function operationResponse(outcome: RequestOutcome): Response {
   if (outcome.ok) return NextResponse.json({ operation: outcome.operation }, { status: 202, headers: { Location: `/api/operations/${outcome.operation.id}` } });
-  return errorResponse(outcome.code, outcome.message);
+  return errorResponse(outcome.code, outcome.message, outcome.issues);
 }
 
 type IdContext = { params: Promise<{ id: string }> };

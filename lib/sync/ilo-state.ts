@@ -2,7 +2,7 @@
 // and power. Read after BIOS changes and resets, on demand, and when the agent does not answer,
 // so a host that is down still shows its power state.
 
-import { connectionOptions, readBios, readPower, withIlo, type IloTarget } from '@/agent/src/redfish';
+import { connectionOptions, readBios, readPower, withIlo, type IloTarget, type RegistryDigest } from '@/agent/src/redfish';
 import { iloTargetFor } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';
 import { factsFromReport, type IloFacts } from '@/lib/ilo/facts';
@@ -14,12 +14,13 @@ export function iloOptions(target: IloTarget, timeoutMs = 15_000) {
 /** Reads the BIOS through the iLO and stores it; returns what was read. */
 export async function refreshBios(hostId: string): Promise<IloFacts> {
   const target = await iloTargetFor(hostId);
-  const facts = factsFromReport(await withIlo(iloOptions(target), (client) => readBios(client, { useRegistry: true })));
+  const facts = factsFromReport(await withIlo(iloOptions(target), (client) => readBios(client, { includeRegistry: true })));
   await storeBios(hostId, facts);
   return facts;
 }
 
 export async function storeBios(hostId: string, facts: IloFacts, now = new Date()): Promise<void> {
+  await storeBiosRegistry(hostId, facts.registry, now);
   await prisma.$transaction([
     ...facts.bios.map((b) =>
       prisma.biosSetting.upsert({
@@ -43,4 +44,22 @@ export async function refreshPower(hostId: string): Promise<string | null> {
   const power = await withIlo(iloOptions(target, 10_000), (client) => readPower(client));
   await prisma.host.update({ where: { id: hostId }, data: { powerState: power.powerState } });
   return power.powerState;
+}
+
+/**
+ * Keeps the host's BIOS attribute registry (lib/ilo/bios-registry.ts checks changes against it).
+ * Written when it is new or its BIOS version or registry id changed, not at every read.
+ */
+export async function storeBiosRegistry(hostId: string, registry: RegistryDigest | null, now = new Date()): Promise<void> {
+  if (!registry) return;
+  const stored = await prisma.biosRegistry.findUnique({ where: { hostId }, select: { registryId: true, biosVersion: true } });
+  if (stored && stored.registryId === registry.id && stored.biosVersion === registry.biosVersion) return;
+  const data = {
+    registryId: registry.id,
+    biosVersion: registry.biosVersion,
+    attributes: JSON.stringify(registry.attributes),
+    dependencies: registry.dependencies ? JSON.stringify(registry.dependencies) : null,
+    readAt: now,
+  };
+  await prisma.biosRegistry.upsert({ where: { hostId }, create: { hostId, ...data }, update: data });
 }

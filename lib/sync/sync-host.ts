@@ -58,8 +58,10 @@ async function runSync(hostId: string, options: { client?: AgentClient; readPowe
  * session per host every 15 s. Operations read it right after they change it.
  */
 async function refreshBiosWhenDue(hostId: string): Promise<void> {
-  const read = await prisma.biosRead.findUnique({ where: { hostId }, select: { readAt: true } });
-  if (read && Date.now() - read.readAt.getTime() < env.biosReadIntervalMs) return;
+  const read = await prisma.biosRead.findUnique({ where: { hostId }, select: { readAt: true, host: { select: { biosRegistry: { select: { id: true } } } } } });
+  // A host without its attribute registry (registered before it was kept) is read at once:
+  // BIOS changes are refused until it is there.
+  if (read && read.host.biosRegistry && Date.now() - read.readAt.getTime() < env.biosReadIntervalMs) return;
   await refreshBios(hostId).catch(() => undefined);
 }
 

@@ -13,7 +13,8 @@ import {
   settingsMessages,
   type IloGeneration,
 } from './oem/hpe';
-import { checkAgainstRegistry, findLocks, type AttributeLock, type AttributeRegistry } from './registry';
+import { checkAgainstRegistry, findLocks, type AttributeDefinition, type AttributeLock, type AttributeRegistry } from './registry';
+import type { RegistryDependency } from './resources';
 import { loadAttributeRegistry, loadSystem } from './system';
 
 /** The attributes the SR-IOV readiness chain depends on (SRIOV-FACTS.md section 5). */
@@ -51,6 +52,35 @@ export interface BiosReport {
   lastApply: { time: string | null; messages: RedfishMessage[]; rejected: RejectedSetting[] };
   /** Tracked attributes a workload profile (or another setting) forces, under current + pending values. */
   locks: AttributeLock[];
+  /**
+   * With `includeRegistry`: the registry's definitions of the attributes this server has (an
+   * attribute in the registry but not among the server's is not settable here), and the
+   * registry's dependencies. null when the iLO names no registry.
+   */
+  registry?: RegistryDigest | null;
+}
+
+/** The attribute registry in plain JSON, limited to what one server has: what a dashboard keeps per host. */
+export interface RegistryDigest {
+  id: string | null;
+  biosVersion: string | null;
+  attributes: AttributeDefinition[];
+  /** null: the registry carries none (iLO 4); HPE's known workload-profile locks apply. */
+  dependencies: RegistryDependency[] | null;
+}
+
+export function registryDigest(registry: AttributeRegistry, present: Readonly<Record<string, unknown>>, biosVersion: string | null): RegistryDigest {
+  return {
+    id: registry.id,
+    biosVersion,
+    attributes: [...registry.attributes.values()].filter((a) => Object.hasOwn(present, a.name)),
+    dependencies: registry.dependencies,
+  };
+}
+
+/** Back from JSON: a registry the checks in registry.ts take. */
+export function registryFromDigest(digest: RegistryDigest): AttributeRegistry {
+  return { id: digest.id, attributes: new Map(digest.attributes.map((a) => [a.name, a])), dependencies: digest.dependencies };
 }
 
 function asString(value: unknown): string | null {
@@ -121,12 +151,14 @@ function stateOf(docs: BiosDocuments, changes: Record<string, unknown>, name: st
 export interface ReadBiosOptions {
   /** Read the attribute registry to evaluate locks from its Dependencies (slower on a real iLO). */
   useRegistry?: boolean;
+  /** Also return the registry (implies useRegistry): the dashboard validates changes against it. */
+  includeRegistry?: boolean;
 }
 
 export async function readBios(client: RedfishClient, options: ReadBiosOptions = {}): Promise<BiosReport> {
   const docs = await loadBios(client);
   const changes = pendingChanges(docs);
-  const registry = options.useRegistry ? await loadAttributeRegistry(client, docs.registryName) : null;
+  const registry = options.useRegistry || options.includeRegistry ? await loadAttributeRegistry(client, docs.registryName) : null;
   const attributes = Object.fromEntries(VIRTUALIZATION_ATTRIBUTES.map((name) => [name, stateOf(docs, changes, name)])) as Record<VirtualizationAttribute, AttributeState>;
   const applied = settingsMessages(docs.bios);
   const tracked = new Set<string>(VIRTUALIZATION_ATTRIBUTES);
@@ -145,6 +177,7 @@ export async function readBios(client: RedfishClient, options: ReadBiosOptions =
     pendingChanges: changes,
     lastApply: { time: applied.time, messages: applied.messages, rejected: rejectedSettings(applied.messages) },
     locks,
+    ...(options.includeRegistry ? { registry: registry ? registryDigest(registry, docs.current, docs.system.BiosVersion ?? null) : null } : {}),
   };
 }
 

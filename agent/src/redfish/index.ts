@@ -7,7 +7,9 @@ export {
   readBios,
   setBios,
   parseBiosAssignments,
+  registryFromDigest,
   VIRTUALIZATION_ATTRIBUTES,
+  type RegistryDigest,
   type BiosReport,
   type BiosChangeResult,
   type AttributeState,
@@ -18,7 +20,7 @@ export {
 export { resetServer, powerOn, powerOff, readPower, type RestartKind, type PowerStatus } from './power';
 export { readNicFacts, type NicFacts, type NicAdapterFacts, type NicFunctionFacts, type PciFunctionFacts } from './nic';
 export { describeMessage, messageText, type IloGeneration } from './oem/hpe';
-export type { AttributeLock } from './registry';
+export { checkAgainstRegistry, findLocks, type AttributeLock, type AttributeDefinition } from './registry';
 export {
   ILO_TARGET_HEADER,
   checkIloTarget,
