@@ -80,6 +80,13 @@ suite(
   (r) => ({ passed: r.passed ?? 0, failed: r.failed ?? 0 }),
 );
 check('Build: dashboard (next build)', bin('next'), ['build']);
+suite(
+  'Campaigns and faults (real server processes: bad input, faults, races)',
+  bin('vitest'),
+  ['run', '--config', 'vitest.campaigns.config.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/campaigns.json'],
+  'test-results/campaigns.json',
+  (r) => ({ passed: r.numPassedTests ?? 0, failed: r.numFailedTests ?? 0 }),
+);
 ensureChromium();
 suite('End-to-end tests (Playwright, Chromium)', bin('playwright'), ['test'], `test-results/e2e-${process.env.E2E_PORT ?? 3210}.json`, (r) => ({
   passed: (r.stats?.expected ?? 0) + (r.stats?.flaky ?? 0),

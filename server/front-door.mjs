@@ -119,13 +119,25 @@ export function screen(request, limits) {
     return { status: 405, code: 'method-not-allowed', message: `${method} is not served here.`, headers: { Allow: ALLOWED_METHODS.join(', ') } };
   }
   const url = request.url ?? '/';
-  const path = url.split('?')[0] ?? '';
+  const [path = '', query = ''] = url.split(/\?(.*)/s);
   try {
     decodeURIComponent(path);
   } catch {
     return { status: 400, code: 'bad-request', message: 'path: not valid percent-encoding.' };
   }
+  // URLSearchParams would quietly turn broken escapes into replacement characters.
+  for (const part of query.split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return { status: 400, code: 'bad-request', message: `query: "${part.split('=')[0]?.slice(0, 40)}" is not valid percent-encoding.` };
+    }
+  }
   if (path.includes('\0') || /%00/.test(path)) return { status: 400, code: 'bad-request', message: 'path: must not contain a null byte.' };
+  // Dot segments and encoded separators name nothing here; Next would normalize them into another path.
+  if (path.split('/').some((segment) => segment === '.' || segment === '..' || /%2f|%5c|%2e%2e|^%2e$/i.test(segment) || segment.includes('\\'))) {
+    return { status: 400, code: 'bad-request', message: 'path: must not contain dot segments or encoded separators.' };
+  }
   const declared = request.headers['content-length'];
   const chunked = request.headers['transfer-encoding'] !== undefined;
   if (declared !== undefined) {

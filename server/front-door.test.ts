@@ -38,7 +38,12 @@ describe('requests refused before Next', () => {
     expect(ask('GET', '/api/hosts/%E0%A4%A')).toMatchObject({ status: 400, code: 'bad-request' });
     expect(ask('GET', '/%')).toMatchObject({ status: 400 });
     expect(ask('GET', '/api/hosts/a%00b')).toMatchObject({ status: 400, message: 'path: must not contain a null byte.' });
-    expect(ask('GET', '/api/hosts?q=%E0%A4%A')).toBeNull();
+    for (const path of ['/api/hosts/..', '/api/hosts/%2e%2e/x', '/api/hosts/a%2Fb', '/api/hosts/a%5cb', '/api/./hosts']) {
+      expect(ask('GET', path), path).toMatchObject({ status: 400, message: 'path: must not contain dot segments or encoded separators.' });
+    }
+    expect(ask('GET', '/reports/inventory.csv')).toBeNull();
+    expect(ask('GET', '/api/hosts?q=%E0%A4%A')).toMatchObject({ status: 400, message: 'query: "q" is not valid percent-encoding.' });
+    expect(ask('GET', '/api/hosts?q=%E2%9C%93+ok&page=2')).toBeNull();
   });
 
   it('methods nobody serves: 405 with Allow', () => {

@@ -31,7 +31,7 @@ export interface RunningServer {
 }
 
 type Handler = (params: string[], body: () => Promise<unknown>, headers: http.IncomingHttpHeaders) => Promise<unknown>;
-interface Route {
+export interface Route {
   method: string;
   /** Segments after /v1; ':pf', ':vf', ':vm' are parameters. */
   path: string[];
@@ -41,13 +41,9 @@ interface Route {
 
 const DEFAULT_MAX_BODY = 16 * 1024;
 
-export async function createAgentServer(options: ServeOptions): Promise<http.Server> {
-  if (options.token.length < 16) throw new Error('the API token must be at least 16 characters');
-  const tokenDigest = digest(options.token);
-  const startedAt = Date.now();
+/** Every route of the agent API, for the server and for tests that walk them all. */
+export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>, startedAt = Date.now()): Route[] {
   const agent = options.agent;
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-
   const pf = (p: string[]): string => parseInput(pciAddress, p[0], 'PF address');
   const vf = (p: string[]): string => parseInput(pciAddress, p[0], 'VF address');
   const vm = (p: string[]): string => parseInput(vmName, p[0], 'VM name');
@@ -142,6 +138,17 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
       },
     });
   }
+
+  return routes;
+}
+
+export async function createAgentServer(options: ServeOptions): Promise<http.Server> {
+  if (options.token.length < 16) throw new Error('the API token must be at least 16 characters');
+  const tokenDigest = digest(options.token);
+  const startedAt = Date.now();
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+
+  const routes = agentRoutes(options, startedAt);
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const started = performance.now();

@@ -16,11 +16,18 @@ import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, resolvePrincipal, type Princi
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export type Handler<Ctx, P> = (request: NextRequest, context: Ctx, principal: P) => Promise<Response>;
-export type GuardedHandler<Ctx> = ((request: NextRequest, context: Ctx) => Promise<Response>) & { permission: Permission; readsQuery: boolean };
+export type GuardedHandler<Ctx> = ((request: NextRequest, context: Ctx) => Promise<Response>) & { permission: Permission; readsQuery: boolean; readsBody: boolean };
 
 export interface RouteOptions {
   /** The handler reads its query with parseSearchParams (a strict schema); others take none. */
   query?: boolean;
+  /** The handler reads a JSON body with parseJsonBody; others refuse any body. */
+  body?: boolean;
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers.get('content-length');
+  return (length !== null && length !== '0') || request.headers.has('transfer-encoding');
 }
 
 /**
@@ -47,18 +54,9 @@ export function route<Ctx>(permission: 'public', handler: Handler<Ctx, Principal
 export function route<Ctx>(permission: Exclude<Permission, 'public'>, handler: Handler<Ctx, Principal>, options?: RouteOptions): GuardedHandler<Ctx>;
 export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Principal | null> | Handler<Ctx, Principal>, options: RouteOptions = {}): GuardedHandler<Ctx> {
   const readsQuery = options.query === true;
+  const readsBody = options.body === true;
   const guarded = async (request: NextRequest, context: Ctx): Promise<Response> => {
     try {
-      if (!readsQuery) {
-        const unknown = [...new Set(request.nextUrl.searchParams.keys())];
-        if (unknown.length > 0) {
-          return errorResponse('bad-request', `${unknown.join(', ')}: unknown query parameter (this endpoint takes none)`, unknown.map((key) => ({ path: key, message: 'unknown query parameter' })));
-        }
-      }
-      if (!SAFE_METHODS.has(request.method)) {
-        const crossSite = crossSiteReason(request);
-        if (crossSite) return errorResponse('forbidden', `Cross-site request refused: ${crossSite}`);
-      }
       const principal = await principalOf(request);
       if (permission !== 'public') {
         if (!principal) {
@@ -75,9 +73,23 @@ export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Princip
           });
           return errorResponse('forbidden', refusalReason(principal.role, permission as Action));
         }
-        if (!SAFE_METHODS.has(request.method) && principal.kind === 'session' && !csrfMatches(principal, request.headers.get(CSRF_HEADER))) {
-          return errorResponse('forbidden', `Missing or wrong CSRF token: send the ${CSRF_HEADER} header given by GET /api/auth/session.`);
+      }
+      // Who asks comes first (401/403 say nothing about the request); then where from, then its shape.
+      if (!SAFE_METHODS.has(request.method)) {
+        const crossSite = crossSiteReason(request);
+        if (crossSite) return errorResponse('forbidden', `Cross-site request refused: ${crossSite}`);
+      }
+      if (permission !== 'public' && principal && !SAFE_METHODS.has(request.method) && principal.kind === 'session' && !csrfMatches(principal, request.headers.get(CSRF_HEADER))) {
+        return errorResponse('forbidden', `Missing or wrong CSRF token: send the ${CSRF_HEADER} header given by GET /api/auth/session.`);
+      }
+      if (!readsQuery) {
+        const unknown = [...new Set(request.nextUrl.searchParams.keys())];
+        if (unknown.length > 0) {
+          return errorResponse('bad-request', `${unknown.join(', ')}: unknown query parameter (this endpoint takes none)`, unknown.map((key) => ({ path: key, message: 'unknown query parameter' })));
         }
+      }
+      if (!readsBody && hasBody(request)) {
+        return errorResponse('bad-request', 'body: this request takes no body', [{ path: 'body', message: 'not expected' }]);
       }
       return await (handler as Handler<Ctx, Principal | null>)(request, context, principal);
     } catch (error) {
@@ -93,5 +105,5 @@ export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Princip
       return internalError(error);
     }
   };
-  return Object.assign(guarded, { permission, readsQuery });
+  return Object.assign(guarded, { permission, readsQuery, readsBody });
 }

@@ -32,5 +32,5 @@ export function operationRoute<S extends z.ZodType>(
       body = parsed.data;
     }
     return operationResponse(await request(id.data, body, { name: principal.name, sourceAddress: sourceAddressOf(req) }));
-  });
+  }, { body: schema !== null });
 }

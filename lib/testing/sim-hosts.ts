@@ -35,6 +35,8 @@ export async function startSimHosts(profiles: string[], options: { timing?: SimT
       const ilo = await startIloSimulator({
         ...iloOptionsForHost(shape, 1000 + Math.floor(Math.random() * 1e6) + i),
         name: member.hostname,
+        // A password of its own per iLO, as on real servers: tests can then look for it in answers and logs.
+        password: `ilo-${randomBytes(12).toString('base64url')}`,
         onReset: (event) => member.agent.reboot({ sriov: event.sriov, iommu: event.iommu }),
         onPowerOff: () => member.agent.powerOff(),
       });

@@ -33,4 +33,4 @@ export const POST = route('host:manage', async (request, _ctx, principal) => {
     after: { ...result.host, agentUrl: body.data.agent.url, iloAddress: body.data.ilo.address },
   });
   return NextResponse.json({ host: result.host }, { status: 201 });
-});
+}, { body: true });

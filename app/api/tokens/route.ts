@@ -36,4 +36,4 @@ export const POST = route('token:manage', async (request, _ctx, principal) => {
   });
   await recordAudit({ actor: principal.name, action: 'token-create', targetType: 'api-token', targetId: created.id, sourceAddress: sourceAddressOf(request), after: { name: created.name, role: created.role } });
   return NextResponse.json({ token, apiToken: created }, { status: 201 });
-});
+}, { body: true });

@@ -26,4 +26,4 @@ export const POST = route('user:manage', async (request, _ctx, principal) => {
   const user = await createUser(body.data);
   await recordAudit({ actor: principal.name, action: 'user-create', targetType: 'user', targetId: user.id, sourceAddress: sourceAddressOf(request), after: { userName: user.userName, role: user.role } });
   return NextResponse.json({ user }, { status: 201 });
-});
+}, { body: true });

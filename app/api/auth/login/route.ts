@@ -57,4 +57,4 @@ export const POST = route('public', async (request) => {
   const response = NextResponse.json({ user: { userName: user.userName, role: user.role }, csrfToken: session.csrfToken });
   response.cookies.set(SESSION_COOKIE, session.cookie, cookieOptions(session.maxAgeSeconds));
   return response;
-});
+}, { body: true });

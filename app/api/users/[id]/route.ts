@@ -42,4 +42,4 @@ export const PATCH = route('user:manage', async (request, ctx: RouteContext<'/ap
     after: { role: user.role, disabled: user.disabled, displayName: user.displayName, passwordChanged: Boolean(body.data.password) },
   });
   return NextResponse.json({ user });
-});
+}, { body: true });
