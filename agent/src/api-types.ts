@@ -272,6 +272,7 @@ export type ErrorCode =
   | 'refused'
   | 'timeout'
   | 'unavailable'
+  | 'not-saved'
   | 'internal';
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -285,6 +286,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   refused: 422, // the kernel or a driver said no; `errno` says which refusal
   timeout: 504,
   unavailable: 503,
+  // The change is in effect but desired-state.json could not be written (ENOSPC, EROFS, EIO):
+  // it would not be re-applied after a reboot. 507 Insufficient Storage.
+  'not-saved': 507,
   internal: 500,
 };
 

@@ -58,6 +58,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EACCES: 'permission denied',
   ENODEV: 'no such device',
   EISDIR: 'illegal operation on a directory',
+  ENOSPC: 'no space left on device',
   ENOTDIR: 'not a directory',
   EOPNOTSUPP: 'operation not supported on socket',
 };

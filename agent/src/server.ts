@@ -36,6 +36,8 @@ export interface Route {
   /** Segments after /v1; ':pf', ':vf', ':vm' are parameters. */
   path: string[];
   auth: boolean;
+  /** Reads a JSON body; other routes refuse one. */
+  body?: true;
   handle: Handler;
 }
 
@@ -57,7 +59,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
     { method: 'GET', path: ['inventory'], auth: true, handle: () => agent.inventory() },
     { method: 'GET', path: ['pfs', ':pf'], auth: true, handle: async (p) => agent.physicalFunction(pf(p)) },
     {
-      method: 'PUT', path: ['pfs', ':pf', 'num-vfs'], auth: true,
+      method: 'PUT', path: ['pfs', ':pf', 'num-vfs'], auth: true, body: true,
       handle: async (p, body) => {
         const address = pf(p);
         const input = parseInput(setNumVfsBody, await body(), 'request body');
@@ -67,7 +69,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
     },
     { method: 'GET', path: ['vfs', ':vf'], auth: true, handle: (p) => agent.virtualFunctionWithSettings(vf(p)) },
     {
-      method: 'PATCH', path: ['vfs', ':vf'], auth: true,
+      method: 'PATCH', path: ['vfs', ':vf'], auth: true, body: true,
       handle: async (p, body) => {
         const address = vf(p);
         const input = parseInput(setVfBody, await body(), 'request body');
@@ -75,7 +77,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
       },
     },
     {
-      method: 'PUT', path: ['vfs', ':vf', 'driver'], auth: true,
+      method: 'PUT', path: ['vfs', ':vf', 'driver'], auth: true, body: true,
       handle: async (p, body) => {
         const address = vf(p);
         const input = parseInput(bindBody, await body(), 'request body');
@@ -84,7 +86,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
     },
     { method: 'GET', path: ['vms'], auth: true, handle: async () => ({ vms: await agent.listVms() }) },
     {
-      method: 'POST', path: ['vms', ':vm', 'attach'], auth: true,
+      method: 'POST', path: ['vms', ':vm', 'attach'], auth: true, body: true,
       handle: async (p, body) => {
         const name = vm(p);
         const input = parseInput(attachBody, await body(), 'request body');
@@ -92,7 +94,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
       },
     },
     {
-      method: 'POST', path: ['vms', ':vm', 'detach'], auth: true,
+      method: 'POST', path: ['vms', ':vm', 'detach'], auth: true, body: true,
       handle: async (p, body) => {
         const name = vm(p);
         const input = parseInput(detachBody, await body(), 'request body');
@@ -110,7 +112,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
       handle: (_p, _body, headers) => withRedfish((r) => r.biosGet(r.decodeIloTarget(headers[r.ILO_TARGET_HEADER]))),
     },
     {
-      method: 'PATCH', path: ['bios'], auth: true,
+      method: 'PATCH', path: ['bios'], auth: true, body: true,
       handle: (_p, body, headers) =>
         withRedfish(async (r) => {
           const target = r.decodeIloTarget(headers[r.ILO_TARGET_HEADER]);
@@ -118,7 +120,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
         }),
     },
     {
-      method: 'POST', path: ['power', 'reset'], auth: true,
+      method: 'POST', path: ['power', 'reset'], auth: true, body: true,
       handle: (_p, body, headers) =>
         withRedfish(async (r) => {
           const target = r.decodeIloTarget(headers[r.ILO_TARGET_HEADER]);
@@ -129,7 +131,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
   const simControl = options.simControl;
   if (simControl) {
     routes.push({
-      method: 'POST', path: ['sim', 'reboot'], auth: true,
+      method: 'POST', path: ['sim', 'reboot'], auth: true, body: true,
       handle: async (_p, body) => {
         const bios = parseInput(simRebootBody, await body(), 'request body');
         // After the answer is out: the reboot takes this server down.
@@ -158,6 +160,9 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
       if (route.auth && !authorized(req.headers.authorization, tokenDigest)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="sriov-agent"');
         throw new AgentError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
+      }
+      if (!route.body && (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined)) {
+        throw new AgentError('bad-request', `${route.method} /v1/${route.path.join('/')} takes no request body`);
       }
       const result = await route.handle(params, () => readJsonBody(req, maxBody), req.headers);
       status = 200;
@@ -202,7 +207,9 @@ export async function startAgentServer(options: ServeOptions): Promise<RunningSe
 }
 
 function match(routes: Route[], method: string, rawUrl: string): { route: Route; params: string[] } {
-  const rawPath = rawUrl.split('?')[0] ?? '';
+  const [rawPath = '', query] = rawUrl.split(/\?(.*)/s);
+  // No route takes a query: one sent is a client's mistake, not something to ignore.
+  if (query !== undefined && query !== '') throw new AgentError('bad-request', 'the agent API takes no query parameters');
   const segments = rawPath.split('/').slice(1);
   // Dot segments and encoded separators never name anything here: refuse them outright,
   // before any routing, so no parameter can walk out of /sys.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Agent, type LogFn, type ReapplyReport } from '../agent';
+import { systemError } from '../errors';
 import { CommandError, type CommandOutput, type CommandRunner } from '../exec';
 import { VirshHypervisor } from '../hypervisor/virsh';
 import { type EtcFiles, MODULES_LOAD_FILE, nodeEtcFiles } from '../os/host-os';
@@ -31,10 +32,13 @@ export interface RebootReport {
 /** Files that survive a reboot: /etc and /var/lib, kept in memory. */
 export class MemoryEtcFiles implements EtcFiles {
   readonly files = new Map<string, string>();
+  /** Fault injection: every write fails with this errno (ENOSPC: a full disk) until cleared. */
+  writeFault: string | null = null;
   read(file: string): string | null {
     return this.files.get(file) ?? null;
   }
   async write(file: string, data: string): Promise<void> {
+    if (this.writeFault) throw systemError(this.writeFault, 'write', file);
     this.files.set(file, data);
   }
 }

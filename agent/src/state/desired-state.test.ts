@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLog } from '../agent';
-import { SimulatedHost } from '../sim/host';
+import { MemoryEtcFiles, SimulatedHost } from '../sim/host';
 import { FAST_TIMING } from '../sim/kernel';
 import { PfLocks } from './pf-lock';
 
@@ -67,5 +67,30 @@ describe('PfLocks', () => {
     const first = locks.run(PF, 'first', () => new Promise((resolve) => setTimeout(resolve, 200)));
     await expect(locks.run(PF, 'second', async () => 1)).rejects.toMatchObject({ code: 'busy' });
     await first;
+  });
+});
+
+describe('a full disk when the desired state is written', () => {
+  it('says the change took effect but will not survive a reboot (507, ENOSPC), and keeps the last desired state', async () => {
+    const { startAgentServer } = await import('../server');
+    const host = new SimulatedHost({ profile: 'dl380-gen10', timing: FAST_TIMING, log: silentLog });
+    await host.agent.setNumVfs(PF, 2);
+    const server = await startAgentServer({ agent: host.agent, token: 'enospc-test-token-0123456789', log: silentLog });
+    try {
+      (host.etc as MemoryEtcFiles).writeFault = 'ENOSPC';
+      const res = await fetch(`${server.url}/v1/pfs/${PF}/num-vfs`, { method: 'PUT', headers: { authorization: 'Bearer enospc-test-token-0123456789', 'content-type': 'application/json' }, body: '{"numVfs":3}' });
+      expect(res.status).toBe(507);
+      const { error } = (await res.json()) as { error: { code: string; errno: string; message: string } };
+      expect(error).toMatchObject({ code: 'not-saved', errno: 'ENOSPC' });
+      expect(error.message).toMatch(/^3 VFs on 0000:12:00.0 took effect, but .*desired-state.json could not be written .*no space left on device.*: it will not be re-applied after a reboot/);
+      expect(host.agent.physicalFunction(PF).numVfs).toBe(3);
+      expect((await host.agent.desiredStateReport()).desired.pfs[PF]?.numVfs).toBe(2);
+
+      (host.etc as MemoryEtcFiles).writeFault = null;
+      await host.agent.setNumVfs(PF, 3);
+      expect((await host.agent.desiredStateReport()).desired.pfs[PF]?.numVfs).toBe(3);
+    } finally {
+      await server.close();
+    }
   });
 });

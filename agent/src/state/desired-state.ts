@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { DesiredPf, DesiredState, DesiredVf } from '../api-types';
 import type { LogFn } from '../agent';
 import type { EtcFiles } from '../os/host-os';
+import { AgentError, errnoOf } from '../errors';
 import { desiredStateFile, parseInput } from '../validation';
 
 export function emptyDesiredState(): DesiredState {
@@ -31,18 +32,20 @@ export class DesiredStateStore {
 
   /** A new VF count forgets the VF settings: they belonged to VFs that no longer exist. */
   async recordNumVfs(pf: string, numVfs: number): Promise<void> {
-    const previous = this.state.pfs[pf];
+    const next = this.get();
+    const previous = next.pfs[pf];
     const vfs: Record<string, DesiredVf> = {};
     if (previous && previous.numVfs === numVfs) Object.assign(vfs, previous.vfs);
-    this.state.pfs[pf] = { numVfs, vfs };
-    await this.save();
+    next.pfs[pf] = { numVfs, vfs };
+    await this.save(next, `${numVfs} VFs on ${pf}`);
   }
 
   async recordVf(pf: string, pfNumVfs: number, index: number, settings: DesiredVf): Promise<void> {
-    const entry: DesiredPf = this.state.pfs[pf] ?? { numVfs: pfNumVfs, vfs: {} };
+    const next = this.get();
+    const entry: DesiredPf = next.pfs[pf] ?? { numVfs: pfNumVfs, vfs: {} };
     entry.vfs[String(index)] = { ...entry.vfs[String(index)], ...settings };
-    this.state.pfs[pf] = entry;
-    await this.save();
+    next.pfs[pf] = entry;
+    await this.save(next, `the settings of VF ${index} of ${pf}`);
   }
 
   private load(): DesiredState {
@@ -56,8 +59,18 @@ export class DesiredStateStore {
     }
   }
 
-  private async save(): Promise<void> {
-    this.state.updatedAt = new Date().toISOString();
-    await this.etc.write(this.file, `${JSON.stringify(this.state, null, 2)}\n`);
+  /**
+   * Written first, kept in memory only once the file holds it: a full disk leaves the file and
+   * this store as they were, and the caller is told the change will not survive a reboot.
+   */
+  private async save(next: DesiredState, what: string): Promise<void> {
+    next.updatedAt = new Date().toISOString();
+    try {
+      await this.etc.write(this.file, `${JSON.stringify(next, null, 2)}\n`);
+    } catch (err) {
+      const errno = errnoOf(err);
+      throw new AgentError('not-saved', `${what} took effect, but ${this.file} could not be written (${err instanceof Error ? err.message : String(err)}): it will not be re-applied after a reboot. Free the disk and repeat the change.`, errno ? { errno } : {});
+    }
+    this.state = next;
   }
 }
