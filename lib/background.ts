@@ -14,6 +14,8 @@ export function startBackground(): void {
   const log = (message: string) => console.log(`[${new Date().toISOString()}] ${message}`);
   const worker = startWorker({
     ...DEFAULT_WORKER_OPTIONS,
+    maxAttempts: env.workerMaxAttempts,
+    retryBaseMs: env.workerRetryBaseMs,
     timing: { ...DEFAULT_WORKER_OPTIONS.timing, resetTimeoutMs: env.resetTimeoutMs },
     log,
   });

@@ -35,6 +35,14 @@ export const env = {
   get resetTimeoutMs(): number {
     return positive('RESET_TIMEOUT_MS', 15 * 60_000);
   },
+  /** Attempts of an operation whose failures are transient (WORKER_MAX_ATTEMPTS, default 5). */
+  get workerMaxAttempts(): number {
+    return positive('WORKER_MAX_ATTEMPTS', 5);
+  },
+  /** First retry delay of a transient failure, doubled at each attempt (WORKER_RETRY_BASE_MS, default 2 s). */
+  get workerRetryBaseMs(): number {
+    return positive('WORKER_RETRY_BASE_MS', 2_000);
+  },
   /** FLEET_BACKGROUND=off runs the server without the poller and the operations worker. */
   get backgroundEnabled(): boolean {
     return process.env.FLEET_BACKGROUND !== 'off';
