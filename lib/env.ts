@@ -8,6 +8,10 @@ export const env = {
   get databaseUrl(): string {
     return process.env.DATABASE_URL || 'file:./data/fleet.db';
   },
+  /** How long a write waits for another process's lock on the SQLite file (SQLITE_BUSY_TIMEOUT_MS, default 1 s). */
+  get sqliteBusyTimeoutMs(): number {
+    return positive('SQLITE_BUSY_TIMEOUT_MS', 1_000);
+  },
   /** AES-256-GCM key for secrets at rest: 32 bytes, base64. Falls back to secretsKeyFile. */
   get secretsKey(): string | undefined {
     return process.env.SECRETS_KEY || undefined;
@@ -42,6 +46,14 @@ export const env = {
   /** First retry delay of a transient failure, doubled at each attempt (WORKER_RETRY_BASE_MS, default 2 s). */
   get workerRetryBaseMs(): number {
     return positive('WORKER_RETRY_BASE_MS', 2_000);
+  },
+  /** Tries of one Redfish request the iLO answers busy (503) before the call fails (ILO_RETRY_ATTEMPTS, default 5). */
+  get iloRetryAttempts(): number {
+    return positive('ILO_RETRY_ATTEMPTS', 5);
+  },
+  /** First wait after a busy answer, doubled each time unless the iLO asks for longer (ILO_RETRY_BASE_MS, default 500). */
+  get iloRetryBaseMs(): number {
+    return positive('ILO_RETRY_BASE_MS', 500);
   },
   /** FLEET_BACKGROUND=off runs the server without the poller and the operations worker. */
   get backgroundEnabled(): boolean {

@@ -14,6 +14,7 @@ import { DEMO_USERS, seedDemoUsers } from '@/lib/demo/demo-users';
 import type { Role } from '@/lib/auth/permissions';
 import { startSimHosts, type SimHosts } from '@/lib/testing/sim-hosts';
 import type { SimTiming } from '@/agent/src/sim/kernel';
+import { startAgentProxy, type AgentProxy } from './agent-proxy';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 process.env.SECRETS_KEY ??= generateKey();
@@ -133,6 +134,8 @@ export interface Stack {
   sims: SimHosts;
   /** Host name (as registered) to id. */
   hostIds: Map<string, string>;
+  /** By host name, with proxyAgents. */
+  proxies: Map<string, AgentProxy>;
   env: Record<string, string>;
   server: ServerProcess;
   /** Stops the server (SIGKILL: as a crash) and starts another on the same database and port. */
@@ -144,6 +147,8 @@ export interface Stack {
 
 export interface StackOptions {
   profiles: string[];
+  /** Register each agent behind a relay the test can cut (test/agent-proxy.ts). */
+  proxyAgents?: boolean;
   namePrefix?: string;
   timing?: SimTiming;
   bootMs?: number;
@@ -158,7 +163,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const sims = await startSimHosts(options.profiles, { namePrefix: options.namePrefix ?? 'stack-', ...(options.timing ? { timing: options.timing } : {}), ...(options.bootMs !== undefined ? { bootMs: options.bootMs } : {}) });
   const { registerHost } = await import('@/lib/inventory/register');
   const hostIds = new Map<string, string>();
+  const proxies = new Map<string, AgentProxy>();
   for (const h of sims.hosts) {
+    if (options.proxyAgents) {
+      const proxy = await startAgentProxy(new URL(h.registration.agent.url));
+      proxies.set(h.registration.name, proxy);
+      h.registration.agent.url = proxy.url;
+    }
     const registered = await registerHost(h.registration);
     if (!registered.ok) throw new Error(registered.message);
     hostIds.set(h.registration.name, registered.host.id);
@@ -168,6 +179,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     db,
     sims,
     hostIds,
+    proxies,
     env,
     server: await startServer(env),
     async restartServer(signal = 'SIGKILL') {
@@ -201,6 +213,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     async close() {
       await stack.server.stop('SIGTERM');
+      await Promise.all([...proxies.values()].map((p) => p.close()));
       await sims.close();
       await db.dispose();
     },

@@ -7,6 +7,7 @@
 
 import type { NextRequest } from 'next/server';
 import { Prisma } from '@/lib/generated/prisma/client';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { publicOriginOf } from '@/lib/front-door';
 import { errorResponse, internalError } from '@/lib/http';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
@@ -101,6 +102,11 @@ export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Princip
       // A serializable transaction that lost to a concurrent one (PostgreSQL; SQLite serializes).
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') {
         return errorResponse('conflict', 'Another request changed the same records at the same time; reload and try again.');
+      }
+      if (isDatabaseUnavailable(error)) {
+        const response = errorResponse('unavailable', 'The inventory database is busy or out of reach; nothing was changed. Try again in a moment.');
+        response.headers.set('Retry-After', '2');
+        return response;
       }
       return internalError(error);
     }

@@ -6,6 +6,7 @@ import { createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { sealData, unsealData } from 'iron-session';
 import { prisma } from '@/lib/db/client';
 import { secretsKey } from '@/lib/crypto/secrets';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { isRole, lowerRole, type Role } from './permissions';
 
 import { API_TOKEN_PREFIX } from './constants';
@@ -28,6 +29,10 @@ export interface Principal {
   sessionId?: string;
   csrfToken?: string;
   tokenId?: string;
+}
+
+function ignoreUnavailable(error: unknown): void {
+  if (!isDatabaseUnavailable(error)) throw error;
 }
 
 function cookiePassword(): string {
@@ -77,7 +82,8 @@ async function principalFromCookie(cookie: string): Promise<Principal | null> {
     return null;
   }
   if (now - session.lastSeenAt.getTime() > TOUCH_MS) {
-    await prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now), expiresAt: new Date(now + IDLE_MS) } });
+    // Best effort: a busy database must not turn a read into a failure.
+    await prisma.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now), expiresAt: new Date(now + IDLE_MS) } }).catch(ignoreUnavailable);
   }
   return { kind: 'session', name: session.user.userName, role: session.user.role, userId: session.user.id, sessionId: session.id, csrfToken: session.csrfToken };
 }
@@ -99,7 +105,7 @@ async function principalFromToken(token: string): Promise<Principal | null> {
   const now = Date.now();
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now) || row.createdBy.disabled || !isRole(row.role) || !isRole(row.createdBy.role)) return null;
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > TOUCH_MS) {
-    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(ignoreUnavailable);
   }
   // A token never outranks its owner as the owner is now: demoting an admin demotes their tokens.
   return { kind: 'token', name: `token:${row.name}`, role: lowerRole(row.role, row.createdBy.role), userId: row.createdBy.id, tokenId: row.id };

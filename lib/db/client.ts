@@ -2,6 +2,7 @@
 // per module reload.
 
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import Database from 'better-sqlite3';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { env } from '@/lib/env';
 
@@ -12,8 +13,26 @@ function sqlitePath(url: string): string {
   return url.slice('file:'.length);
 }
 
+/**
+ * WAL journal: readers never wait for a writer (the poller writes while pages read), and the
+ * mode sticks to the file. A writer that finds the database locked (another process writing)
+ * waits at most SQLITE_BUSY_TIMEOUT_MS: better-sqlite3 waits synchronously, holding the whole
+ * server still, so the wait is kept short and callers retry (lib/db/unavailable.ts).
+ */
+function prepareSqlite(file: string): void {
+  if (file === ':memory:') return;
+  const db = new Database(file, { timeout: env.sqliteBusyTimeoutMs });
+  try {
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
+}
+
 export function createPrismaClient(url = env.databaseUrl): PrismaClient {
-  const adapter = new PrismaBetterSqlite3({ url: sqlitePath(url) });
+  const file = sqlitePath(url);
+  prepareSqlite(file);
+  const adapter = new PrismaBetterSqlite3({ url: file, timeout: env.sqliteBusyTimeoutMs });
   return new PrismaClient({ adapter });
 }
 

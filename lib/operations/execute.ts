@@ -6,6 +6,7 @@ import { BiosChangeError, BiosLockedError, powerOn, readPower, RedfishError, res
 import { agentClientFor, iloTargetFor } from '@/lib/agents/access';
 import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { prisma } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { iloOptions, refreshBios } from '@/lib/sync/ilo-state';
 import { syncHost } from '@/lib/sync/sync-host';
 import type { OperationKind, OperationParams } from './kinds';
@@ -50,6 +51,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Agent and iLO errors in the operator's words, sorted into "try again" and "final". */
 export function classify(error: unknown): OperationFailure {
   if (error instanceof OperationFailure) return error;
+  if (isDatabaseUnavailable(error)) return new OperationFailure('The inventory database was busy; trying again.', true);
   if (error instanceof AgentCallError) {
     const errno = error.errno ? ` (${error.errno})` : '';
     return new OperationFailure(`Agent: ${error.message}${errno}`, error.transient);

@@ -6,6 +6,7 @@
 // that was already sent resumes waiting for the host instead of resetting again).
 
 import { prisma } from '@/lib/db/client';
+import { whenDatabaseAnswers } from '@/lib/db/unavailable';
 import { recordAudit } from '@/lib/audit';
 import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';
 import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
@@ -67,6 +68,11 @@ export async function recoverInterrupted(log?: (message: string) => void): Promi
 }
 
 async function finish(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
+  // The outcome must land: a busy database delays it, it does not leave the operation running.
+  await whenDatabaseAnswers(() => finishOnce(id, status, outcome));
+}
+
+async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
   const op = await prisma.operation.update({
     where: { id },
     data: {
@@ -110,7 +116,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
 
   const run = async (op: Claimable & { params: string; targetId: string; requestedBy: string; attempts: number }): Promise<void> => {
     const kind = op.kind as OperationKind;
-    const before = await requestedBefore(op.id);
+    const before = await whenDatabaseAnswers(() => requestedBefore(op.id));
     let params = parseParams(op.params) as unknown as OperationParams[typeof kind];
     try {
       if (!op.hostId) throw new OperationFailure('The host of this operation was removed from the inventory.', false);
@@ -121,10 +127,10 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         params,
         requestedBy: op.requestedBy,
         timing: options.timing,
-        progress: async (text) => void (await prisma.operation.update({ where: { id: op.id }, data: { progress: text } })),
+        progress: async (text) => void (await whenDatabaseAnswers(() => prisma.operation.update({ where: { id: op.id }, data: { progress: text } }), 60_000)),
         saveParams: async (next) => {
           params = next;
-          await prisma.operation.update({ where: { id: op.id }, data: { params: JSON.stringify(next) } });
+          await whenDatabaseAnswers(() => prisma.operation.update({ where: { id: op.id }, data: { params: JSON.stringify(next) } }));
         },
       });
       await finish(op.id, 'succeeded', { ...outcome, before });
@@ -133,10 +139,12 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
       const failure = classify(error);
       if (failure.transient && op.attempts < options.maxAttempts) {
         const delay = options.retryBaseMs * 2 ** (op.attempts - 1);
-        await prisma.operation.update({
-          where: { id: op.id },
-          data: { status: 'queued', nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
-        });
+        await whenDatabaseAnswers(() =>
+          prisma.operation.update({
+            where: { id: op.id },
+            data: { status: 'queued', nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
+          }),
+        );
         options.log?.(`operation ${op.id} (${kind}) attempt ${op.attempts} failed, retrying: ${failure.message}`);
       } else {
         const tries = op.attempts > 1 ? ` (after ${op.attempts} attempts)` : '';

@@ -5,10 +5,11 @@
 import { connectionOptions, readBios, readPower, withIlo, type IloTarget, type RegistryDigest } from '@/agent/src/redfish';
 import { iloTargetFor } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';
+import { env } from '@/lib/env';
 import { factsFromReport, type IloFacts } from '@/lib/ilo/facts';
 
 export function iloOptions(target: IloTarget, timeoutMs = 15_000) {
-  return connectionOptions(target, { timeoutMs });
+  return connectionOptions(target, { timeoutMs, retry: { attempts: env.iloRetryAttempts, baseDelayMs: env.iloRetryBaseMs } });
 }
 
 /** Reads the BIOS through the iLO and stores it; returns what was read. */
