@@ -52,7 +52,8 @@ test.describe('JSON API', () => {
     ['/api/hosts?q=a&q=b', 400, 'q'],
     ['/api/fleet/summary?x=1', 400, 'x'],
     ['/api/hosts/bad%20id', 400, 'id'],
-    ['/api/hosts/..%2F..%2Fetc%2Fpasswd', 400, 'id'],
+    // Refused before any route: encoded separators never name anything.
+    ['/api/hosts/..%2F..%2Fetc%2Fpasswd', 400, 'path'],
     ['/api/hosts/host_nothere', 404, undefined],
     ['/api/nothing-here', 404, undefined],
   ] as const) {
