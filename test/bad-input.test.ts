@@ -5,6 +5,7 @@
 // so every answer must be a 4xx in the envelope; the database must be exactly as before, row by
 // row, apart from audit events, sign-in throttle rows and last-used / last-seen times.
 
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '@/lib/demo/demo-users';
 import { enumerateApiRoutes } from '@/lib/auth/testing';
@@ -21,7 +22,7 @@ const secrets: string[] = [];
 beforeAll(async () => {
   // No poller and no worker: a malformed request that were accepted would stay visible as a
   // queued operation, and nothing else writes to the database meanwhile.
-  stack = await startStack({ profiles: ['dl380-gen10', 'dl385-gen10-plus-v2'], namePrefix: 'campaign-', env: { FLEET_BACKGROUND: 'off' } });
+  stack = await startStack({ profiles: ['dl380-gen10', 'dl385-gen10-plus-v2'], namePrefix: 'campaign-', env: { FLEET_BACKGROUND: 'off', REQUEST_TIMEOUT_MS: '2000' } });
   // Some VFs, so VF routes have a real target.
   const agent = stack.sims.hosts[0]!.member.host.agent;
   const pf = (await agent.inventory()).pfs.find((p) => p.totalVfs >= 4)!;
@@ -205,6 +206,32 @@ describe('the bad-input campaign against the real server', () => {
 describe('the server in front of Next', () => {
   const raw = (method: string, path: string, headers: Record<string, string>, body?: string, timeoutMs = 10_000) =>
     send(stack.server.url, { method, path, headers, ...(body !== undefined ? { body } : {}), timeoutMs });
+
+  /** Writes raw bytes and reads until the server closes the connection. */
+  function rawExchange(bytes: string, waitMs: number): Promise<{ text: string; ms: number; closed: boolean }> {
+    const { port } = new URL(stack.server.url);
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(bytes));
+      let text = '';
+      const timer = setTimeout(() => (socket.destroy(), resolve({ text, ms: performance.now() - started, closed: false })), waitMs);
+      socket.on('data', (c: Buffer) => (text += c.toString()));
+      socket.on('close', () => (clearTimeout(timer), resolve({ text, ms: performance.now() - started, closed: true })));
+      socket.on('error', () => undefined);
+    });
+  }
+
+  it('refuses a declared body over the limit at once, and drops one that never arrives (408)', async () => {
+    const lying = await rawExchange('POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{}', 10_000);
+    expect(lying.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(lying.text).toContain('"code":"payload-too-large"');
+    expect(lying.closed).toBe(true);
+    expect(lying.ms).toBeLessThan(5_000);
+    // 100 bytes declared, 2 sent: the whole request must arrive within REQUEST_TIMEOUT_MS (2 s here).
+    const slow = await rawExchange('POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{}', 15_000);
+    expect(slow.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(slow.closed).toBe(true);
+  });
 
   it('records the socket’s address, not an X-Forwarded-For a client sends', async () => {
     const viewer = credentials[1]!;
