@@ -44,6 +44,8 @@ export interface IloFacts {
   lastApply: { at: Date | null; messages: { messageId: string; severity: string; message: string }[] };
   /** The BIOS attribute registry (the attributes this server has); null when the iLO serves none. */
   registry: RegistryDigest | null;
+  /** Every attribute: [current, pending or null]. */
+  values: BiosReport['values'];
 }
 
 export class IloFactsError extends Error {}
@@ -73,6 +75,7 @@ export function factsFromReport(report: BiosReport): IloFacts {
       messages: report.lastApply.messages.map((m) => ({ messageId: m.messageId, severity: m.key === 'Success' ? 'OK' : 'Warning', message: messageText(m) ?? m.key })),
     },
     registry: report.registry ?? null,
+    values: report.values,
   };
 }
 

@@ -95,6 +95,7 @@ export async function registerHost(input: RegisterHostInput): Promise<RegisterRe
           resetRequired: facts.resetRequired,
           lastApplyAt: facts.lastApply.at,
           lastApplyMessages: JSON.stringify(facts.lastApply.messages),
+          values: JSON.stringify(facts.values),
         },
       },
     },

@@ -32,8 +32,8 @@ export async function storeBios(hostId: string, facts: IloFacts, now = new Date(
     ),
     prisma.biosRead.upsert({
       where: { hostId },
-      create: { hostId, readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages) },
-      update: { readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages) },
+      create: { hostId, readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages), values: JSON.stringify(facts.values) },
+      update: { readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages), values: JSON.stringify(facts.values) },
     }),
     prisma.host.update({ where: { id: hostId }, data: { powerState: facts.powerState } }),
   ]);

@@ -48,6 +48,8 @@ export interface BiosReport {
   resetPending: boolean;
   /** Every pending change, including attributes not tracked above. */
   pendingChanges: Record<string, { current: unknown; pending: unknown }>;
+  /** Every attribute this BIOS has: [current, pending or null]. */
+  values: Record<string, [BiosScalar, BiosScalar]>;
   /** The result of the last time the BIOS applied settings: rejected values are kept here. */
   lastApply: { time: string | null; messages: RedfishMessage[]; rejected: RejectedSetting[] };
   /** Tracked attributes a workload profile (or another setting) forces, under current + pending values. */
@@ -81,6 +83,12 @@ export function registryDigest(registry: AttributeRegistry, present: Readonly<Re
 /** Back from JSON: a registry the checks in registry.ts take. */
 export function registryFromDigest(digest: RegistryDigest): AttributeRegistry {
   return { id: digest.id, attributes: new Map(digest.attributes.map((a) => [a.name, a])), dependencies: digest.dependencies };
+}
+
+export type BiosScalar = string | number | boolean | null;
+
+function scalar(value: unknown): BiosScalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : value === undefined || value === null ? null : JSON.stringify(value);
 }
 
 function asString(value: unknown): string | null {
@@ -175,6 +183,7 @@ export async function readBios(client: RedfishClient, options: ReadBiosOptions =
     workloadProfile: stateOf(docs, changes, 'WorkloadProfile'),
     resetPending: Object.keys(changes).length > 0,
     pendingChanges: changes,
+    values: Object.fromEntries(Object.keys({ ...docs.current, ...docs.settings }).map((name) => [name, [scalar(docs.current[name]), name in changes ? scalar(docs.settings[name]) : null]])),
     lastApply: { time: applied.time, messages: applied.messages, rejected: rejectedSettings(applied.messages) },
     locks,
     ...(options.includeRegistry ? { registry: registry ? registryDigest(registry, docs.current, docs.system.BiosVersion ?? null) : null } : {}),

@@ -10,6 +10,7 @@ export {
   registryFromDigest,
   VIRTUALIZATION_ATTRIBUTES,
   type RegistryDigest,
+  type BiosScalar,
   type BiosReport,
   type BiosChangeResult,
   type AttributeState,
