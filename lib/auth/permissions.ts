@@ -17,6 +17,12 @@ export const ACTIONS = {
   'host:power': ['admin'],
   /** Register hosts, change their agent and iLO credentials. */
   'host:manage': ['admin'],
+  /** Label hosts (what policies select them by). */
+  'host:label': ['operator', 'admin'],
+  /** Create, edit, import and archive policies. */
+  'policy:edit': ['admin'],
+  /** Compute plans (nothing moves: a plan only says what would). */
+  'plan:compute': ['operator', 'admin'],
   'user:manage': ['admin'],
   'token:manage': ['admin'],
   'audit:read': ['admin'],

@@ -1,0 +1,74 @@
+// Where each host stands against each policy that selects it, read off the same plan: the
+// policy's own changes make the host "drifted", its refused ones (or a tie with another policy)
+// "refused", values it already staged "pending-reboot", facts not reported "unknown". A value a
+// higher-priority policy overrides is that policy's business, not this one's. States are stored
+// with the time they began, and every change of state is kept as a transition: "non-compliant
+// since when" has an answer.
+
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { HostPlan, PlanPolicy } from './plan';
+
+export const COMPLIANCE_STATES = ['compliant', 'drifted', 'pending-reboot', 'refused', 'unknown'] as const;
+export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
+
+export interface ComplianceEntry {
+  state: ComplianceState;
+  /** What differs or is refused, in words. */
+  details: string[];
+}
+
+const describe = (c: HostPlan['changes'][number]) =>
+  c.status === 'planned' ? `${c.target}: ${fmt(c.from)} → ${fmt(c.to)}` : `${c.target}: ${c.status} (${c.reason ?? ''})`;
+const fmt = (v: unknown) => (typeof v === 'object' && v !== null ? Object.entries(v).map(([k, x]) => `${k} ${String(x)}`).join(', ') : String(v));
+
+/** The host's state against one policy, from the host's plan over all its policies. */
+export function complianceOf(plan: HostPlan, policyName: string): ComplianceEntry {
+  if (plan.status === 'unknown') return { state: 'unknown', details: [plan.unknownReason ?? 'not reported'] };
+  const mine = plan.changes.filter((c) => c.policy === policyName || (c.status === 'refused' && c.reason?.includes(`${policyName} (`)));
+  const refused = mine.filter((c) => c.status === 'refused');
+  if (refused.length) return { state: 'refused', details: refused.map(describe) };
+  if (mine.length) return { state: 'drifted', details: mine.map(describe) };
+  const staged = plan.staged.filter((s) => s.policy === policyName);
+  if (staged.length) return { state: 'pending-reboot', details: staged.map((s) => `BIOS ${s.attribute}=${s.value} staged, applied at the next reboot`) };
+  return { state: 'compliant', details: [] };
+}
+
+/**
+ * Stores the states of these hosts against these policies, recording a transition for every
+ * state that changed. Hosts a policy no longer selects lose their row for it.
+ */
+export async function recordCompliance(prisma: PrismaClient, plans: HostPlan[], policies: PlanPolicy[], now = new Date()): Promise<{ transitions: number }> {
+  const hostIds = plans.map((p) => p.hostId);
+  const existing = await prisma.policyCompliance.findMany({ where: { hostId: { in: hostIds } }, select: { id: true, policyId: true, hostId: true, state: true, details: true } });
+  const byKey = new Map(existing.map((e) => [`${e.policyId}/${e.hostId}`, e]));
+  const seen = new Set<string>();
+  let transitions = 0;
+  for (const plan of plans) {
+    for (const matched of plan.policies) {
+      const policy = policies.find((p) => p.id === matched.id);
+      if (!policy) continue;
+      const key = `${policy.id}/${plan.hostId}`;
+      seen.add(key);
+      const entry = complianceOf(plan, policy.name);
+      const details = JSON.stringify(entry.details);
+      const before = byKey.get(key);
+      if (before && before.state === entry.state && before.details === details) {
+        continue;
+      }
+      if (before && before.state === entry.state) {
+        await prisma.policyCompliance.update({ where: { id: before.id }, data: { details, checkedAt: now } });
+        continue;
+      }
+      await prisma.policyCompliance.upsert({
+        where: { policyId_hostId: { policyId: policy.id, hostId: plan.hostId } },
+        create: { policyId: policy.id, hostId: plan.hostId, state: entry.state, details, since: now, checkedAt: now },
+        update: { state: entry.state, details, since: now, checkedAt: now },
+      });
+      await prisma.complianceTransition.create({ data: { policyId: policy.id, hostId: plan.hostId, hostName: plan.hostName, from: before?.state ?? null, to: entry.state, at: now, details } });
+      transitions++;
+    }
+  }
+  const gone = existing.filter((e) => !seen.has(`${e.policyId}/${e.hostId}`) && policies.some((p) => p.id === e.policyId));
+  if (gone.length) await prisma.policyCompliance.deleteMany({ where: { id: { in: gone.map((g) => g.id) } } });
+  return { transitions };
+}
