@@ -122,6 +122,14 @@ export async function seedDemoFleet(prisma: PrismaClient, { now = new Date(), ho
             readAt: ago(5 * MINUTE),
             resetRequired: Boolean(host.pendingBios),
             lastApplyAt: ago(3 * 24 * 60 * MINUTE),
+            values: JSON.stringify(
+              Object.fromEntries(
+                Object.entries(host.bios).map(([name, current]) => {
+                  const pending = host.pendingBios?.[name as keyof DemoHost['bios']];
+                  return [name, [current, pending !== undefined && pending !== current ? pending : null]];
+                }),
+              ),
+            ),
             lastApplyMessages: JSON.stringify(
               host.bios.WorkloadProfile === 'LowLatency'
                 ? [{ messageId: 'Base.1.4.PropertyNotWritable', severity: 'Warning', message: 'The property Sriov is a read only property and cannot be assigned a value.' }]

@@ -34,8 +34,12 @@ function allowed(definition: AttributeDefinition): string {
  * values outside the registry's, and attributes a setting (a workload profile) locks. `settings`
  * are the server's values as they will be at the next boot (pending over current).
  */
+/** Hosts of one BIOS version share a digest object (lib/policies/inventory.ts): its lookup map is built once. */
+const registries = new WeakMap<RegistryDigest, ReturnType<typeof registryFromDigest>>();
+
 export function checkBiosChange(digest: RegistryDigest, settings: Readonly<Record<string, string>>, changes: Readonly<Record<string, BiosValue>>): ErrorIssue[] {
-  const registry = registryFromDigest(digest);
+  let registry = registries.get(digest);
+  if (!registry) registries.set(digest, (registry = registryFromDigest(digest)));
   const issues: ErrorIssue[] = [];
   const texts: Record<string, string> = {};
   for (const [name, value] of Object.entries(changes)) {

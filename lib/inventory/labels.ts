@@ -56,7 +56,7 @@ export async function applyLabels(prisma: PrismaClient, hostIds: string[], label
     await recordAudit({ actor: who.name, action: 'host-labels', targetType: 'host', targetId: host.id, hostId: host.id, hostName: host.name, sourceAddress: who.sourceAddress, before, after: results[i]!.labels });
   }
   const { evaluateCompliance } = await import('@/lib/policies/service');
-  await evaluateCompliance(prisma, { id: { in: unique } });
+  await evaluateCompliance(prisma, { hostIds: unique });
   return { ok: true, hosts: results };
 }
 

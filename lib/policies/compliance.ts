@@ -5,7 +5,7 @@
 // with the time they began, and every change of state is kept as a transition: "non-compliant
 // since when" has an answer.
 
-import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { HostPlan, PlanPolicy } from './plan';
 
 export const COMPLIANCE_STATES = ['compliant', 'drifted', 'pending-reboot', 'refused', 'unknown'] as const;
@@ -42,7 +42,10 @@ export async function recordCompliance(prisma: PrismaClient, plans: HostPlan[], 
   const existing = await prisma.policyCompliance.findMany({ where: { hostId: { in: hostIds } }, select: { id: true, policyId: true, hostId: true, state: true, details: true } });
   const byKey = new Map(existing.map((e) => [`${e.policyId}/${e.hostId}`, e]));
   const seen = new Set<string>();
-  let transitions = 0;
+  // One transaction for the batch: a first evaluation of a large fleet writes thousands of rows.
+  const writes: Prisma.PrismaPromise<unknown>[] = [];
+  const created: Prisma.PolicyComplianceCreateManyInput[] = [];
+  const moved: Prisma.ComplianceTransitionCreateManyInput[] = [];
   for (const plan of plans) {
     for (const matched of plan.policies) {
       const policy = policies.find((p) => p.id === matched.id);
@@ -52,23 +55,19 @@ export async function recordCompliance(prisma: PrismaClient, plans: HostPlan[], 
       const entry = complianceOf(plan, policy.name);
       const details = JSON.stringify(entry.details);
       const before = byKey.get(key);
-      if (before && before.state === entry.state && before.details === details) {
-        continue;
-      }
       if (before && before.state === entry.state) {
-        await prisma.policyCompliance.update({ where: { id: before.id }, data: { details, checkedAt: now } });
+        if (before.details !== details) writes.push(prisma.policyCompliance.update({ where: { id: before.id }, data: { details, checkedAt: now } }));
         continue;
       }
-      await prisma.policyCompliance.upsert({
-        where: { policyId_hostId: { policyId: policy.id, hostId: plan.hostId } },
-        create: { policyId: policy.id, hostId: plan.hostId, state: entry.state, details, since: now, checkedAt: now },
-        update: { state: entry.state, details, since: now, checkedAt: now },
-      });
-      await prisma.complianceTransition.create({ data: { policyId: policy.id, hostId: plan.hostId, hostName: plan.hostName, from: before?.state ?? null, to: entry.state, at: now, details } });
-      transitions++;
+      if (before) writes.push(prisma.policyCompliance.update({ where: { id: before.id }, data: { state: entry.state, details, since: now, checkedAt: now } }));
+      else created.push({ policyId: policy.id, hostId: plan.hostId, state: entry.state, details, since: now, checkedAt: now });
+      moved.push({ policyId: policy.id, hostId: plan.hostId, hostName: plan.hostName, from: before?.state ?? null, to: entry.state, at: now, details });
     }
   }
   const gone = existing.filter((e) => !seen.has(`${e.policyId}/${e.hostId}`) && policies.some((p) => p.id === e.policyId));
-  if (gone.length) await prisma.policyCompliance.deleteMany({ where: { id: { in: gone.map((g) => g.id) } } });
-  return { transitions };
+  if (gone.length) writes.push(prisma.policyCompliance.deleteMany({ where: { id: { in: gone.map((g) => g.id) } } }));
+  if (created.length) writes.push(prisma.policyCompliance.createMany({ data: created }));
+  if (moved.length) writes.push(prisma.complianceTransition.createMany({ data: moved }));
+  if (writes.length) await prisma.$transaction(writes);
+  return { transitions: moved.length };
 }

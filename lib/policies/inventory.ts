@@ -4,118 +4,209 @@
 
 import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
+import Database from 'better-sqlite3';
 import type { RegistryDigest } from '@/agent/src/redfish';
-import type { PlanHost } from './plan';
+import { sqliteFileOf } from '@/lib/db/sqlite-file';
+import type { PlanHost, PlanPf, PlanVf } from './plan';
 
-const PAGE = 250;
+const PAGE = 500;
 
-const planHostSelect = {
-  id: true,
-  name: true,
-  model: true,
-  generation: true,
-  cpuVendor: true,
-  agentStatus: true,
-  observedAt: true,
-  kernelCmdline: true,
-  vfioPciLoaded: true,
-  labels: { select: { key: true, value: true } },
-  biosRead: { select: { values: true } },
-  biosRegistry: { select: { registryId: true, biosVersion: true, attributes: true, dependencies: true } },
-  virtualMachines: { select: { name: true, state: true }, orderBy: { name: 'asc' } },
-  physicalFunctions: {
-    orderBy: { pciAddress: 'asc' },
-    select: {
-      id: true,
-      pciAddress: true,
-      vendorId: true,
-      deviceId: true,
-      modelName: true,
-      netdev: true,
-      totalVfs: true,
-      currentVfs: true,
-      firmwareMaxVfs: true,
-      vfDriver: true,
-      virtualFunctions: {
-        orderBy: { index: 'asc' },
-        select: { index: true, pciAddress: true, driver: true, trust: true, spoofchk: true, linkState: true, maxTxRateMbps: true, assignment: { select: { vm: { select: { name: true, state: true } } } } },
-      },
-    },
-  },
-} satisfies Prisma.HostSelect;
+// Flat reads, one per table for a page of hosts, joined here. On SQLite they go through a
+// read-only connection of their own, as the report exports do: Prisma's client costs several
+// times as much per row on a fleet of thousands (bench/policy-plan.ts); elsewhere, flat Prisma
+// reads (never nested selects).
 
-type Row = Prisma.HostGetPayload<{ select: typeof planHostSelect }>;
-
-/** Registries are shared by every host of a BIOS version: parsed once per distinct text. */
-function registryCache() {
-  const parsed = new Map<string, RegistryDigest>();
-  return (row: Row['biosRegistry']): RegistryDigest | null => {
-    if (!row) return null;
-    const key = `${row.registryId}\u0000${row.biosVersion}\u0000${row.attributes.length}`;
-    let digest = parsed.get(key);
-    if (!digest) {
-      digest = { id: row.registryId, biosVersion: row.biosVersion, attributes: JSON.parse(row.attributes), dependencies: row.dependencies ? JSON.parse(row.dependencies) : null };
-      parsed.set(key, digest);
-    }
-    return digest;
-  };
+interface HostRow {
+  id: string;
+  name: string;
+  model: string;
+  generation: string;
+  cpuVendor: string;
+  agentStatus: string;
+  observedAt: Date | null;
+  kernelCmdline: string | null;
+  vfioPciLoaded: boolean | null;
+}
+interface PageRows {
+  labels: { hostId: string; key: string; value: string }[];
+  bios: { hostId: string; values: string }[];
+  registries: { hostId: string; registryId: string | null; biosVersion: string | null }[];
+  vms: { hostId: string; id: string; name: string; state: string }[];
+  pfs: (Omit<PlanPf, 'vfs'> & { hostId: string })[];
+  vfs: (Omit<PlanVf, 'vm'> & { pfId: string; vmId: string | null })[];
+}
+interface Reader {
+  hosts(after: string | null, hostIds: readonly string[] | null, limit: number): Promise<HostRow[]>;
+  rows(hostIds: string[]): Promise<PageRows>;
+  registry(hostId: string): Promise<{ registryId: string | null; biosVersion: string | null; attributes: string; dependencies: string | null } | null>;
+  close(): void;
 }
 
-function toPlanHost(row: Row, registryOf: ReturnType<typeof registryCache>): PlanHost {
+function prismaReader(prisma: PrismaClient): Reader {
+  const hostSelect = { id: true, name: true, model: true, generation: true, cpuVendor: true, agentStatus: true, observedAt: true, kernelCmdline: true, vfioPciLoaded: true } satisfies Prisma.HostSelect;
   return {
-    id: row.id,
-    name: row.name,
-    model: row.model,
-    generation: row.generation,
-    cpuVendor: row.cpuVendor,
-    agentStatus: row.agentStatus,
-    observedAt: row.observedAt,
-    kernelCmdline: row.kernelCmdline,
-    vfioPciLoaded: row.vfioPciLoaded,
-    labels: Object.fromEntries(row.labels.map((l) => [l.key, l.value])),
-    biosValues: row.biosRead ? (JSON.parse(row.biosRead.values) as PlanHost['biosValues']) : null,
-    registry: registryOf(row.biosRegistry),
-    vms: row.virtualMachines,
-    pfs: row.physicalFunctions.map((pf) => ({
-      id: pf.id,
-      pciAddress: pf.pciAddress,
-      vendorId: pf.vendorId,
-      deviceId: pf.deviceId,
-      modelName: pf.modelName,
-      netdev: pf.netdev,
-      totalVfs: pf.totalVfs,
-      currentVfs: pf.currentVfs,
-      firmwareMaxVfs: pf.firmwareMaxVfs,
-      vfDriver: pf.vfDriver,
-      vfs: pf.virtualFunctions.map((vf) => ({
-        index: vf.index,
-        pciAddress: vf.pciAddress,
-        driver: vf.driver,
-        trust: vf.trust,
-        spoofchk: vf.spoofchk,
-        linkState: vf.linkState,
-        maxTxRateMbps: vf.maxTxRateMbps,
-        vm: vf.assignment ? { name: vf.assignment.vm.name, state: vf.assignment.vm.state } : null,
-      })),
-    })),
+    hosts: (after, hostIds, limit) =>
+      prisma.host.findMany({ where: { ...(hostIds ? { id: { in: [...hostIds] } } : {}), ...(after !== null ? { name: { gt: after } } : {}) }, orderBy: { name: 'asc' }, take: limit, select: hostSelect }),
+    async rows(ids) {
+      const hostId = { in: ids };
+      const [labels, bios, registries, vms, pfs, vfs] = await Promise.all([
+        prisma.hostLabel.findMany({ where: { hostId }, select: { hostId: true, key: true, value: true } }),
+        prisma.biosRead.findMany({ where: { hostId }, select: { hostId: true, values: true } }),
+        prisma.biosRegistry.findMany({ where: { hostId }, select: { hostId: true, registryId: true, biosVersion: true } }),
+        prisma.virtualMachine.findMany({ where: { hostId }, orderBy: { name: 'asc' }, select: { hostId: true, id: true, name: true, state: true } }),
+        prisma.physicalFunction.findMany({
+          where: { hostId },
+          orderBy: { pciAddress: 'asc' },
+          select: { hostId: true, id: true, pciAddress: true, vendorId: true, deviceId: true, modelName: true, netdev: true, totalVfs: true, currentVfs: true, firmwareMaxVfs: true, vfDriver: true },
+        }),
+        prisma.virtualFunction.findMany({
+          where: { hostId },
+          orderBy: [{ pfId: 'asc' }, { index: 'asc' }],
+          select: { pfId: true, index: true, pciAddress: true, driver: true, trust: true, spoofchk: true, linkState: true, maxTxRateMbps: true, assignment: { select: { vmId: true } } },
+        }),
+      ]);
+      return { labels, bios, registries, vms, pfs, vfs: vfs.map(({ assignment, ...vf }) => ({ ...vf, vmId: assignment?.vmId ?? null })) };
+    },
+    registry: (hostId) => prisma.biosRegistry.findUnique({ where: { hostId }, select: { registryId: true, biosVersion: true, attributes: true, dependencies: true } }),
+    close() {},
   };
 }
 
-/** Hosts a page at a time, in name order; `where` narrows them (a selection, a set of ids). */
-export async function* planHosts(prisma: PrismaClient, where: Prisma.HostWhereInput = {}): AsyncGenerator<PlanHost[]> {
-  const registryOf = registryCache();
-  let after: string | null = null;
-  for (;;) {
-    const rows: Row[] = await prisma.host.findMany({
-      where: after === null ? where : { AND: [where, { name: { gt: after } }] },
-      orderBy: { name: 'asc' },
-      take: PAGE,
-      select: planHostSelect,
-    });
-    if (rows.length === 0) return;
-    yield rows.map((r) => toPlanHost(r, registryOf));
-    if (rows.length < PAGE) return;
-    after = rows.at(-1)!.name;
+const flag = (v: unknown) => (v === null || v === undefined ? null : Boolean(v));
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | number));
+
+function sqliteReader(file: string): Reader {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const ids = `(SELECT value FROM json_each(?))`;
+  const hostCols = `"id", "name", "model", "generation", "cpuVendor", "agentStatus", "observedAt", "kernelCmdline", "vfioPciLoaded"`;
+  const firstPage = db.prepare(`SELECT ${hostCols} FROM "Host" ORDER BY "name" LIMIT ?`);
+  const nextPage = db.prepare(`SELECT ${hostCols} FROM "Host" WHERE "name" > ? ORDER BY "name" LIMIT ?`);
+  const firstOf = db.prepare(`SELECT ${hostCols} FROM "Host" WHERE "id" IN ${ids} ORDER BY "name" LIMIT ?`);
+  const nextOf = db.prepare(`SELECT ${hostCols} FROM "Host" WHERE "id" IN ${ids} AND "name" > ? ORDER BY "name" LIMIT ?`);
+  const labels = db.prepare(`SELECT "hostId", "key", "value" FROM "HostLabel" WHERE "hostId" IN ${ids}`);
+  const bios = db.prepare(`SELECT "hostId", "values" FROM "BiosRead" WHERE "hostId" IN ${ids}`);
+  const registries = db.prepare(`SELECT "hostId", "registryId", "biosVersion" FROM "BiosRegistry" WHERE "hostId" IN ${ids}`);
+  const registry = db.prepare(`SELECT "registryId", "biosVersion", "attributes", "dependencies" FROM "BiosRegistry" WHERE "hostId" = ?`);
+  const vms = db.prepare(`SELECT "hostId", "id", "name", "state" FROM "VirtualMachine" WHERE "hostId" IN ${ids} ORDER BY "name"`);
+  const pfs = db.prepare(
+    `SELECT "hostId", "id", "pciAddress", "vendorId", "deviceId", "modelName", "netdev", "totalVfs", "currentVfs", "firmwareMaxVfs", "vfDriver" FROM "PhysicalFunction" WHERE "hostId" IN ${ids} ORDER BY "pciAddress"`,
+  );
+  const vfs = db.prepare(
+    `SELECT vf."pfId", vf."index", vf."pciAddress", vf."driver", vf."trust", vf."spoofchk", vf."linkState", vf."maxTxRateMbps", a."vmId"
+     FROM "VirtualFunction" vf LEFT JOIN "Assignment" a ON a."vfId" = vf."id" WHERE vf."hostId" IN ${ids} ORDER BY vf."pfId", vf."index"`,
+  );
+  type Raw = Record<string, unknown>;
+  return {
+    async hosts(after, hostIds, limit) {
+      const rows = (hostIds ? (after === null ? firstOf.all(JSON.stringify(hostIds), limit) : nextOf.all(JSON.stringify(hostIds), after, limit)) : after === null ? firstPage.all(limit) : nextPage.all(after, limit)) as Raw[];
+      return rows.map((r) => ({ ...(r as unknown as HostRow), observedAt: date(r.observedAt), vfioPciLoaded: flag(r.vfioPciLoaded) }));
+    },
+    async rows(hostIds) {
+      const arg = JSON.stringify(hostIds);
+      return {
+        labels: labels.all(arg) as PageRows['labels'],
+        bios: bios.all(arg) as PageRows['bios'],
+        registries: registries.all(arg) as PageRows['registries'],
+        vms: vms.all(arg) as PageRows['vms'],
+        pfs: pfs.all(arg) as PageRows['pfs'],
+        // As arrays: a fleet has tens of thousands of VFs, and each row object would be garbage at once.
+        vfs: (vfs.raw().all(arg) as unknown[][]).map(([pfId, index, pciAddress, driver, trust, spoofchk, linkState, maxTxRateMbps, vmId]) => ({
+          pfId: pfId as string,
+          index: index as number,
+          pciAddress: pciAddress as string,
+          driver: driver as string | null,
+          trust: flag(trust),
+          spoofchk: flag(spoofchk),
+          linkState: linkState as string | null,
+          maxTxRateMbps: maxTxRateMbps as number | null,
+          vmId: vmId as string | null,
+        })),
+      };
+    },
+    async registry(hostId) {
+      return (registry.get(hostId) as Awaited<ReturnType<Reader['registry']>> | undefined) ?? null;
+    },
+    close: () => db.close(),
+  };
+}
+
+async function openReader(prisma: PrismaClient): Promise<Reader> {
+  const file = await sqliteFileOf(prisma);
+  if (file) {
+    try {
+      return sqliteReader(file);
+    } catch (error) {
+      console.warn(`policies: reading ${file} directly failed, reading through Prisma`, error);
+    }
+  }
+  return prismaReader(prisma);
+}
+
+function group<T extends { hostId: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.hostId);
+    if (list) list.push(row);
+    else out.set(row.hostId, [row]);
+  }
+  return out;
+}
+
+/**
+ * Hosts a page at a time, in name order (all of them, or these). Registries are shared by every
+ * host of a BIOS version: each is read and parsed once per walk.
+ */
+export async function* planHosts(prisma: PrismaClient, options: { hostIds?: readonly string[] } = {}): AsyncGenerator<PlanHost[]> {
+  const reader = await openReader(prisma);
+  const parsed = new Map<string, RegistryDigest | null>();
+  try {
+    let after: string | null = null;
+    for (;;) {
+      const hosts = await reader.hosts(after, options.hostIds ?? null, PAGE);
+      if (hosts.length === 0) return;
+      const rows = await reader.rows(hosts.map((h) => h.id));
+      const registryOf = new Map<string, RegistryDigest | null>();
+      for (const r of rows.registries) {
+        const key = `${r.registryId}\u0000${r.biosVersion}`;
+        if (!parsed.has(key)) {
+          const full = await reader.registry(r.hostId);
+          parsed.set(key, full ? { id: full.registryId, biosVersion: full.biosVersion, attributes: JSON.parse(full.attributes), dependencies: full.dependencies ? JSON.parse(full.dependencies) : null } : null);
+        }
+        registryOf.set(r.hostId, parsed.get(key)!);
+      }
+      const labelsBy = group(rows.labels);
+      const biosBy = new Map(rows.bios.map((b) => [b.hostId, b.values]));
+      const vmsBy = group(rows.vms);
+      const vmById = new Map(rows.vms.map((v) => [v.id, v]));
+      const pfsBy = group(rows.pfs);
+      const vfsByPf = new Map<string, PageRows['vfs']>();
+      for (const vf of rows.vfs) {
+        const list = vfsByPf.get(vf.pfId);
+        if (list) list.push(vf);
+        else vfsByPf.set(vf.pfId, [vf]);
+      }
+      yield hosts.map((h): PlanHost => {
+        const values = biosBy.get(h.id);
+        return {
+          ...h,
+          labels: Object.fromEntries((labelsBy.get(h.id) ?? []).map((l) => [l.key, l.value])),
+          biosValues: values === undefined ? null : (JSON.parse(values) as PlanHost['biosValues']),
+          registry: registryOf.get(h.id) ?? null,
+          vms: (vmsBy.get(h.id) ?? []).map((v) => ({ name: v.name, state: v.state })),
+          pfs: (pfsBy.get(h.id) ?? []).map(({ hostId: _h, ...pf }) => ({
+            ...pf,
+            vfs: (vfsByPf.get(pf.id) ?? []).map(({ pfId: _p, vmId, ...vf }) => {
+              const vm = vmId ? vmById.get(vmId) : undefined;
+              return { ...vf, vm: vm ? { name: vm.name, state: vm.state } : null };
+            }),
+          })),
+        };
+      });
+      if (hosts.length < PAGE) return;
+      after = hosts.at(-1)!.name;
+    }
+  } finally {
+    reader.close();
   }
 }
 
@@ -132,8 +223,9 @@ export function hostFacts(host: PlanHost): Record<string, string> {
   for (const vm of host.vms) facts[`VM ${vm.name}`] = vm.state;
   for (const pf of host.pfs) {
     facts[`${pf.pciAddress} VFs`] = `${pf.currentVfs} of ${pf.totalVfs}${pf.firmwareMaxVfs !== null ? ` (firmware ${pf.firmwareMaxVfs})` : ''}`;
-    for (const vf of pf.vfs) {
-      facts[`${pf.pciAddress} VF ${vf.index}`] = [vf.driver ?? 'no driver', `trust ${vf.trust}`, `spoofchk ${vf.spoofchk}`, `link ${vf.linkState}`, `rate ${vf.maxTxRateMbps}`, vf.vm ? `held by ${vf.vm.name}` : 'free'].join(', ');
+    // One line per PF for its VFs: a plan over thousands of hosts keeps these for every host.
+    if (pf.vfs.length) {
+      facts[`${pf.pciAddress} VF settings`] = pf.vfs.map((vf) => `${vf.index}:${vf.driver ?? '-'}/${vf.trust ? 'T' : 't'}${vf.spoofchk ? 'S' : 's'}/${vf.linkState ?? '-'}/${vf.maxTxRateMbps ?? '-'}${vf.vm ? `@${vf.vm.name}` : ''}`).join(' ');
     }
   }
   return facts;
@@ -146,5 +238,24 @@ export function fingerprint(facts: Record<string, string>): string {
 /** "BIOS Sriov: Disabled → Enabled", "VM vm-web-01: running → (gone)": what moved between two readings. */
 export function factChanges(before: Record<string, string>, after: Record<string, string>): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return keys.filter((k) => before[k] !== after[k]).map((k) => `${k}: ${before[k] ?? '(none)'} → ${after[k] ?? '(gone)'}`);
+  return keys
+    .filter((k) => before[k] !== after[k])
+    .flatMap((k) => (k.endsWith(' VF settings') ? vfChanges(k.replace(' VF settings', ''), before[k], after[k]) : [`${k}: ${before[k] ?? '(none)'} → ${after[k] ?? '(gone)'}`]));
+}
+
+/** "0000:5d:00.0 VF 3: trust off → on" out of two of hostFacts' per-PF lines. */
+function vfChanges(pf: string, before: string | undefined, after: string | undefined): string[] {
+  const parse = (line: string | undefined) => new Map((line ?? '').split(' ').filter(Boolean).map((t) => [t.slice(0, t.indexOf(':')), t.slice(t.indexOf(':') + 1)] as const));
+  const words = (token: string | undefined) => {
+    if (token === undefined) return '(none)';
+    const [driver, flags, link, rate] = token.split('@')[0]!.split('/');
+    const vm = token.includes('@') ? `held by ${token.split('@')[1]}` : 'free';
+    return `${driver}, trust ${flags?.[0] === 'T' ? 'on' : 'off'}, spoof check ${flags?.[1] === 'S' ? 'on' : 'off'}, link ${link}, rate ${rate}, ${vm}`;
+  };
+  const a = parse(before);
+  const b = parse(after);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .sort((x, y) => Number(x) - Number(y))
+    .filter((i) => a.get(i) !== b.get(i))
+    .map((i) => `${pf} VF ${i}: ${words(a.get(i))} → ${b.has(i) ? words(b.get(i)) : '(gone)'}`);
 }

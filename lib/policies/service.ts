@@ -271,10 +271,10 @@ export async function createPlan(prisma: PrismaClient, input: z.infer<typeof pla
   const target = input.policyId ? all.find((p) => p.id === input.policyId) : undefined;
   if (input.policyId && !target) return { ok: false, code: 'not-found', message: `policyId: no active policy with id "${input.policyId}"` };
   const durations = await loadDurations(prisma);
-  const where: Prisma.HostWhereInput = input.hostIds ? { id: { in: input.hostIds } } : {};
   const hosts: HostPlan[] = [];
-  const fingerprints: Record<string, { hash: string; facts: Record<string, string> }> = {};
-  for await (const page of planHosts(prisma, where)) {
+  // Kept as JSON text host by host: thousands of fact objects held to the end cost far more.
+  const fingerprints: string[] = [];
+  for await (const page of planHosts(prisma, input.hostIds ? { hostIds: input.hostIds } : {})) {
     // Overlapping policies decide together: a plan for one policy still honours the others.
     for (const host of page) {
       if (target && !matchesSelector(target.document.selector, host)) continue;
@@ -283,7 +283,7 @@ export async function createPlan(prisma: PrismaClient, input: z.infer<typeof pla
       if (input.onlyNonCompliant && plan.status === 'compliant') continue;
       hosts.push(plan);
       const facts = hostFacts(host);
-      fingerprints[host.id] = { hash: fingerprint(facts), facts };
+      fingerprints.push(`${JSON.stringify(host.id)}:${JSON.stringify({ hash: fingerprint(facts), facts })}`);
     }
   }
   const result: PlanResult = { hosts, totals: planTotals(hosts) };
@@ -294,7 +294,7 @@ export async function createPlan(prisma: PrismaClient, input: z.infer<typeof pla
       policyVersion: target?.version ?? null,
       scope: JSON.stringify({ policyId: input.policyId ?? null, hostIds: input.hostIds ?? null, onlyNonCompliant: input.onlyNonCompliant === true }),
       document: JSON.stringify(document),
-      fingerprints: JSON.stringify(fingerprints),
+      fingerprints: `{${fingerprints.join(',')}}`,
       computedBy: who.name,
     },
     select: { id: true },
@@ -320,7 +320,7 @@ export async function planFreshness(prisma: PrismaClient, id: string): Promise<O
   const plan = JSON.parse(row.document) as PlanDocument;
   const changed: { hostId: string; hostName: string; changes: string[] }[] = [];
   const present = new Set<string>();
-  for await (const page of planHosts(prisma, { id: { in: Object.keys(stored) } })) {
+  for await (const page of planHosts(prisma, { hostIds: Object.keys(stored) })) {
     for (const host of page) {
       present.add(host.id);
       const facts = hostFacts(host);
@@ -337,12 +337,12 @@ export async function planFreshness(prisma: PrismaClient, id: string): Promise<O
 // ---------------------------------------------------------------------------- compliance
 
 /** Evaluates every host (or these) against every active policy, storing states and transitions. */
-export async function evaluateCompliance(prisma: PrismaClient, where: Prisma.HostWhereInput = {}): Promise<{ hosts: number; transitions: number }> {
+export async function evaluateCompliance(prisma: PrismaClient, options: { hostIds?: readonly string[] } = {}): Promise<{ hosts: number; transitions: number }> {
   const policies = await activePolicies(prisma);
   const durations = NO_HISTORY;
   let hosts = 0;
   let transitions = 0;
-  for await (const page of planHosts(prisma, where)) {
+  for await (const page of planHosts(prisma, options)) {
     const plans = page.map((host) => planHost(host, policies, { durations }));
     hosts += plans.length;
     transitions += (await recordCompliance(prisma, plans, policies)).transitions;

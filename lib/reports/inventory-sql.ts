@@ -18,6 +18,7 @@
 
 import Database from 'better-sqlite3';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
+import { sqliteFileOf } from '@/lib/db/sqlite-file';
 import { matchesVm } from './filters';
 import type { PfVfCounts } from './inventory';
 import type { AllocationAssignmentRecord, InventoryVfRecord } from './records';
@@ -159,22 +160,6 @@ export function sqliteVfSource(file: string): VfSource {
     },
     close: () => db.close(),
   };
-}
-
-const sqliteFiles = new WeakMap<PrismaClient, Promise<string | null>>();
-
-/** The client's database file when it is SQLite on disk; null otherwise (PostgreSQL, or in memory). */
-function sqliteFileOf(prisma: PrismaClient): Promise<string | null> {
-  let file = sqliteFiles.get(prisma);
-  if (!file) {
-    // PRAGMA is SQLite's own: anywhere else it fails, and the answer is "not SQLite".
-    file = prisma.$queryRawUnsafe<{ name: string; file: string }[]>('PRAGMA database_list').then(
-      (list) => list.find((d) => d.name === 'main')?.file || null,
-      () => null,
-    );
-    sqliteFiles.set(prisma, file);
-  }
-  return file;
 }
 
 export async function openVfSource(prisma: PrismaClient): Promise<VfSource> {

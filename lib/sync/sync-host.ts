@@ -7,6 +7,7 @@ import { agentClientFor, HostAccessError } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { applyInventory, type ApplySummary } from './apply-inventory';
+import { refreshCompliance } from '@/lib/policies/refresh';
 import { refreshBios, refreshPower } from './ilo-state';
 
 export type SyncOutcome =
@@ -38,7 +39,9 @@ async function runSync(hostId: string, options: { client?: AgentClient; readPowe
     const health = await client.health();
     const [inventory, vms] = await Promise.all([client.inventory(), client.vms()]);
     const summary = await applyInventory(hostId, { inventory, vms, bootId: health.bootId });
-    await refreshBiosWhenDue(hostId);
+    const biosRead = await refreshBiosWhenDue(hostId);
+    // Policies judge the host again only when something about it changed.
+    if (summary.written > 0 || biosRead) await refreshCompliance(hostId);
     return { ok: true, hostId, summary, bootId: health.bootId, ms: ms() };
   } catch (error) {
     if (!(error instanceof AgentCallError)) throw error;
@@ -57,12 +60,15 @@ async function runSync(hostId: string, options: { client?: AgentClient; readPowe
  * default 5 min): enough to show a value changed in the iLO's own UI as drift, without a Redfish
  * session per host every 15 s. Operations read it right after they change it.
  */
-async function refreshBiosWhenDue(hostId: string): Promise<void> {
+async function refreshBiosWhenDue(hostId: string): Promise<boolean> {
   const read = await prisma.biosRead.findUnique({ where: { hostId }, select: { readAt: true, host: { select: { biosRegistry: { select: { id: true } } } } } });
   // A host without its attribute registry (registered before it was kept) is read at once:
   // BIOS changes are refused until it is there.
-  if (read && read.host.biosRegistry && Date.now() - read.readAt.getTime() < env.biosReadIntervalMs) return;
-  await refreshBios(hostId).catch(() => undefined);
+  if (read && read.host.biosRegistry && Date.now() - read.readAt.getTime() < env.biosReadIntervalMs) return false;
+  return refreshBios(hostId).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function markUnreachable(hostId: string, reason: string): Promise<void> {
