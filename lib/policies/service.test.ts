@@ -191,4 +191,16 @@ describe('labels and policies', () => {
     expect(invalid.json.error).toMatchObject({ message: 'policies.1.document: a policy sets at least one of bios, os or nics' });
     expect(await db.prisma.policy.count({ where: { name: 'ok-one' } })).toBe(0);
   });
+
+  it('a policy that opts into automatic remediation queues its non-disruptive changes, requested by the policy', async () => {
+    const auto = await call(policies.POST, 'POST', '/api/policies', admin, {
+      name: 'auto-trust',
+      document: { selector: { names: ['pol-dl380-gen10-001'] }, priority: 20, autoRemediate: true, bios: { ProcVirtualization: 'Disabled' }, nics: [{ match: { pciIds: '8086:10fb' }, vfDefaults: { trust: true } }] },
+    });
+    expect(auto.status).toBe(201);
+    const queued = await db.prisma.operation.findMany({ where: { requestedBy: 'policy:auto-trust' }, select: { kind: true, status: true } });
+    // The two VFs of 0000:12:00.0 get trust on; the BIOS change needs a reboot and waits for an apply.
+    expect(queued.map((o) => o.kind)).toEqual(['set-vf', 'set-vf']);
+    expect(await db.prisma.operation.count({ where: { kind: 'set-bios' } })).toBe(0);
+  });
 });

@@ -12,6 +12,7 @@ import { IOMMU_ATTRIBUTE, policyDocumentSchema, type PolicyDocument } from './do
 import { loadDurations, NO_HISTORY } from './estimates';
 import { factChanges, fingerprint, hostFacts, planHosts } from './inventory';
 import { planHost, planTotals, type HostPlan, type PlanPolicy, type PlanResult } from './plan';
+import { remediate } from './remediate';
 import { matchesSelector, type Selector } from './selector';
 
 export interface Who {
@@ -342,10 +343,14 @@ export async function evaluateCompliance(prisma: PrismaClient, options: { hostId
   const durations = NO_HISTORY;
   let hosts = 0;
   let transitions = 0;
+  const automatic = policies.filter((p) => p.document.autoRemediate);
   for await (const page of planHosts(prisma, options)) {
     const plans = page.map((host) => planHost(host, policies, { durations }));
     hosts += plans.length;
     transitions += (await recordCompliance(prisma, plans, policies)).transitions;
+    for (const policy of automatic) {
+      for (const plan of plans) if (plan.policies.some((p) => p.id === policy.id)) await remediate(plan, policy.name);
+    }
   }
   return { hosts, transitions };
 }
