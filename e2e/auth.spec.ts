@@ -17,6 +17,24 @@ test('an anonymous visitor is sent to sign in, and comes back to the page asked 
   await expect(page.getByRole('heading', { name: 'Host not found' })).toBeVisible();
 });
 
+for (const role of ['admin', 'viewer'] as const) {
+  test(`signing in through the form at the front door, as ${role}, lands on the fleet without a reload`, async ({ page }) => {
+    // As a person arrives: the dashboard's address, no stored session, no ?next=.
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/login$/);
+    await page.getByLabel('User name').fill(demoUser(role).userName);
+    await page.getByLabel('Password').fill(demoUser(role).password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('heading', { name: 'Fleet', level: 1 })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Fleet summary' })).toBeVisible();
+    await expect(page.getByRole('table').getByRole('rowheader').first()).toBeVisible();
+    await expect(page.getByRole('banner')).toContainText(`${demoUser(role).userName} · ${role}`);
+    await page.screenshot({ path: `test-results/screenshots/signed-in-${role}.png`, fullPage: true });
+  });
+}
+
 test('a viewer reads the fleet but gets no admin pages; signing out ends the session', async ({ page }) => {
   await signIn(page.request, 'viewer');
   await page.goto('/');
