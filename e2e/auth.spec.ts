@@ -60,7 +60,7 @@ test('an admin sees the audit log with sign-ins and refusals, filterable', async
   await page.goto('/');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
-  await page.getByLabel('Action').fill('denied');
+  await page.getByRole('combobox', { name: 'Action', exact: true }).selectOption({ label: 'Refusals (not allowed)' });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/action=denied/);
   const denied = page.getByRole('row').filter({ hasText: 'POST /api/tokens' }).first();

@@ -43,7 +43,7 @@ function dataTime(generatedAt: string, summary: unknown): string {
 function EmptyState({ name, filtered }: { name: ReportName; filtered: boolean }) {
   const text =
     name === 'history' && !filtered
-      ? 'No operations are on record yet. Changes made through the dashboard (VF counts, VF settings, assignments, BIOS) will be listed here once orchestration is in place.'
+      ? 'No operations are on record yet. Every change made through the dashboard (VF counts, VF settings, assignments, BIOS, reboots) is listed here, with who asked and how it ended.'
       : filtered
         ? 'Nothing matches these filters.'
         : 'The inventory has no hosts yet.';

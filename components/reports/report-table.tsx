@@ -23,7 +23,7 @@ function RowsTable({ columns, rows, caption }: { columns: readonly Column<Report
           {rows.map((row, i) => (
             <tr key={i} className="border-t border-slate-100 break-inside-avoid">
               {columns.map((c) => (
-                <td key={c.key} className={`px-3 py-1.5 align-top print:px-1.5 print:py-0.5 ${c.kind === 'number' ? 'text-right tabular-nums' : ''} ${c.key === 'error' || c.key === 'failing' ? 'min-w-56' : 'whitespace-nowrap'}`}>
+                <td key={c.key} className={`px-3 py-1.5 align-top print:px-1.5 print:py-0.5 ${c.kind === 'number' ? 'text-right tabular-nums' : ''} ${c.wrap ? 'min-w-56' : 'whitespace-nowrap'}`}>
                   <ReportCell kind={c.kind} value={row[c.key] ?? null} />
                 </td>
               ))}

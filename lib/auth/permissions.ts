@@ -50,3 +50,20 @@ export function refusalReason(role: Role, action: Action): string {
   const allowed = ACTIONS[action].join(' or ');
   return `A ${role} may not do this (${action}); it needs the ${allowed} role.`;
 }
+
+export function isAction(value: string): value is Action {
+  return value in ACTIONS;
+}
+
+/** Each action as the sentence "A viewer may not …" ends: what a refusal page says instead of "audit:read". */
+export const ACTION_WORDS: Record<Action, string> = {
+  'inventory:read': 'read the inventory',
+  'vf:configure': 'change VF counts or VF settings',
+  'vf:assign': 'assign VFs to VMs or release them',
+  'bios:change': 'change BIOS settings',
+  'host:power': 'reboot or power on servers',
+  'host:manage': 'register hosts or change their credentials',
+  'user:manage': 'manage users',
+  'token:manage': 'manage API tokens',
+  'audit:read': 'read the audit log',
+};

@@ -64,7 +64,7 @@ export const COMPLIANCE_COLUMNS: Column<ComplianceRow>[] = [
   { key: 'vtx', header: 'VT-x', kind: 'check', description: 'BIOS ProcVirtualization = Enabled' },
   { key: 'kernelIommu', header: 'Kernel IOMMU', kind: 'check', description: 'IOMMU groups present in /sys/kernel/iommu_groups' },
   { key: 'vfioPci', header: 'vfio-pci', kind: 'check', description: 'The vfio_pci module is loaded' },
-  { key: 'failing', header: 'What fails' },
+  { key: 'failing', header: 'What fails', wrap: true },
   { key: 'pending', header: 'Pending until reset', description: 'BIOS values set through the iLO, applied at the next server reset' },
   {
     key: 'failureSeenAt',

@@ -107,6 +107,7 @@ export type ComplianceHostRecord = Prisma.HostGetPayload<{ select: typeof compli
 export const operationSelect = {
   id: true,
   kind: true,
+  params: true,
   targetType: true,
   targetId: true,
   status: true,
