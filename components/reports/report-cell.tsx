@@ -18,7 +18,7 @@ const WORDS: Partial<Record<CellKind, Record<string, [icon: string, word: string
     'not-reported': ['?', 'not reported', 'neutral'],
   },
   status: { succeeded: ['✓', 'succeeded', 'good'], failed: ['✕', 'failed', 'bad'], running: ['↻', 'running', 'neutral'], queued: ['…', 'queued', 'neutral'] },
-  verdict: { compliant: ['✓', 'Compliant', 'good'], 'non-compliant': ['✕', 'Non-compliant', 'bad'] },
+  verdict: { compliant: ['✓', 'met', 'good'], 'non-compliant': ['✕', 'not met', 'bad'] },
 };
 
 /** Minutes are enough for a report; every time is UTC, which the page header says once. */

@@ -45,7 +45,7 @@ function fieldFor(key: FilterKey, options: FilterOptions): Field {
     case 'threshold':
       return { kind: 'number', label: 'Near limit at %', placeholder: '80', min: 1, max: 100 };
     case 'compliance':
-      return { kind: 'select', label: 'Baseline', options: words(COMPLIANCE_VERDICTS, (v) => ({ compliant: 'Compliant', 'non-compliant': 'Non-compliant', unknown: 'Unknown' })[v] ?? v) };
+      return { kind: 'select', label: 'Baseline', options: words(COMPLIANCE_VERDICTS, (v) => ({ compliant: 'Baseline met', 'non-compliant': 'Baseline not met', unknown: 'Unknown' })[v] ?? v) };
     case 'from':
       return { kind: 'date', label: 'From (UTC day)' };
     case 'to':

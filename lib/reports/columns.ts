@@ -16,6 +16,8 @@ export interface Column<Row> {
   description?: string;
   /** Sentences, not values: the cell wraps between words instead of widening the table. */
   wrap?: boolean;
+  /** On screen, another field shown under this one's value when it has one (it is a column of its own in CSV and JSON). */
+  secondary?: { key: keyof Row & string; label: string };
 }
 
 export type ReportRow = Record<string, CellValue>;
