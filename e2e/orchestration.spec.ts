@@ -6,7 +6,7 @@ import { demoHost } from './fixtures/demo-fleet';
 
 // The whole shape against the demo stack: the server, the simulated hosts' agents and their iLO
 // simulators, each a real process. These specs change the fleet (project "change", after the
-// read-only specs), each on a host no other spec uses: kvm-a04 (the reboot chain), kvm-a03
+// read-only specs), each on a host no other spec uses: kvm-a04 (the fix and its reboot), kvm-a03
 // (an operator's assign), kvm-d04 (power on), kvm-a02 (drift).
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/flow-${name}.png`, fullPage: true });
@@ -26,7 +26,7 @@ async function openHost(page: Page, name: string) {
 const link = (page: Page, label: string) => page.getByRole('listitem', { name: new RegExp(`^${label}: `) });
 const timeline = (page: Page) => page.getByRole('list', { name: 'Operations, newest first' }).getByRole('listitem');
 
-test('an admin takes an unready host to ready: BIOS through the iLO, a real reboot, 8 VFs, a VF assigned by clicking and released', async ({ page }) => {
+test('an admin takes an unready host to ready with one fix and one real reboot, then 8 VFs, a VF assigned by clicking and released', async ({ page }) => {
   test.setTimeout(150_000);
   await signIn(page.request, 'admin');
   await openHost(page, 'kvm-a04');
@@ -34,30 +34,35 @@ test('an admin takes an unready host to ready: BIOS through the iLO, a real rebo
   await expect(link(page, 'Kernel IOMMU')).toHaveAccessibleName('Kernel IOMMU: failing');
   await shot(page, '1-not-ready');
 
-  // 1. Enable SR-IOV and VT-d through the iLO: pending until the server resets.
-  await link(page, 'BIOS').getByRole('button', { name: 'Enable SR-IOV and VT-d in BIOS' }).click();
-  await expect(link(page, 'BIOS')).toContainText('pending reboot', { timeout: 20_000 });
-  await expect(page.getByRole('row', { name: /IntelProcVtd/ })).toContainText('Enabled');
-  await shot(page, '2-bios-pending');
-
-  // 2. Reboot through the iLO; the confirmation names the VMs that go down.
-  await link(page, 'BIOS').getByRole('button', { name: 'Reboot through iLO' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Reboot kvm-a04 through iLO' });
-  for (const vm of demoHost('kvm-a04').vms.filter((v) => v.state === 'running')) await expect(dialog).toContainText(vm.name);
-  await shot(page, '3-reboot-dialog');
-  await dialog.getByRole('button', { name: 'Reboot' }).click();
+  // 1. One fix for one cause: SR-IOV and VT-d off in BIOS fail both links; one BIOS change, one reboot.
+  const fix = page.getByRole('region', { name: 'Fix: what makes kvm-a04 SR-IOV ready' });
+  await expect(fix).toContainText('1 reboot');
+  await fix.getByRole('button', { name: 'Apply the fix…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Fix kvm-a04' });
+  await expect(dialog).toContainText('Enable SR-IOV and VT-d in BIOS');
+  await expect(dialog).toContainText('The fix needs 1 reboot');
+  for (const vm of demoHost('kvm-a04').vms.filter((v) => v.state === 'running')) await expect(dialog.getByRole('listitem').filter({ hasText: vm.name })).toBeVisible();
+  await shot(page, '2-fix-dialog');
+  await dialog.getByRole('button', { name: 'Apply and reboot' }).click();
   await expect(dialog).toBeHidden();
 
-  // The host really restarts: its agent goes away (the page says so), then comes back.
-  await expect(page.getByText(/restarting/i).first()).toBeVisible({ timeout: 20_000 });
+  // 2. The BIOS change goes through the iLO, then the host really restarts: its agent goes away
+  // (the page says so), then comes back.
+  await expect(timeline(page).filter({ hasText: 'Set BIOS Sriov=Enabled, IntelProcVtd=Enabled' })).toContainText('Succeeded', { timeout: 30_000 });
+  await expect(page.getByRole('region', { name: 'The host is restarting' })).toBeVisible({ timeout: 20_000 });
   await shot(page, '4-restarting');
   const reset = timeline(page).filter({ hasText: 'Graceful restart of kvm-a04' });
   await expect(reset).toContainText('Succeeded', { timeout: 90_000 });
+  // One reboot for the whole fix.
+  await expect(reset).toHaveCount(1);
+  await expect(fix).toBeHidden();
 
   // Ready from what the agent reports after the boot: IOMMU groups, not only the BIOS flags.
   await expect(link(page, 'BIOS')).toHaveAccessibleName('BIOS: ok');
   await expect(link(page, 'Kernel IOMMU')).toHaveAccessibleName('Kernel IOMMU: ok');
   const id = await hostId(page, 'kvm-a04');
+  const resets = (await (await page.request.get(`/api/hosts/${id}/operations`)).json()).operations.filter((op: { kind: string }) => op.kind === 'reset-host');
+  expect(resets).toHaveLength(1);
   const host = await (await page.request.get(`/api/hosts/${id}`)).json();
   expect(host.iommuActive).toBe(true);
   expect(host.readiness.verdict).toBe('ready');

@@ -107,6 +107,21 @@ export const usePowerHost = (hostId: string) =>
 
 export const useOsFix = (hostId: string) => useHostChange<{ fix: OsFix }>(hostId, 'POST', () => `/api/hosts/${hostId}/os-fix`, (input) => input);
 
+/** The host's fix in one request: its changes, then (with `reboot`) the one reboot they need. */
+export function useFixHost(hostId: string) {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { reboot: true; resetType: ResetType } | { reboot: false }) =>
+      apiSend<{ operations: OperationView[] }>('POST', `/api/hosts/${hostId}/fix`, input, session?.csrfToken ?? null),
+    onSuccess: (result) => {
+      // In the order queued, each on top: the timeline reads newest first.
+      for (const operation of result.operations) addOperation(queryClient, hostId, operation);
+      void queryClient.invalidateQueries({ queryKey: hostQueryKeys.host(hostId) });
+    },
+  });
+}
+
 /** Asks the agent and the iLO for a fresh read now; answers whether it worked. */
 export const useSyncHost = (hostId: string) =>
   useHostChange<void, { ok: boolean; error?: string }>(hostId, 'POST', () => `/api/hosts/${hostId}/sync`, () => undefined);

@@ -7,12 +7,13 @@ import { Card, Facts, YesNo } from '@/components/ui/card';
 import { AgentBadge, Spinner } from '@/components/ui/status';
 import { useHost, useHostOperations, useSyncHost } from '@/hooks/use-host';
 import { can } from '@/lib/auth/permissions';
-import { activeOperationByVf, FAST_POLL_MS, fixActionFor, hostPollInterval, resetInProgress, type HostView } from '@/lib/inventory/host-view';
+import { fixStepFor } from '@/lib/inventory/change-set';
+import { activeOperationByVf, FAST_POLL_MS, hostPollInterval, resetInProgress, type HostView } from '@/lib/inventory/host-view';
 import type { AgentStatus } from '@/lib/inventory/vocabulary';
 import { AgentBanner } from './agent-banner';
 import { BiosPanel } from './bios-panel';
 import { DriftPanel } from './drift-panel';
-import { FixActionButton } from './fix-action';
+import { HostFix } from './host-fix';
 import { OperationTimeline } from './operation-timeline';
 import { PfCard } from './pf-card';
 import { ReadinessChain } from './readiness-chain';
@@ -61,7 +62,9 @@ export function HostLive({ id }: { id: string }) {
   const sriovPfs = host.physicalFunctions.filter((pf) => pf.totalVfs > 0);
   const otherPfs = host.physicalFunctions.filter((pf) => pf.totalVfs === 0);
   const canPower = can(role, 'host:power');
-  const firstRebootLink = host.readiness.links.find((link) => fixActionFor(link)?.kind === 'reset-host');
+  // The fix's own reboot is offered with the fix; a reboot for other reasons from the header.
+  const offerReboot = canPower && host.fix.reboots === 0 && host.powerState !== 'Off' && !rebooting;
+  const stagedElsewhere = Boolean(host.biosRead?.resetRequired);
   const fast = hostPollInterval(host, operations) === FAST_POLL_MS;
 
   return (
@@ -82,6 +85,11 @@ export function HostLive({ id }: { id: string }) {
           <span className="text-xs text-slate-500" title="This page reads the host again by itself.">
             {rebooting ? 'Watching the host come back · every 2 s' : fast ? 'Live · every 2 s' : 'Live · every 10 s'}
           </span>
+          {offerReboot && !stagedElsewhere && (
+            <Button size="sm" onClick={() => setRebootOpen(true)}>
+              Reboot through iLO…
+            </Button>
+          )}
           <RefreshButton hostId={host.id} />
         </div>
       </div>
@@ -95,16 +103,13 @@ export function HostLive({ id }: { id: string }) {
 
       <ReadinessChain
         readiness={host.readiness}
-        action={(link) => {
-          const action = fixActionFor(link);
-          if (!action) return null;
-          // One reset applies every pending setting: one button, under the first link that waits for it.
-          if (action.kind === 'reset-host' && firstRebootLink && link.id !== firstRebootLink.id) {
-            return canPower && <p className="text-xs text-slate-600">The reboot offered under {firstRebootLink.label} applies this too.</p>;
-          }
-          return <FixActionButton hostId={host.id} action={action} operations={operations} rebooting={rebooting} onReboot={() => setRebootOpen(true)} />;
+        fixStep={(link) => {
+          const step = fixStepFor(host.fix, link.id);
+          if (!step) return null;
+          return <p className="text-xs font-medium text-slate-700">{step.step === 'reboot' ? '→ Applied by the reboot in the fix below' : `→ Step ${step.step} of the fix below: ${step.label}`}</p>;
         }}
       />
+      <HostFix host={host} operations={operations} />
 
       <div className="grid gap-5 lg:grid-cols-2">
         <Card title="Operating system">
@@ -123,10 +128,9 @@ export function HostLive({ id }: { id: string }) {
         <BiosPanel
           host={host}
           rebootControl={
-            canPower &&
-            !firstRebootLink && (
-              <Button size="sm" variant="danger" onClick={() => setRebootOpen(true)} disabled={rebooting}>
-                Reboot through iLO
+            offerReboot && (
+              <Button size="sm" variant="danger" onClick={() => setRebootOpen(true)}>
+                Reboot through iLO…
               </Button>
             )
           }

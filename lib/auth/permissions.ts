@@ -15,6 +15,8 @@ export const ACTIONS = {
   'bios:change': ['admin'],
   /** Reset or power a server through the iLO. */
   'host:power': ['admin'],
+  /** A host's fix in one go: its BIOS change, OS fixes and the reboot they need (each also needs its own action). */
+  'host:fix': ['admin'],
   /** Register hosts, change their agent and iLO credentials. */
   'host:manage': ['admin'],
   'user:manage': ['admin'],
@@ -62,6 +64,7 @@ export const ACTION_WORDS: Record<Action, string> = {
   'vf:assign': 'assign VFs to VMs or release them',
   'bios:change': 'change BIOS settings',
   'host:power': 'reboot or power on servers',
+  'host:fix': 'apply a host’s fix (BIOS, kernel and a reboot)',
   'host:manage': 'register hosts or change their credentials',
   'user:manage': 'manage users',
   'token:manage': 'manage API tokens',

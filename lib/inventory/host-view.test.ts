@@ -5,7 +5,6 @@ import {
   driftValueText,
   FAST_POLL_MS,
   formatDuration,
-  fixActionFor,
   hostPollInterval,
   numaMismatch,
   orderVmsForPf,
@@ -157,24 +156,6 @@ describe('hostPollInterval', () => {
 describe('runningVms', () => {
   it('lists the VMs a reset takes down', () => {
     expect(runningVms([{ name: 'a', state: 'running' }, { name: 'b', state: 'shut off' }, { name: 'c', state: 'paused' }]).map((v) => v.name)).toEqual(['a']);
-  });
-});
-
-describe('fixActionFor', () => {
-  const link = { id: 'bios', label: 'BIOS', status: 'failing', detail: 'Sriov is not enabled.' } as const;
-
-  it('offers the server’s action on a failing link', () => {
-    const action = { kind: 'set-bios', attributes: { Sriov: 'Enabled' }, label: 'Enable SR-IOV in BIOS' } as const;
-    expect(fixActionFor({ ...link, action })).toEqual(action);
-  });
-
-  it('offers a reboot through the iLO when the fix is pending and the server named none', () => {
-    expect(fixActionFor({ ...link, pending: true })).toEqual({ kind: 'reset-host', label: 'Reboot through iLO' });
-  });
-
-  it('offers nothing on a link that holds or has no action', () => {
-    expect(fixActionFor(link)).toBeNull();
-    expect(fixActionFor({ ...link, status: 'ok', action: { kind: 'reset-host', label: 'Reboot through iLO' } })).toBeNull();
   });
 });
 

@@ -6,7 +6,7 @@
 import type { Action } from '@/lib/auth/permissions';
 import { ACTIVE_STATUSES, type OperationKind, type OperationView } from '@/lib/operations/kinds';
 import type { DriftItem } from './drift';
-import type { FixAction, ReadinessLink } from './readiness';
+import type { HostChangeKind } from './change-set';
 import type { HostDetail } from './service';
 
 /** What JSON makes of a value: dates arrive as ISO strings. */
@@ -21,21 +21,14 @@ export type Jsonified<T> = T extends Date
 /** GET /api/hosts/[id]: the host detail as JSON. */
 export type HostView = Jsonified<HostDetail>;
 
-/** The permission each fix needs (lib/auth/permissions.ts). */
-export const FIX_PERMISSION: Record<FixAction['kind'], Action> = { 'set-bios': 'bios:change', 'reset-host': 'host:power', 'os-fix': 'host:manage' };
+/** The permission each part of a host's fix needs (lib/auth/permissions.ts); a person does the manual ones. */
+export const CHANGE_PERMISSION: Record<Exclude<HostChangeKind, 'manual'> | 'reset-host', Action> = { 'set-bios': 'bios:change', 'os-fix': 'host:manage', 'reset-host': 'host:power' };
 
 /** A drift value in words: booleans as on/off (as `ip link` shows them), null as nothing. */
 export function driftValueText(value: DriftItem['desired']): string {
   if (value === null) return 'nothing';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return String(value);
-}
-
-/** What a failing link offers: the server's action, or a reboot when its fix only waits for one. */
-export function fixActionFor(link: ReadinessLink): FixAction | null {
-  if (link.status !== 'failing') return null;
-  if (link.action) return link.action;
-  return link.pending ? { kind: 'reset-host', label: 'Reboot through iLO' } : null;
 }
 
 export type PfView = HostView['physicalFunctions'][number];

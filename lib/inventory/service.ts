@@ -3,6 +3,7 @@
 import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
 import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetRow, type FleetSummary } from './fleet';
 import { findDrift, type DriftItem } from './drift';
+import { hostChangeSet, type HostChangeSet } from './change-set';
 import { hostReadiness, type Readiness } from './readiness';
 
 /** Every host as a fleet row, judged: one read of the inventory for a page and its summary. */
@@ -26,6 +27,8 @@ export interface ApplyMessage {
 
 export type HostDetail = Omit<HostDetailRecord, 'biosRead'> & {
   readiness: Readiness;
+  /** What makes the host SR-IOV ready, as one change set (lib/inventory/change-set.ts): the host page's fix. */
+  fix: HostChangeSet;
   drift: DriftItem[];
   biosRead: (Omit<NonNullable<HostDetailRecord['biosRead']>, 'lastApplyMessages'> & { lastApplyMessages: ApplyMessage[] }) | null;
 };
@@ -46,6 +49,7 @@ export async function getHostDetail(id: string): Promise<HostDetail | null> {
     ...host,
     biosRead: host.biosRead ? { ...host.biosRead, lastApplyMessages: parseApplyMessages(host.biosRead.lastApplyMessages) } : null,
     readiness: hostReadiness(host),
+    fix: hostChangeSet({ ...host, bios: host.biosRead ? host.bios : null }),
     drift: findDrift(host),
   };
 }

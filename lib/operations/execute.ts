@@ -8,7 +8,7 @@ import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { prisma } from '@/lib/db/client';
 import { iloOptions, refreshBios } from '@/lib/sync/ilo-state';
 import { syncHost } from '@/lib/sync/sync-host';
-import type { OperationKind, OperationParams } from './kinds';
+import { describeOperation, parseParams, type OperationKind, type OperationParams } from './kinds';
 
 /** A failure with the words to show; `transient` ones are retried with backoff. */
 export class OperationFailure extends Error {
@@ -209,9 +209,22 @@ async function checkAfterBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>):
   return { bios: Object.fromEntries(facts.bios.map((b) => [b.name, b.current])), vfs: Object.fromEntries(pfs.map((pf) => [pf.pciAddress, pf.currentVfs])) };
 }
 
+/** A reset queued with the changes it applies goes ahead only if they all succeeded: else it would apply nothing, or half. */
+async function checkEarlierChanges(ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const earlier = await prisma.operation.findMany({ where: { id: { in: [...ids] } }, select: { kind: true, params: true, status: true, host: { select: { name: true } } } });
+  const words = (op: (typeof earlier)[number]) => `“${describeOperation(op.kind, parseParams(op.params), op.host?.name ?? null).summary}”`;
+  const failed = earlier.filter((op) => op.status === 'failed');
+  if (failed.length > 0) throw new OperationFailure(`Not rebooted: ${failed.map(words).join(' and ')} failed, so the reboot would not apply the fix.`, false);
+  // The lane runs them first; one still going means it is being retried.
+  const unfinished = earlier.filter((op) => op.status !== 'succeeded');
+  if (unfinished.length > 0) throw new OperationFailure(`Waiting for ${unfinished.map(words).join(' and ')} before rebooting.`, true);
+}
+
 const resetHost: Executor<'reset-host'> = async (ctx, agent) => {
   let params = ctx.params;
   if (params.stage !== 'sent') {
+    await checkEarlierChanges(params.after ?? []);
     const bootIdBefore = (await bootIdNow(agent)) ?? (await prisma.host.findUnique({ where: { id: ctx.hostId }, select: { bootId: true } }))?.bootId ?? null;
     await ctx.progress(`Asking the iLO for a ${params.resetType === 'ForceRestart' ? 'forced' : 'graceful'} restart`);
     const target = await iloTargetFor(ctx.hostId);

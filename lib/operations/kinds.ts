@@ -39,7 +39,8 @@ export interface OperationParams {
   'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; vlan?: number };
   'release-vf': { pfAddress: string; vfAddress: string; index: number; vmName: string };
   'set-bios': { attributes: Record<string, string> };
-  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; stage?: 'sent'; bootIdBefore?: string | null; sentAt?: string };
+  /** `after`: the operations of the same fix whose changes this reset applies; it runs only if they all succeeded. */
+  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; after?: string[]; stage?: 'sent'; bootIdBefore?: string | null; sentAt?: string };
   'power-on': Record<string, never>;
   'os-fix': { fix: 'iommu-args' | 'vfio' };
 }

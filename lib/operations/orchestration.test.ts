@@ -270,13 +270,9 @@ describe('drift', () => {
 });
 
 describe('BIOS and reset through the iLO', () => {
-  it('enables SR-IOV and VT-d, resets: the host really restarts and comes back with IOMMU groups', async () => {
-    const { sim, id } = hostOf(1);
+  it('stages SR-IOV and VT-d: the fix that is left is the reboot alone', async () => {
+    const { id } = hostOf(1);
     await lib.syncHost(id);
-    const host = await db.prisma.host.findUniqueOrThrow({ where: { id } });
-    expect(host.iommuActive).toBe(false);
-    const bootBefore = host.bootId;
-
     const bios = await lib.requests.requestBiosChange(id, { attributes: { Sriov: 'Enabled', IntelProcVtd: 'Enabled' } }, who);
     expect(bios.ok).toBe(true);
     await runQueue();
@@ -285,18 +281,31 @@ describe('BIOS and reset through the iLO', () => {
       ['Disabled', 'Enabled', 'Enabled'],
       ['Disabled', 'Enabled', 'Enabled'],
     ]);
-    const readiness = (await lib.getHostDetail(id))!.readiness.links.find((l) => l.id === 'bios')!;
-    expect(readiness).toMatchObject({ pending: true, action: { kind: 'reset-host' } });
+    const detail = (await lib.getHostDetail(id))!;
+    expect(detail.readiness.links.find((l) => l.id === 'bios')).toMatchObject({ pending: true });
+    // The Gen9 profile also lacks intel_iommu=on (behind the same reboot) and vfio-pci (no reboot).
+    expect(detail.fix.changes).toEqual([expect.objectContaining({ kind: 'os-fix', fix: 'iommu-args', needsReboot: true }), expect.objectContaining({ kind: 'os-fix', fix: 'vfio', needsReboot: false })]);
+    expect(detail.fix).toMatchObject({ reboots: 1, fixedByReboot: ['bios', 'iommu'] });
+  });
 
-    // The Gen9 profile lacks intel_iommu=on: add it first, so the reboot brings IOMMU groups.
-    expect((await lib.requests.requestOsFix(id, { fix: 'iommu-args' }, who)).ok).toBe(true);
+  it('applies the host’s fix in one request: kernel arguments, vfio-pci, then one reboot that brings the IOMMU up', async () => {
+    const { sim, id } = hostOf(1);
+    const bootBefore = (await db.prisma.host.findUniqueOrThrow({ where: { id } })).bootId;
+    const fix = await lib.requests.requestFix(id, { reboot: true }, { ...who, role: 'admin' });
+    if (!fix.ok) throw new Error(fix.message);
+    expect(fix.operations.map((o) => o.summary)).toEqual([
+      expect.stringContaining('kernel command line'),
+      expect.stringContaining('Load vfio-pci'),
+      expect.stringContaining('Graceful restart'),
+    ]);
     await runQueue();
-
-    const reset = await lib.requests.requestPower(id, { action: 'reset' }, who);
-    expect(reset.ok).toBe(true);
-    await runQueue();
-    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.ok ? reset.operation.id : '' } });
-    expect(op.status, op.error ?? '').toBe('succeeded');
+    const ops = await Promise.all(fix.operations.map((o) => db.prisma.operation.findUniqueOrThrow({ where: { id: o.id } })));
+    expect(ops.map((o) => [o.kind, o.status, o.error])).toEqual([
+      ['os-fix', 'succeeded', null],
+      ['os-fix', 'succeeded', null],
+      ['reset-host', 'succeeded', null],
+    ]);
+    expect(JSON.parse(ops[2]!.params)).toMatchObject({ after: [ops[0]!.id, ops[1]!.id] });
     const after = await db.prisma.host.findUniqueOrThrow({ where: { id }, include: { bios: true } });
     expect(after.bootId).not.toBe(bootBefore);
     expect(after.iommuActive).toBe(true);
@@ -305,7 +314,43 @@ describe('BIOS and reset through the iLO', () => {
     const detail = await lib.getHostDetail(id);
     expect(detail?.readiness.links.find((l) => l.id === 'bios')?.status).toBe('ok');
     expect(detail?.readiness.links.find((l) => l.id === 'iommu')?.status).toBe('ok');
+    expect(detail?.fix).toMatchObject({ changes: [], reboots: 0 });
+    expect(await db.prisma.operation.count({ where: { hostId: id, kind: 'reset-host' } })).toBe(1);
   }, 60_000);
+
+  it('a fix whose BIOS change fails does not reboot the host', async () => {
+    const { id } = hostOf(2);
+    await lib.syncHost(id);
+    const bootBefore = (await db.prisma.host.findUniqueOrThrow({ where: { id } })).bootId;
+    // The inventory says SR-IOV is off; the iLO does not answer (its address moved).
+    await db.prisma.biosSetting.update({ where: { hostId_name: { hostId: id, name: 'Sriov' } }, data: { current: 'Disabled', pending: 'Disabled' } });
+    const bmc = await db.prisma.bmc.findUniqueOrThrow({ where: { hostId: id } });
+    await db.prisma.bmc.update({ where: { hostId: id }, data: { address: 'https://127.0.0.1:9' } });
+    try {
+      const fix = await lib.requests.requestFix(id, { reboot: true, resetType: 'ForceRestart' }, { ...who, role: 'admin' });
+      if (!fix.ok) throw new Error(fix.message);
+      expect(fix.operations.map((o) => o.kind)).toEqual(['set-bios', 'reset-host']);
+      await runQueue();
+      const [bios, reset] = await Promise.all(fix.operations.map((o) => db.prisma.operation.findUniqueOrThrow({ where: { id: o.id } })));
+      expect(bios!.status).toBe('failed');
+      expect(reset!.status).toBe('failed');
+      expect(reset!.error).toMatch(/^Not rebooted: “Set BIOS Sriov=Enabled” failed/);
+      // The host never restarted: the same boot as before.
+      const after = await lib.syncHost(id);
+      expect(after.ok && after.bootId).toBe(bootBefore);
+    } finally {
+      await db.prisma.bmc.update({ where: { hostId: id }, data: { address: bmc.address } });
+    }
+  }, 60_000);
+
+  it('refuses a fix that asks for nothing, or by a role that may not make its changes', async () => {
+    const { id } = hostOf(0);
+    expect(await lib.requests.requestFix(id, { reboot: true }, { ...who, role: 'admin' })).toMatchObject({ ok: false, code: 'conflict', message: expect.stringContaining('needs no fix') });
+    const host = hostOf(2);
+    await db.prisma.biosSetting.update({ where: { hostId_name: { hostId: host.id, name: 'Sriov' } }, data: { current: 'Disabled', pending: 'Disabled' } });
+    expect(await lib.requests.requestFix(host.id, { reboot: false }, { ...who, role: 'operator' })).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringContaining('needs the admin role') });
+    await lib.syncHost(host.id);
+  });
 
   it('a reset whose BIOS values the iLO rejects fails with the iLO’s reasons, after the host is back', async () => {
     const { sim, id } = hostOf(0);
