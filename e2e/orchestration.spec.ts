@@ -7,7 +7,7 @@ import { demoHost } from './fixtures/demo-fleet';
 // The whole shape against the demo stack: the server, the simulated hosts' agents and their iLO
 // simulators, each a real process. These specs change the fleet (project "change", after the
 // read-only specs), each on a host no other spec uses: kvm-a04 (the fix and its reboot), kvm-a03
-// (an operator's assign), kvm-d04 (power on), kvm-a02 (drift).
+// (an operator's assign), kvm-d04 (power on), kvm-a02 (drift), kvm-c02 (two reboots, timed).
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/flow-${name}.png`, fullPage: true });
 
@@ -153,6 +153,45 @@ test('a powered-off host: the page shows the iLO power state with the agent unre
   expect(host.powerState).toBe('On');
   await expect(page.getByRole('button', { name: /^VF \d+ assigned to batch-01/ }).first()).toBeVisible({ timeout: 20_000 });
   await shot(page, 'power-on');
+});
+
+test('during a reboot the page says since when, against how long this host usually takes, and marks what it shows as last known', async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page.request, 'admin');
+  await openHost(page, 'kvm-c02');
+  // VT-d is pending: the fix is the reboot alone.
+  const fix = page.getByRole('region', { name: 'Fix: what makes kvm-c02 SR-IOV ready' });
+  await expect(fix).toContainText('1 reboot');
+  await expect(link(page, 'Kernel IOMMU')).toContainText('Applied by the reboot');
+
+  const reboot = async (from: 'fix' | 'header') => {
+    await (from === 'fix' ? fix : page.getByRole('main')).getByRole('button', { name: 'Reboot through iLO…' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Reboot kvm-c02 through iLO' });
+    await dialog.getByRole('button', { name: 'Reboot', exact: true }).click();
+    await expect(dialog).toBeHidden();
+    const banner = page.getByRole('region', { name: 'The host is restarting' });
+    await expect(banner).toContainText(/Started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; restarting for \d+ s/, { timeout: 20_000 });
+    return banner;
+  };
+
+  // The first reboot has nothing to compare with; what the page shows is marked with when it was read.
+  const first = await reboot('fix');
+  await expect(first).toContainText('no earlier reset of this host or its model is on record to compare with');
+  await expect(page.getByRole('region', { name: /^Virtual machines/ })).toContainText(/last known · read \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  await expect(page.getByRole('region', { name: /^Virtual machines/ }).getByRole('row').filter({ hasText: 'app-31' })).toContainText('was running');
+  await expect(page.getByRole('region', { name: 'Operating system' })).toContainText('last known · read');
+  await shot(page, 'reboot-first');
+  const resets = timeline(page).filter({ hasText: 'Graceful restart of kvm-c02' });
+  await expect(resets.first()).toContainText('Succeeded', { timeout: 90_000 });
+  await expect(page.getByRole('region', { name: 'Operating system' })).not.toContainText('last known');
+  await expect(link(page, 'Kernel IOMMU')).toHaveAccessibleName('Kernel IOMMU: ok');
+
+  // The second one, from the header: now it says how long this host took.
+  const second = await reboot('header');
+  await expect(second).toContainText(/it usually takes about \d+ s \(median of this host’s last reset\)/);
+  await shot(page, 'reboot-second');
+  await expect(resets).toHaveCount(2);
+  await expect(resets.first()).toContainText('Succeeded', { timeout: 90_000 });
 });
 
 test('a change made on a host behind the dashboard’s back shows as drift on its page', async ({ page }) => {

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useSession } from '@/components/auth/session-context';
 import { Button } from '@/components/ui/button';
 import { Card, Facts, YesNo } from '@/components/ui/card';
-import { AgentBadge, Spinner } from '@/components/ui/status';
+import { AgentBadge, Badge, Spinner, utcTime } from '@/components/ui/status';
 import { useHost, useHostOperations, useSyncHost } from '@/hooks/use-host';
 import { can } from '@/lib/auth/permissions';
 import { fixStepFor } from '@/lib/inventory/change-set';
@@ -66,6 +66,13 @@ export function HostLive({ id }: { id: string }) {
   const offerReboot = canPower && host.fix.reboots === 0 && host.powerState !== 'Off' && !rebooting;
   const stagedElsewhere = Boolean(host.biosRead?.resetRequired);
   const fast = hostPollInterval(host, operations) === FAST_POLL_MS;
+  // What the agent reported may no longer hold while the host restarts or its agent is away: say when it was read.
+  const lastKnown = (rebooting || host.agentStatus !== 'online') && host.observedAt ? host.observedAt : null;
+  const lastKnownBadge = lastKnown && (
+    <Badge tone="warn" icon="◷">
+      last known · read {utcTime(lastKnown)}
+    </Badge>
+  );
 
   return (
     <div className="space-y-5">
@@ -99,10 +106,11 @@ export function HostLive({ id }: { id: string }) {
         </p>
       )}
 
-      <AgentBanner host={host} operations={operations} canPower={canPower} rebooting={rebooting} />
+      <AgentBanner host={host} operations={operations} canPower={canPower} />
 
       <ReadinessChain
         readiness={host.readiness}
+        lastKnown={lastKnownBadge}
         fixStep={(link) => {
           const step = fixStepFor(host.fix, link.id);
           if (!step) return null;
@@ -112,7 +120,7 @@ export function HostLive({ id }: { id: string }) {
       <HostFix host={host} operations={operations} />
 
       <div className="grid gap-5 lg:grid-cols-2">
-        <Card title="Operating system">
+        <Card title="Operating system" actions={lastKnownBadge}>
           <Facts
             items={[
               ['Kernel', host.kernelRelease],
@@ -143,6 +151,7 @@ export function HostLive({ id }: { id: string }) {
           <span className="ml-2 text-sm font-normal text-slate-500">
             {sriovPfs.length} SR-IOV capable of {host.physicalFunctions.length}
           </span>
+          {lastKnown && <span className="ml-3 align-middle text-sm font-normal">{lastKnownBadge}</span>}
         </h2>
         {host.physicalFunctions.length === 0 && <p className="text-sm text-slate-500">The agent has not reported this host’s PCI functions yet.</p>}
         {[...sriovPfs, ...otherPfs].map((pf) => (
@@ -154,7 +163,7 @@ export function HostLive({ id }: { id: string }) {
         <OperationTimeline operations={operations} error={opsQuery.error} loading={opsQuery.isPending} />
         <div className="space-y-5">
           <DriftPanel drift={host.drift} />
-          <VmTable vms={host.virtualMachines} />
+          <VmTable vms={host.virtualMachines} lastKnown={lastKnown} />
         </div>
       </div>
 

@@ -7,9 +7,17 @@ const BORDER = { ok: 'border-emerald-200', failing: 'border-rose-300', unknown: 
 const ICON = { ok: 'bg-emerald-100 text-emerald-800', failing: 'bg-rose-100 text-rose-800', unknown: 'bg-slate-100 text-slate-600', pending: 'bg-amber-100 text-amber-900' } as const;
 
 /** The six links; `fixStep` says where a failing one's fix is (a step of the host's fix, or nothing). */
-export function ReadinessChain({ readiness, fixStep }: { readiness: Readiness; fixStep?: (link: ReadinessLink) => ReactNode }) {
+export function ReadinessChain({ readiness, fixStep, lastKnown }: { readiness: Readiness; fixStep?: (link: ReadinessLink) => ReactNode; lastKnown?: ReactNode }) {
   return (
-    <Card title="SR-IOV readiness chain" actions={<VerdictBadge verdict={readiness.verdict} />}>
+    <Card
+      title="SR-IOV readiness chain"
+      actions={
+        <span className="flex items-center gap-2">
+          {lastKnown}
+          <VerdictBadge verdict={readiness.verdict} />
+        </span>
+      }
+    >
       <ol className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-6">
         {readiness.links.map((link, i) => {
           const s = LINK_STATUS_TEXT[link.status];

@@ -157,12 +157,39 @@ const BOOT_WATCH_MS = 15 * 60_000;
  * to come back), and after it succeeded for as long as the agent is still not reported online.
  */
 export function resetInProgress(host: Pick<HostView, 'agentStatus'> | undefined, operations: readonly OperationView[], now = Date.now()): boolean {
-  return operations.some((op) => {
-    if (op.kind !== 'reset-host' && op.kind !== 'power-on') return false;
-    if (isActive(op)) return true;
-    if (op.status !== 'succeeded' || !op.finishedAt || !host) return false;
-    return now - Date.parse(op.finishedAt) < BOOT_WATCH_MS && host.agentStatus !== 'online';
-  });
+  return restartInProgress(host, operations, now) !== null;
+}
+
+/** The reset or power-on the page is following (see resetInProgress), newest first. */
+export function restartInProgress(host: Pick<HostView, 'agentStatus'> | undefined, operations: readonly OperationView[], now = Date.now()): OperationView | null {
+  return (
+    operations.find((op) => {
+      if (op.kind !== 'reset-host' && op.kind !== 'power-on') return false;
+      if (isActive(op)) return true;
+      if (op.status !== 'succeeded' || !op.finishedAt || !host) return false;
+      return now - Date.parse(op.finishedAt) < BOOT_WATCH_MS && host.agentStatus !== 'online';
+    }) ?? null
+  );
+}
+
+export interface RestartClock {
+  /** When the reboot started (null: queued behind the changes it applies). */
+  startedAt: string | null;
+  elapsedMs: number | null;
+  /** "usually about 9 s (median of this host's last 3 resets)", or why there is nothing to compare with. */
+  usually: string;
+  /** Much longer than it usually takes: the page says so. */
+  late: boolean;
+}
+
+/** How long the host has been restarting against how long it usually takes. */
+export function restartClock(restart: Pick<OperationView, 'startedAt'>, typical: HostView['typicalReset'], now = Date.now()): RestartClock {
+  const elapsedMs = restart.startedAt ? Math.max(0, now - Date.parse(restart.startedAt)) : null;
+  if (!typical) return { startedAt: restart.startedAt, elapsedMs, usually: 'no earlier reset of this host or its model is on record to compare with', late: false };
+  const of = typical.basis === 'host' ? `this host’s last ${typical.samples === 1 ? 'reset' : `${typical.samples} resets`}` : `${typical.samples === 1 ? '1 reset' : `${typical.samples} resets`} of other ${typical.model} hosts`;
+  // Twice the usual, and a minute over it, before calling it late: boots vary.
+  const late = elapsedMs !== null && elapsedMs > Math.max(2 * typical.medianMs, typical.medianMs + 60_000);
+  return { startedAt: restart.startedAt, elapsedMs, usually: `it usually takes about ${formatDuration(typical.medianMs)} (median of ${of})`, late };
 }
 
 /** Poll fast while something is changing on the host, slowly otherwise. */

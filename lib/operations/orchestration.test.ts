@@ -316,6 +316,9 @@ describe('BIOS and reset through the iLO', () => {
     expect(detail?.readiness.links.find((l) => l.id === 'iommu')?.status).toBe('ok');
     expect(detail?.fix).toMatchObject({ changes: [], reboots: 0 });
     expect(await db.prisma.operation.count({ where: { hostId: id, kind: 'reset-host' } })).toBe(1);
+    // The next reboot has this one to compare with.
+    expect(detail?.typicalReset).toMatchObject({ basis: 'host', samples: 1, model: after.model });
+    expect(detail!.typicalReset!.medianMs).toBe(ops[2]!.finishedAt!.getTime() - ops[2]!.startedAt!.getTime());
   }, 60_000);
 
   it('a fix whose BIOS change fails does not reboot the host', async () => {
