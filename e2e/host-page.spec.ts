@@ -179,6 +179,8 @@ test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and
   await expect(page).toHaveURL(/hostId=/);
   await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').length);
 
+  // A VF without a MAC set says so; zeros are never shown as if they were a MAC.
+  await expect(table).not.toContainText('00:00:00:00:00:00');
   await page.getByRole('searchbox', { name: 'Search VMs and hosts' }).fill('vnf-fw');
   await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').filter((vm) => vm.name.includes('vnf-fw')).length);
   await page.screenshot({ path: 'test-results/screenshots/vms.png', fullPage: true });

@@ -78,27 +78,48 @@ test('an admin takes an unready host to ready with one fix and one real reboot, 
   await expect(timeline(page).filter({ hasText: `Set ${pf} to 8 VFs` })).toContainText('Succeeded');
   await shot(page, '6-eight-vfs');
 
-  // 4. Click a free VF, pick a VM, assign: the tile ends "assigned to <vm>", read back from the agent.
+  // A VF without a MAC set says so in words: never 00:00:00:00:00:00 as if it were a MAC.
+  await page.getByText(`VF details (8)`).first().click();
+  const details = page.getByRole('table', { name: `Virtual functions of ${pf}` });
+  await expect(details.getByRole('row').filter({ hasText: /^3/ })).toContainText('none set');
+  await expect(page.getByRole('main')).not.toContainText('00:00:00:00:00:00');
+
+  // 4. Click a free VF, pick a VM, assign without a MAC: the VF gets one of its own, read back from the agent.
   const vf = grid.getByRole('button', { name: /^VF 3 / });
   await vf.click();
   const assign = page.getByRole('dialog', { name: /^Assign VF 3 of / });
+  await expect(assign).toContainText('Left empty, the VF gets a MAC of its own (locally administered, 02:…)');
   await assign.getByRole('radio', { name: /^web-01/ }).check();
-  await assign.getByLabel('MAC address').fill('52:54:00:a4:00:03');
   await assign.getByLabel('VLAN').fill('204');
   await shot(page, '7-assign-dialog');
   await assign.getByRole('button', { name: 'Assign' }).click();
   await expect(vf).toHaveAccessibleName('VF 3 assigned to web-01', { timeout: 30_000 });
-  await shot(page, '8-assigned');
-  const vms = await (await page.request.get(`/api/vms?hostId=${id}`)).json();
-  const web01 = vms.vms.find((v: { name: string }) => v.name === 'web-01');
-  expect(web01.vfs).toEqual([expect.objectContaining({ index: 3, mac: '52:54:00:a4:00:03', vlan: 204 })]);
-
-  // 5. Release it.
+  const vfsOf = async (vm: string) => ((await (await page.request.get(`/api/vms?hostId=${id}`)).json()).vms.find((v: { name: string }) => v.name === vm)?.vfs ?? []) as { index: number; mac: string | null; vlan: number | null }[];
+  const [given] = await vfsOf('web-01');
+  expect(given).toMatchObject({ index: 3, vlan: 204 });
+  // Locally administered (the second hex digit 2, 6, a or e), unicast, not zeros.
+  expect(given!.mac).toMatch(/^[0-9a-f][26ae](:[0-9a-f]{2}){5}$/);
   await vf.click();
-  await page.getByRole('button', { name: 'Release…' }).click();
-  await page.getByRole('button', { name: 'Release VF 3' }).click();
+  const opened = page.getByRole('dialog', { name: 'VF 3 of ' + pf });
+  await expect(opened).toContainText(given!.mac!);
+  await shot(page, '8-assigned');
+
+  // 5. Release it; given to another VM, it keeps its MAC.
+  await opened.getByRole('button', { name: 'Release…' }).click();
+  await opened.getByRole('button', { name: 'Release VF 3' }).click();
   await expect(vf).toHaveAccessibleName(/^VF 3 (free|bound to vfio-pci)$/, { timeout: 30_000 });
-  await expect(timeline(page).filter({ hasText: 'Release VF 3 of' })).toContainText('Succeeded');
+  await expect(timeline(page).filter({ hasText: 'Release VF 3 of' }).first()).toContainText('Succeeded');
+  await vf.click();
+  const again = page.getByRole('dialog', { name: /^Assign VF 3 of / });
+  await expect(again).toContainText(`Left empty, the VF keeps the MAC it was given, ${given!.mac}`);
+  await again.getByRole('radio', { name: /^web-02/ }).check();
+  await again.getByRole('button', { name: 'Assign' }).click();
+  await expect(vf).toHaveAccessibleName('VF 3 assigned to web-02', { timeout: 30_000 });
+  expect((await vfsOf('web-02'))[0]?.mac).toBe(given!.mac);
+  await vf.click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Release…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Release VF 3' }).click();
+  await expect(vf).toHaveAccessibleName(/^VF 3 (free|bound to vfio-pci)$/, { timeout: 30_000 });
   await shot(page, '9-released');
 
   // Every step is on record with who asked for it.

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Spinner } from '@/components/ui/status';
 import { progressWord, vfTileState, type HostView, type PfView, type VfTileState } from '@/lib/inventory/host-view';
+import { shownMac } from '@/lib/inventory/mac';
 import type { OperationView } from '@/lib/operations/kinds';
 import { VfDialog, type VfDialogMode } from './vf-dialog';
 
@@ -22,7 +23,7 @@ function tileWord(state: VfTileState): string {
 function VfTile({ vf, state, onOpen }: { vf: PfView['virtualFunctions'][number]; state: VfTileState; onOpen: () => void }) {
   const drifted = state.drift.length > 0;
   const title = [
-    `VF ${vf.index} · ${vf.pciAddress} · ${vf.driver ?? 'no driver'}${vf.mac ? ` · ${vf.mac}` : ''}${vf.vlan ? ` · VLAN ${vf.vlan}` : ''}`,
+    `VF ${vf.index} · ${vf.pciAddress} · ${vf.driver ?? 'no driver'}${shownMac(vf.mac) ? ` · MAC ${vf.mac}` : ' · no MAC set'}${vf.vlan ? ` · VLAN ${vf.vlan}` : ''}`,
     state.operation && state.operation.summary,
     ...state.drift.map((d) => `Drift: ${d.field} wanted ${String(d.desired ?? 'unset')}, reported ${String(d.actual ?? 'unset')}`),
   ]

@@ -93,7 +93,7 @@ function VmRows({ vm }: { vm: VmRow }) {
                 </span>
               )}
             </td>
-            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? '—'}</td>
+            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</td>
             <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
           </tr>
         );

@@ -6,6 +6,7 @@
 import type { Action } from '@/lib/auth/permissions';
 import { ACTIVE_STATUSES, type OperationKind, type OperationView } from '@/lib/operations/kinds';
 import type { DriftItem } from './drift';
+import { isUnsetMac } from './mac';
 import type { HostChangeKind } from './change-set';
 import type { HostDetail } from './service';
 
@@ -32,6 +33,13 @@ export function driftValueText(value: DriftItem['desired']): string {
 }
 
 export type PfView = HostView['physicalFunctions'][number];
+
+/** The MAC a VF gets when assigned without one asked for: the one it was given before, or its reserved one (null: a new one). */
+export function macOnAssign(host: Pick<HostView, 'macAllocations'>, pf: Pick<PfView, 'pciAddress'>, vf: { index: number; desiredMac: string | null }): { mac: string | null; source: 'kept' | 'allocated' } {
+  if (!isUnsetMac(vf.desiredMac)) return { mac: vf.desiredMac.toLowerCase(), source: 'kept' };
+  const reserved = host.macAllocations.find((a) => a.pfAddress === pf.pciAddress && a.vfIndex === vf.index);
+  return { mac: reserved?.mac ?? null, source: 'allocated' };
+}
 export type VfView = PfView['virtualFunctions'][number];
 
 export interface VmFilter {

@@ -122,6 +122,13 @@ const bindVf: Executor<'bind-vf'> = async (ctx, agent) => {
 
 const assignVf: Executor<'assign-vf'> = async (ctx, agent) => {
   const { vfAddress, vmName, mac, vlan } = ctx.params;
+  if (mac) {
+    // Set on the VF through its PF first: the agent keeps it as desired state and sets it again
+    // after every reboot (libvirt sets the same MAC for the VM, and puts it back on release).
+    await ctx.progress(`Setting MAC ${mac} on ${vfAddress}`);
+    await (await agent()).setVf(vfAddress, { mac });
+    await prisma.virtualFunction.update({ where: { id: ctx.targetId }, data: { desiredMac: mac } });
+  }
   await ctx.progress(`Attaching ${vfAddress} to ${vmName}`);
   const change = await (await agent()).attach(vmName, { vf: vfAddress, ...(mac !== undefined ? { mac } : {}), ...(vlan !== undefined ? { vlan } : {}) });
   await ctx.progress('Reading the assignment back from the agent');

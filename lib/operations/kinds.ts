@@ -36,7 +36,8 @@ export interface OperationParams {
   'set-vf-count': { pfAddress: string; numVfs: number };
   'set-vf': { pfAddress: string; vfAddress: string; index: number; settings: VfSettingsParams };
   'bind-vf': { pfAddress: string; vfAddress: string; index: number; driver: 'vfio-pci' | 'default' };
-  'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; vlan?: number };
+  /** `mac`: asked for, kept from an earlier setting, or allocated (lib/inventory/mac-allocator.ts); absent only in rows from before. */
+  'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; macSource?: 'asked' | 'kept' | 'allocated'; vlan?: number };
   'release-vf': { pfAddress: string; vfAddress: string; index: number; vmName: string };
   'set-bios': { attributes: Record<string, string> };
   /** `after`: the operations of the same fix whose changes this reset applies; it runs only if they all succeeded. */
@@ -87,7 +88,8 @@ export function describeOperation(kind: string, params: unknown, hostName: strin
     }
     case 'assign-vf': {
       const p = params as OperationParams['assign-vf'];
-      const extras = [p.mac && `MAC ${p.mac}`, p.vlan !== undefined && `VLAN ${p.vlan}`].filter(Boolean).join(', ');
+      const mac = p.mac && `MAC ${p.mac}${p.macSource === 'allocated' ? ', its own' : ''}`;
+      const extras = [mac, p.vlan !== undefined && `VLAN ${p.vlan}`].filter(Boolean).join(', ');
       return { targetLabel: vfLabel(p), summary: `Assign ${vfLabel(p)} to ${p.vmName}${extras ? ` (${extras})` : ''}` };
     }
     case 'release-vf': {

@@ -6,6 +6,7 @@ import { generateKey } from '@/lib/crypto/secrets';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { REAL_TIMING } from '@/agent/src/sim/kernel';
 import { startSimHosts, type SimHosts } from '@/lib/testing/sim-hosts';
+import { isLocallyAdministered } from '@/lib/inventory/mac';
 
 process.env.SECRETS_KEY ??= generateKey();
 
@@ -369,5 +370,77 @@ describe('BIOS and reset through the iLO', () => {
     expect(op.error).toContain('Sometimes');
     // The host itself came back: the agent answers with a new boot.
     expect((await db.prisma.host.findUniqueOrThrow({ where: { id } })).agentStatus).toBe('online');
+  }, 60_000);
+});
+
+describe('MACs', () => {
+  it('a VF assigned without a MAC gets one of its own, never zeros: the same after release, reassignment and a reboot', async () => {
+    const own = await startSimHosts(['dl380-gen10'], { namePrefix: 'orch-mac-' });
+    try {
+      const sim = own.hosts[0]!;
+      const registered = await lib.registerHost(sim.registration);
+      if (!registered.ok) throw new Error(registered.message);
+      const id = registered.host.id;
+      await lib.syncHost(id);
+      const pf = await firstPf(id);
+      expect((await lib.requests.requestVfCount(pf.id, { numVfs: 4 }, who)).ok).toBe(true);
+      await runQueue();
+      const vfOf = async () => db.prisma.virtualFunction.findFirstOrThrow({ where: { pfId: pf.id, index: 2 }, include: { assignment: true } });
+      expect((await vfOf()).mac).toBe('00:00:00:00:00:00');
+      const [web, dbVm] = await Promise.all(['vm-web-01', 'vm-db-01'].map((name) => db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: id, name } })));
+      const agent = new lib.AgentClient({ url: sim.member.url, token: own.token, certSha256: null });
+      const agentMac = async () => (await agent.inventory()).pfs.find((p) => p.address === pf.pciAddress)!.vfs.find((v) => v.index === 2)!.mac;
+
+      const assign = async (vmId: string) => {
+        const outcome = await lib.requests.requestAssign((await vfOf()).id, { vmId }, who);
+        if (!outcome.ok) throw new Error(outcome.message);
+        await runQueue();
+        const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: outcome.operation.id } });
+        expect(op.status, op.error ?? '').toBe('succeeded');
+        return JSON.parse(op.params) as { mac: string; macSource: string };
+      };
+      const release = async () => {
+        expect((await lib.requests.requestRelease((await vfOf()).id, who)).ok).toBe(true);
+        await runQueue();
+      };
+
+      const first = await assign(web!.id);
+      expect(first.macSource).toBe('allocated');
+      expect(isLocallyAdministered(first.mac)).toBe(true);
+      const allocation = await db.prisma.macAllocation.findUniqueOrThrow({ where: { mac: first.mac } });
+      expect(allocation).toMatchObject({ hostId: id, pfAddress: pf.pciAddress, vfIndex: 2, allocatedBy: 'alice' });
+      const assigned = await vfOf();
+      expect(assigned).toMatchObject({ mac: first.mac, desiredMac: first.mac, assignment: expect.objectContaining({ mac: first.mac }) });
+      expect(await agentMac()).toBe(first.mac);
+      // What the VM view and the allocation report say.
+      const { listVms } = await import('@/lib/inventory/vms');
+      const vms = await listVms({ hostId: id });
+      expect(vms.find((vm) => vm.name === 'vm-web-01')?.vfs.find((v) => v.index === 2)?.mac).toBe(first.mac);
+
+      // Another VF may not be asked to take this one's MAC.
+      const neighbour = await db.prisma.virtualFunction.findFirstOrThrow({ where: { pfId: pf.id, index: 3 } });
+      expect(await lib.requests.requestAssign(neighbour.id, { vmId: dbVm!.id, mac: first.mac }, who)).toMatchObject({
+        ok: false,
+        code: 'conflict',
+        message: expect.stringMatching(/^mac: .* is the MAC the dashboard gave VF 2 of /),
+      });
+
+      await release();
+      expect((await vfOf()).mac).toBe(first.mac);
+      const second = await assign(dbVm!.id);
+      expect(second).toMatchObject({ mac: first.mac, macSource: 'kept' });
+      await release();
+
+      // A reboot: VFs do not survive it; the agent creates them again and sets the MAC again.
+      const reset = await lib.requests.requestPower(id, { action: 'reset', resetType: 'ForceRestart' }, who);
+      if (!reset.ok) throw new Error(reset.message);
+      await runQueue();
+      expect((await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.operation.id } })).status).toBe('succeeded');
+      expect(await agentMac()).toBe(first.mac);
+      expect((await vfOf()).mac).toBe(first.mac);
+      expect(await db.prisma.macAllocation.count({ where: { hostId: id } })).toBe(1);
+    } finally {
+      await own.close();
+    }
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 import { can, refusalReason, type Role } from '@/lib/auth/permissions';
 import { automaticChanges } from '@/lib/inventory/change-set';
 import { CHANGE_PERMISSION } from '@/lib/inventory/host-view';
+import { allocateVfMac, assignmentMac, macHolder } from '@/lib/inventory/mac-allocator';
 import { getHostDetail } from '@/lib/inventory/service';
 import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
 import { recordAudit } from '@/lib/audit';
@@ -161,9 +162,9 @@ function agentDown(host: { name: string; agentStatus: string; lastSeenAt: Date |
 }
 
 const vfSelect = {
-  id: true, index: true, pciAddress: true, driver: true, mac: true, vlan: true, trust: true, spoofchk: true,
+  id: true, index: true, pciAddress: true, driver: true, mac: true, vlan: true, trust: true, spoofchk: true, desiredMac: true,
   hostId: true,
-  host: { select: { name: true, agentStatus: true, lastSeenAt: true } },
+  host: { select: { name: true, serialNumber: true, agentStatus: true, lastSeenAt: true } },
   pf: { select: { id: true, pciAddress: true, numaNode: true } },
   assignment: { select: { vm: { select: { id: true, name: true } }, mac: true, vlan: true } },
 } satisfies Prisma.VirtualFunctionSelect;
@@ -252,12 +253,22 @@ export async function requestAssign(vfId: string, input: z.infer<typeof assignSc
   if (!vm || vm.hostId !== vf.hostId) return { ok: false, code: 'bad-request', message: `vmId: no VM with id "${input.vmId}" on ${vf.host.name}.` };
   const down = agentDown(vf.host);
   if (down) return down;
+  const identity = { hostId: vf.hostId, serialNumber: vf.host.serialNumber, pfAddress: vf.pf.pciAddress, vfIndex: vf.index };
+  if (input.mac) {
+    const holder = await macHolder(prisma, input.mac);
+    if (holder && !(holder.hostId === identity.hostId && holder.pfAddress === identity.pfAddress && holder.vfIndex === identity.vfIndex)) {
+      const host = holder.hostId === vf.hostId ? vf.host.name : ((await prisma.host.findUnique({ where: { id: holder.hostId }, select: { name: true } }))?.name ?? 'another host');
+      return { ok: false, code: 'conflict', message: `mac: ${input.mac} is the MAC the dashboard gave VF ${holder.vfIndex} of ${holder.pfAddress} on ${host}; leave it empty to use this VF's own.` };
+    }
+  }
+  // Never zeros: without a MAC asked for, the VF keeps the one it was given, or gets its own.
+  const chosen = assignmentMac(input.mac, vf.desiredMac) ?? { mac: await allocateVfMac(prisma, identity, who.name), source: 'allocated' as const };
   return enqueue(
     {
       kind: 'assign-vf', hostId: vf.hostId, targetType: 'vf', targetId: vf.id, lane: `pf:${vf.pf.id}`, activeKey: `vf:${vf.id}`,
       params: {
         pfAddress: vf.pf.pciAddress, vfAddress: vf.pciAddress, index: vf.index, vmId: vm.id, vmName: vm.name,
-        ...(input.mac !== undefined ? { mac: input.mac } : {}), ...(input.vlan !== undefined ? { vlan: input.vlan } : {}),
+        mac: chosen.mac, macSource: chosen.source, ...(input.vlan !== undefined ? { vlan: input.vlan } : {}),
       },
       before: vfBefore(vf),
     },
