@@ -162,6 +162,42 @@ test.describe('an admin', () => {
   });
 });
 
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`the VF grid at ${viewport.width} px: rows fill evenly and an assigned VF stands out more than a free one`, async ({ page }) => {
+    await signIn(page.request, 'viewer');
+    await page.setViewportSize(viewport);
+    await openHost(page, 'kvm-a01');
+    const grid = page.getByRole('list', { name: 'VFs of 0000:12:00.0' });
+    const tiles = grid.getByRole('button');
+    await expect(tiles).toHaveCount(8);
+    // Tiles per row, by where they sit: 8, or 4 + 4, never 7 + 1.
+    const tops = await tiles.evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().top)));
+    const perRow = [...tops.reduce((rows, top) => rows.set(top, (rows.get(top) ?? 0) + 1), new Map<number, number>()).values()];
+    expect(new Set(perRow).size, `tiles per row: ${perRow.join(' + ')}`).toBe(1);
+
+    // How far each tile's background is from the card behind it (WCAG contrast ratio).
+    const contrast = async (name: RegExp) =>
+      grid.getByRole('button', { name }).first().evaluate((el) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const card = getComputedStyle(el.closest('section')!).backgroundColor;
+        const [a, b] = [lum(getComputedStyle(el).backgroundColor), lum(card)].sort((x, y) => y - x);
+        return (a! + 0.05) / (b! + 0.05);
+      });
+    const assigned = await contrast(/^VF \d+ assigned to /);
+    const free = await contrast(/^VF \d+ (free|bound to vfio-pci)$/);
+    expect(assigned).toBeGreaterThanOrEqual(3);
+    expect(assigned).toBeGreaterThan(free);
+    await grid.screenshot({ path: `test-results/screenshots/vf-grid-${viewport.width}.png` });
+  });
+}
+
 test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and filters by host', async ({ page }) => {
   await signIn(page.request, 'viewer');
   await page.goto('/');
