@@ -41,7 +41,14 @@ test('a viewer reads the fleet but gets no admin pages; signing out ends the ses
   await expect(page.getByText('viewer', { exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
   await page.goto('/audit');
-  await expect(page.getByRole('alert').filter({ hasText: 'A viewer may not do this (audit:read)' })).toBeVisible();
+  // The refusal in words, with a way back: no bare permission names.
+  const refusal = page.getByRole('alert', { name: 'Only an admin may read the audit log' });
+  await expect(refusal.getByRole('heading', { name: 'Only an admin may read the audit log' })).toBeVisible();
+  await expect(refusal).toContainText('You are signed in as viewer, a viewer');
+  await expect(refusal).not.toContainText('audit:read');
+  await page.screenshot({ path: 'test-results/screenshots/refusal-viewer.png', fullPage: true });
+  await refusal.getByRole('link', { name: '← Back to the fleet' }).click();
+  await expect(page.getByRole('heading', { name: 'Fleet', level: 1 })).toBeVisible();
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Sign out' }).click();

@@ -54,6 +54,44 @@ test.describe('a viewer', () => {
 test.describe('an operator', () => {
   test.beforeEach(as('operator'));
 
+  test('is asked before any VF count change, told which VMs it affects, and not offered one the VMs forbid', async ({ page }) => {
+    // kvm-c02's 560SFP+ has no VFs yet: 0 → 8 asks too, and says no VM is affected.
+    await openHost(page, 'kvm-c02');
+    const pf = page.getByRole('form', { name: /^VF count of / }).first();
+    await pf.getByRole('spinbutton').fill('8');
+    await pf.getByRole('button', { name: 'Apply' }).click();
+    let dialog = page.getByRole('dialog', { name: /^Change the VF count of / });
+    await expect(dialog).toContainText('From 0 to 8 VFs. Creates 8 VFs on this PF.');
+    await expect(dialog).toContainText('VMs affected');
+    await expect(dialog).toContainText('None: no VM holds a VF of this PF');
+    await expect(dialog).toContainText('The ixgbe driver resets the port');
+    await expect(dialog.getByRole('button', { name: 'Set 8 VFs' })).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/vf-count-0-to-8.png', fullPage: true });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+
+    // kvm-a01's VMs hold VFs of its first PF: the dialog names them and offers no way to go on.
+    await openHost(page, 'kvm-a01');
+    const hostJson = await (await page.request.get(page.url().replace('/hosts/', '/api/hosts/'))).json();
+    type Vf = { assignment: { vm: { name: string } } | null };
+    const holders = new Set<string>(
+      hostJson.physicalFunctions
+        .find((p: { pciAddress: string }) => p.pciAddress === '0000:12:00.0')
+        .virtualFunctions.flatMap((v: Vf) => (v.assignment ? [v.assignment.vm.name] : [])),
+    );
+    expect(holders.size).toBeGreaterThan(0);
+    const held = page.getByRole('form', { name: 'VF count of 0000:12:00.0' });
+    await held.getByRole('spinbutton').fill('4');
+    await held.getByRole('button', { name: 'Apply' }).click();
+    dialog = page.getByRole('dialog', { name: 'Change the VF count of 0000:12:00.0' });
+    for (const vm of holders) await expect(dialog.getByRole('listitem').filter({ hasText: vm })).toContainText(/\(VF \d+(, \d+)*\)/);
+    await expect(dialog).toContainText('Release them first');
+    await expect(dialog.getByRole('button', { name: /^Set \d+ VFs$/ })).toHaveCount(0);
+    await page.screenshot({ path: 'test-results/screenshots/vf-count-held.png', fullPage: true });
+    await dialog.getByRole('button', { name: /^Keep \d+ VFs$/ }).click();
+    await expect(dialog).toBeHidden();
+  });
+
   test('may change VFs but is not offered BIOS changes or reboots', async ({ page }) => {
     await openHost(page, 'kvm-a04');
     await expect(page.getByRole('spinbutton', { name: /^VF count of / }).first()).toBeEnabled();
@@ -197,6 +235,21 @@ for (const viewport of [
     await grid.screenshot({ path: `test-results/screenshots/vf-grid-${viewport.width}.png` });
   });
 }
+
+test('the BIOS card says the iLO’s last apply results in words, not message ids', async ({ page }) => {
+  await signIn(page.request, 'viewer');
+  // kvm-d02's iLO refused Sriov=Enabled at the last boot (the LowLatency profile locks it).
+  await openHost(page, 'kvm-d02');
+  const bios = page.getByRole('region', { name: 'iLO and BIOS' });
+  await expect(bios.getByText('Last apply results')).toBeVisible();
+  const results = bios.getByRole('list').last();
+  await expect(results.getByRole('listitem').first()).toBeVisible();
+  await expect(results).not.toContainText(/\b(Base|iLO)\.\d+\.\d+\./);
+  await expect(results).not.toContainText('PropertyNotWritable');
+  await openHost(page, 'kvm-a01');
+  await expect(page.getByRole('region', { name: 'iLO and BIOS' })).toContainText('✓ Applied');
+  await expect(page.getByRole('region', { name: 'iLO and BIOS' })).not.toContainText('Base.1.');
+});
 
 test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and filters by host', async ({ page }) => {
   await signIn(page.request, 'viewer');

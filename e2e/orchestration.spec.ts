@@ -73,6 +73,10 @@ test('an admin takes an unready host to ready with one fix and one real reboot, 
   const count = page.getByRole('form', { name: `VF count of ${pf}` });
   await count.getByRole('spinbutton').fill('8');
   await count.getByRole('button', { name: 'Apply' }).click();
+  // 0 → 8 asks too: which VMs it affects (none), before anything is sent.
+  const confirm = page.getByRole('dialog', { name: `Change the VF count of ${pf}` });
+  await expect(confirm).toContainText('None: no VM holds a VF of this PF');
+  await confirm.getByRole('button', { name: 'Set 8 VFs' }).click();
   const grid = page.getByRole('list', { name: `VFs of ${pf}` });
   await expect(grid.getByRole('button')).toHaveCount(8, { timeout: 30_000 });
   await expect(timeline(page).filter({ hasText: `Set ${pf} to 8 VFs` })).toContainText('Succeeded');

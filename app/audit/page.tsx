@@ -60,7 +60,7 @@ function Changes({ entry }: { entry: AuditEntry }) {
 export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
   const principal = await requireUser('/audit');
   if (!can(principal.role, 'audit:read')) {
-    return <Refusal role={principal.role} action="audit:read" />;
+    return <Refusal name={principal.name} role={principal.role} action="audit:read" />;
   }
   const raw: Params = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === 'string' && v !== '' ? [[k, v]] : [])));
   const { query, problem } = queryFrom(raw);

@@ -4,6 +4,7 @@
 
 import { BiosChangeError, BiosLockedError, powerOn, readPower, RedfishError, resetServer, setBios, withIlo } from '@/agent/src/redfish';
 import { agentClientFor, iloTargetFor } from '@/lib/agents/access';
+import { iloMessageLine } from '@/lib/ilo/messages';
 import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { prisma } from '@/lib/db/client';
 import { iloOptions, refreshBios } from '@/lib/sync/ilo-state';
@@ -201,7 +202,7 @@ async function checkAfterBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>):
   const facts = await refreshBios(ctx.hostId);
   const rejected = facts.lastApply.messages.filter((m) => m.severity !== 'OK');
   if (rejected.length > 0) {
-    throw new OperationFailure(`The host restarted but the iLO rejected BIOS settings: ${rejected.map((m) => `${m.message} (${m.messageId})`).join('; ')}.`, false);
+    throw new OperationFailure(`The host restarted but the iLO rejected BIOS settings: ${rejected.map((m) => `${iloMessageLine(m)} (${m.messageId})`).join('; ')}.`, false);
   }
   const stillPending = facts.bios.filter((b) => b.pending !== null && b.pending !== b.current);
   if (stillPending.length > 0) {
