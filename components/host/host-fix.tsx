@@ -52,9 +52,10 @@ function summaryText(set: HostChangeSet): string {
   const parts: string[] = [];
   if (automatic > 0) parts.push(`${count(automatic, 'change', 'changes')} the dashboard makes`);
   if (manual > 0) parts.push(`${automatic > 0 ? (manual === 1 ? 'one step' : `${manual} steps`) : count(manual, 'step', 'steps')} only a person at the server can do`);
-  const what = parts.join(' and ') || 'Nothing to change';
+  if (parts.length === 0) return `Nothing to change: the fix is ${rebootWords(set.reboots)}, which applies what is already pending.`;
+  const what = parts.join(' and ');
   if (set.reboots === 0) return `${what}; the fix needs no reboot.`;
-  return `${what}; then the fix needs ${rebootWords(set.reboots)}, which applies ${set.changes.some((c) => c.needsReboot) ? 'everything staged' : 'what is already pending'} at once.`;
+  return `${what}; then the fix needs ${rebootWords(set.reboots)}, which applies everything staged at once.`;
 }
 
 function VmsGoingDown({ host }: { host: HostView }) {

@@ -63,7 +63,8 @@ export function HostLive({ id }: { id: string }) {
   const otherPfs = host.physicalFunctions.filter((pf) => pf.totalVfs === 0);
   const canPower = can(role, 'host:power');
   // The fix's own reboot is offered with the fix; a reboot for other reasons from the header.
-  const offerReboot = canPower && host.fix.reboots === 0 && host.powerState !== 'Off' && !rebooting;
+  // Not for a host whose agent never reported: nothing could tell that the reboot worked.
+  const offerReboot = canPower && host.fix.reboots === 0 && host.powerState !== 'Off' && host.agentStatus !== 'never-seen' && !rebooting;
   const stagedElsewhere = Boolean(host.biosRead?.resetRequired);
   const fast = hostPollInterval(host, operations) === FAST_POLL_MS;
   // What the agent reported may no longer hold while the host restarts or its agent is away: say when it was read.

@@ -36,7 +36,7 @@ export function ReadinessChain({ readiness, fixStep, lastKnown }: { readiness: R
                 </span>
               </div>
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{word}</p>
-              <p className="text-sm text-slate-700">{link.detail}</p>
+              <p className="text-sm break-words text-slate-700">{link.detail}</p>
               {(link.fix || control) && (
                 <div className="mt-auto space-y-2 pt-1">
                   {link.fix && (

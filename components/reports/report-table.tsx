@@ -35,7 +35,7 @@ function RowsTable({ columns, rows, caption }: { columns: readonly Column<Report
             {columns.map((c) => (
               // Headers wrap between words: a long name must not make its column wider than its values.
               <th key={c.key} scope="col" title={c.description} className={`px-2 py-1.5 align-bottom font-semibold print:px-1.5 print:py-1 ${c.kind === 'number' ? 'text-right' : ''}`}>
-                {c.header}
+                <Words text={c.header} />
               </th>
             ))}
           </tr>
