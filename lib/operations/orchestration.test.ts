@@ -220,6 +220,7 @@ describe('failures', () => {
       while ((await db.prisma.operation.findUniqueOrThrow({ where: { id: op.operation.id } })).progress?.startsWith('Asking the agent') !== true) {
         await new Promise((r) => setTimeout(r, 2));
       }
+      const firstStart = (await db.prisma.operation.findUniqueOrThrow({ where: { id: op.operation.id } })).startedAt;
       await sim.member.agent.powerOff();
       await worker.idle();
       await worker.stop({ drain: true });
@@ -228,6 +229,8 @@ describe('failures', () => {
       expect(failed.status).toBe('failed');
       expect(failed.error).toMatch(/^Agent: The agent at 127\.0\.0\.1:\d+ is unreachable: .*\(after 3 attempts\)$/);
       expect(failed.activeKey).toBeNull();
+      // Its retries do not restart its clock: it started when its first attempt did.
+      expect(failed.startedAt).toEqual(firstStart);
       const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { operationId: failed.id, action: 'set-vf-count.failed' } });
       expect(JSON.parse(audit.after!)).toEqual({ error: failed.error });
 

@@ -167,7 +167,9 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
       if (!canStart(op, active)) continue;
       const claimed = await prisma.operation.updateMany({
         where: { id: op.id, status: 'queued' },
-        data: { status: 'running', attempts: { increment: 1 }, startedAt: new Date(), nextAttemptAt: null },
+        // startedAt is the first attempt's: a retry does not restart the clock (how long a reboot
+        // took, the history's duration and the page's "restarting for" all count from there).
+        data: { status: 'running', attempts: { increment: 1 }, ...(op.attempts === 0 ? { startedAt: new Date() } : {}), nextAttemptAt: null },
       });
       if (claimed.count !== 1) continue;
       active.push(op);
