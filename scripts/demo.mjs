@@ -3,7 +3,7 @@
 // simulated kernel with its iLO simulator speaking Redfish over HTTPS: agent/dist/sriov-sim.js),
 // registers it in the inventory, and starts the dashboard on http://127.0.0.1:3000, whose poller
 // then syncs every host from its agent.
-//   --reseed      start from an empty inventory (hosts, operations and audit log; users stay)
+//   --reseed      start from an empty inventory (hosts, operations, audit log, sign-in failures; users stay)
 //   --no-build    use the existing production build (tests build once, up front)
 //   --log FILE    also write the server's and the simulators' output to FILE (the tests search it for secrets)
 // Environment: PORT (3000), BIND_ADDRESS (127.0.0.1), DATABASE_URL (file:./data/fleet.db),
