@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Readiness, ReadinessLink } from '@/lib/inventory/readiness';
 import { LINK_STATUS_TEXT, VerdictBadge } from '@/components/ui/status';
 import { Card } from '@/components/ui/card';
+import { PathWords } from '@/components/ui/words';
 
 const BORDER = { ok: 'border-emerald-200', failing: 'border-rose-300', unknown: 'border-slate-200', pending: 'border-amber-300' } as const;
 const ICON = { ok: 'bg-emerald-100 text-emerald-800', failing: 'bg-rose-100 text-rose-800', unknown: 'bg-slate-100 text-slate-600', pending: 'bg-amber-100 text-amber-900' } as const;
@@ -36,7 +37,9 @@ export function ReadinessChain({ readiness, fixStep, lastKnown }: { readiness: R
                 </span>
               </div>
               <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{word}</p>
-              <p className="text-sm break-words text-slate-700">{link.detail}</p>
+              <p className="text-sm text-slate-700">
+                <PathWords text={link.detail} />
+              </p>
               {(link.fix || control) && (
                 <div className="mt-auto space-y-2 pt-1">
                   {link.fix && (

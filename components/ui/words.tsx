@@ -17,3 +17,20 @@ export function Words({ text }: { text: string }) {
     </>
   );
 }
+
+/** Text with paths in it ("/sys/kernel/iommu_groups"): a path may break after a slash, never inside a name. */
+export function PathWords({ text }: { text: string }) {
+  return (
+    <>
+      {text.split(/(\/)/).map((part, i) =>
+        part === '/' ? (
+          <span key={i}>
+            /<wbr />
+          </span>
+        ) : (
+          <Words key={i} text={part} />
+        ),
+      )}
+    </>
+  );
+}
