@@ -2,6 +2,7 @@
 // the fields that changed. Targets are resolved at read time (one query per kind of target for the
 // whole page), so events written before this existed read the same way.
 
+import 'server-only';
 import { listAudit, type AuditQuery } from '@/lib/audit';
 import { auditActionWords, auditDiff, auditNote, auditTargetWords, type AuditOutcome, type FieldChange } from '@/lib/audit-words';
 import { prisma } from '@/lib/db/client';

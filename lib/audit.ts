@@ -1,6 +1,7 @@
 // The audit trail: every change and every refusal, with who asked and from where. Append-only:
 // nothing in the application updates or deletes AuditEvent rows.
 
+import 'server-only';
 import { z } from 'zod';
 import { auditActionGroup } from '@/lib/audit-words';
 import { prisma } from '@/lib/db/client';

@@ -105,7 +105,7 @@ sim.on('exit', (code, signal) => {
 });
 const fleetFile = path.join(data, `demo-fleet-${port}.jsonl`);
 fs.writeFileSync(fleetFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-step(`Registering ${lines.length} simulated hosts`, bin('tsx'), ['lib/demo/enroll-sim-fleet.ts', fleetFile, '--token-file', tokenFile, ...(args.reseed ? ['--reseed'] : [])]);
+step(`Registering ${lines.length} simulated hosts`, bin('tsx'), ['--conditions=react-server', 'lib/demo/enroll-sim-fleet.ts', fleetFile, '--token-file', tokenFile, ...(args.reseed ? ['--reseed'] : [])]);
 
 console.log(`\n▶ SR-IOV Fleet Manager on http://${host}:${port}  (Ctrl-C stops it)\n`);
 const server = spawn(bin('next'), ['start', '--hostname', host, '--port', port], { cwd: root, env, stdio: log ? ['ignore', 'pipe', 'pipe'] : 'inherit' });

@@ -2,6 +2,7 @@
 // answer is delayed a little more; at LOCK_AFTER the key is locked for LOCK_MS. A success clears
 // the user's count.
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 
 export const SLOW_AFTER = 5;

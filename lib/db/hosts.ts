@@ -1,6 +1,7 @@
 // Host queries. Explicit selects everywhere: encrypted secrets (agentTokenEnc, Bmc.passwordEnc)
 // are never selected, so they cannot reach a response by accident.
 
+import 'server-only';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { prisma } from './client';
 

@@ -7,6 +7,7 @@
 // fleet by the database's unique index on MacAllocation.mac (a collision takes the next candidate).
 // The one place MACs are allocated; a fleet MAC ledger extends it.
 
+import 'server-only';
 import { createHash } from 'node:crypto';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { isUnsetMac } from './mac';

@@ -1,5 +1,6 @@
 // What the pages and route handlers ask of the inventory.
 
+import 'server-only';
 import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
 import { prisma } from '@/lib/db/client';
 import { RECENT_RESETS, typicalDuration, type TypicalDuration } from '@/lib/operations/durations';

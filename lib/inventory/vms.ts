@@ -1,6 +1,7 @@
 // The VM view: every VM with the VFs it holds, and whether a VF sits on another NUMA node than
 // its VM (traffic then crosses the socket interconnect).
 
+import 'server-only';
 import { shownMac } from './mac';
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';

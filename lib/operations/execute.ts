@@ -2,6 +2,7 @@
 // iLO for BIOS and power. Every executor reads the result back (a sync of the host) before it
 // reports success, so "assigned to vm-x" on the page is what the agent reports, not what we asked.
 
+import 'server-only';
 import { BiosChangeError, BiosLockedError, powerOn, readPower, RedfishError, resetServer, setBios, withIlo } from '@/agent/src/redfish';
 import { agentClientFor, iloTargetFor } from '@/lib/agents/access';
 import { iloMessageLine } from '@/lib/ilo/messages';

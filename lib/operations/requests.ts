@@ -3,6 +3,7 @@
 // that does not answer), and the row is created with an activeKey that the database keeps unique
 // while the operation is queued or running, so two requests for the same VF cannot both win.
 
+import 'server-only';
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';

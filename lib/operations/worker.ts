@@ -5,6 +5,7 @@
 // queued operations run; running ones are resumed (every agent call is idempotent, and a reset
 // that was already sent resumes waiting for the host instead of resetting again).
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 import { recordAudit } from '@/lib/audit';
 import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';

@@ -1,6 +1,7 @@
 // The inventory records the reports read, as explicit selects: encrypted columns (agentTokenEnc,
 // Bmc.passwordEnc) are never selected, so they cannot reach a download.
 
+import 'server-only';
 import { readinessPfSelect } from '@/lib/db/hosts';
 import type { Prisma } from '@/lib/generated/prisma/client';
 
