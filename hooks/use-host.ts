@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { apiGet, apiSend } from '@/lib/api-client';
 import { hostPollInterval, hostQueryKeys, isActive, type HostView } from '@/lib/inventory/host-view';
 import type { OperationView } from '@/lib/operations/kinds';

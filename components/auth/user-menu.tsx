@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { apiSend } from '@/lib/api-client';
-import { useSession } from './session-context';
+import { useSession } from '@/hooks/use-session';
 
 export function UserMenu() {
   const session = useSession();

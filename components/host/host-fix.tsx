@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { useFixHost, type ResetType } from '@/hooks/use-host';
 import { can } from '@/lib/auth/permissions';
 import { automaticChanges, rebootWords, type HostChange, type HostChangeSet } from '@/lib/inventory/change-set';

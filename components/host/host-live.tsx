@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { Button } from '@/components/ui/button';
 import { Card, Facts, YesNo } from '@/components/ui/card';
 import { AgentBadge, Badge, Spinner, utcTime } from '@/components/ui/status';
