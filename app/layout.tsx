@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { SessionProvider, type BrowserSession } from '@/components/auth/session-context';
+import { SessionProvider, type BrowserSession } from '@/hooks/use-session';
 import { UserMenu } from '@/components/auth/user-menu';
 import { currentPrincipal } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/permissions';

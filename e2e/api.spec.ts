@@ -17,12 +17,24 @@ test.describe('JSON API', () => {
     expect(page.hosts.map((h: { name: string }) => h.name)).toEqual(DEMO_HOSTS.map((h) => h.name).sort().reverse().slice(5, 10));
   });
 
+  test('/api/hosts filters by agent status', async ({ request }) => {
+    const silent = DEMO_HOSTS.filter((h) => h.agent !== 'running').map((h) => h.name).sort();
+    const names = async (agent: string) => ((await (await request.get(`/api/hosts?agent=${agent}`)).json()).hosts as { name: string }[]).map((h) => h.name).sort();
+    expect(await names('not-reporting')).toEqual(silent);
+    expect(await names('never-seen')).toEqual(silent);
+    expect(await names('offline')).toEqual([]);
+    expect((await names('online')).length).toBe(DEMO_HOSTS.length - silent.length);
+  });
+
   test('/api/fleet/summary adds up the rows', async ({ request }) => {
     const summary = await (await request.get('/api/fleet/summary')).json();
     const { hosts } = await (await request.get('/api/hosts?pageSize=500')).json();
     type Row = { vfs: { enabled: number; assigned: number }; readiness: { verdict: string } };
     expect(summary.hosts).toBe(hosts.length);
     expect(summary.readyHosts).toBe(hosts.filter((h: Row) => h.readiness.verdict === 'ready').length);
+    type Agent = { agent: { status: string } };
+    expect(summary.hostsNeedingAttention).toBe(hosts.filter((h: Row & Agent) => h.readiness.verdict === 'not-ready' || h.agent.status !== 'online').length);
+    expect(summary.agents.neverSeen).toBe(hosts.filter((h: Agent) => h.agent.status === 'never-seen').length);
     expect(summary.vfs.enabled).toBe(hosts.reduce((n: number, h: Row) => n + h.vfs.enabled, 0));
     expect(summary.vfs.free).toBe(summary.vfs.enabled - summary.vfs.assigned);
   });
@@ -44,6 +56,7 @@ test.describe('JSON API', () => {
     ['/api/hosts?generation=Gen8', 400, 'generation'],
     ['/api/hosts?sort=serial', 400, 'sort'],
     ['/api/hosts?dir=up', 400, 'dir'],
+    ['/api/hosts?agent=asleep', 400, 'agent'],
     ['/api/hosts?page=0', 400, 'page'],
     ['/api/hosts?page=abc', 400, 'page'],
     ['/api/hosts?pageSize=100000', 400, 'pageSize'],

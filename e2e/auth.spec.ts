@@ -17,13 +17,38 @@ test('an anonymous visitor is sent to sign in, and comes back to the page asked 
   await expect(page.getByRole('heading', { name: 'Host not found' })).toBeVisible();
 });
 
+for (const role of ['admin', 'viewer'] as const) {
+  test(`signing in through the form at the front door, as ${role}, lands on the fleet without a reload`, async ({ page }) => {
+    // As a person arrives: the dashboard's address, no stored session, no ?next=.
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/login$/);
+    await page.getByLabel('User name').fill(demoUser(role).userName);
+    await page.getByLabel('Password').fill(demoUser(role).password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('heading', { name: 'Fleet', level: 1 })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Fleet summary' })).toBeVisible();
+    await expect(page.getByRole('table').getByRole('rowheader').first()).toBeVisible();
+    await expect(page.getByRole('banner')).toContainText(`${demoUser(role).userName} · ${role}`);
+    await page.screenshot({ path: `test-results/screenshots/signed-in-${role}.png`, fullPage: true });
+  });
+}
+
 test('a viewer reads the fleet but gets no admin pages; signing out ends the session', async ({ page }) => {
   await signIn(page.request, 'viewer');
   await page.goto('/');
   await expect(page.getByText('viewer', { exact: true })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
   await page.goto('/audit');
-  await expect(page.getByRole('alert').filter({ hasText: 'A viewer may not do this (audit:read)' })).toBeVisible();
+  // The refusal in words, with a way back: no bare permission names.
+  const refusal = page.getByRole('alert', { name: 'Only an admin may read the audit log' });
+  await expect(refusal.getByRole('heading', { name: 'Only an admin may read the audit log' })).toBeVisible();
+  await expect(refusal).toContainText('You are signed in as viewer, a viewer');
+  await expect(refusal).not.toContainText('audit:read');
+  await page.screenshot({ path: 'test-results/screenshots/refusal-viewer.png', fullPage: true });
+  await refusal.getByRole('link', { name: '← Back to the fleet' }).click();
+  await expect(page.getByRole('heading', { name: 'Fleet', level: 1 })).toBeVisible();
 
   await page.goto('/');
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -42,7 +67,7 @@ test('an admin sees the audit log with sign-ins and refusals, filterable', async
   await page.goto('/');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
-  await page.getByLabel('Action').fill('denied');
+  await page.getByRole('combobox', { name: 'Action', exact: true }).selectOption({ label: 'Refusals (not allowed)' });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/action=denied/);
   const denied = page.getByRole('row').filter({ hasText: 'POST /api/tokens' }).first();

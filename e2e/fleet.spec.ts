@@ -34,6 +34,29 @@ test('the fleet view lists every demo host, as its agent reports it, with the su
   await page.screenshot({ path: 'test-results/screenshots/fleet.png', fullPage: true });
 });
 
+test('one tile counts the hosts needing attention, agents offline or never seen included, and opens them filtered by agent status', async ({ page }) => {
+  await page.goto('/');
+  const silent = DEMO_HOSTS.filter((h) => h.agent !== 'running').map((h) => h.name).sort();
+  const attention = new Set([...hostsWhere('Not ready'), ...silent]);
+  const tile = page.getByRole('region', { name: 'Needing attention' });
+  await expect(tile.getByText(String(attention.size), { exact: true })).toBeVisible();
+  await expect(tile).toContainText(`${hostsWhere('Not ready').length} not ready`);
+  await expect(tile).toContainText(`${silent.length} agents offline or never seen`);
+  // No tile says "0 agents offline" while hosts show "Never seen".
+  await expect(page.getByRole('region', { name: 'Fleet summary' })).toContainText(`${DEMO_HOSTS.length - silent.length} agents reporting`);
+
+  await tile.getByRole('link', { name: /offline or never seen/ }).click();
+  await expect(page).toHaveURL(/[?&]agent=not-reporting/);
+  await expect(page.getByRole('combobox', { name: 'Agent' })).toHaveValue('not-reporting');
+  await expect(hostRows(page)).toHaveCount(silent.length);
+  expect((await hostNames(page)).sort()).toEqual(silent);
+  for (const row of await hostRows(page).all()) await expect(row).toContainText(/Never seen|Offline/);
+  await page.screenshot({ path: 'test-results/screenshots/fleet-attention.png', fullPage: true });
+
+  await page.getByRole('combobox', { name: 'Agent' }).selectOption({ label: 'Online' });
+  await expect(hostRows(page)).toHaveCount(DEMO_HOSTS.length - silent.length);
+});
+
 test('filtering by "Not ready" shows exactly the unready hosts', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('combobox', { name: 'Readiness' }).selectOption({ label: 'Not ready' });

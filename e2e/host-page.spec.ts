@@ -44,13 +44,53 @@ test.describe('a viewer', () => {
     await openHost(page, 'kvm-a04');
     const bios = page.getByRole('listitem', { name: 'BIOS: failing' });
     await expect(bios).toContainText('Fix:');
-    await expect(bios).toContainText('An admin can run');
     await expect(bios.getByRole('button')).toHaveCount(0);
+    const fix = page.getByRole('region', { name: 'Fix: what makes kvm-a04 SR-IOV ready' });
+    await expect(fix).toContainText('An admin can apply this fix');
+    await expect(fix.getByRole('button')).toHaveCount(0);
   });
 });
 
 test.describe('an operator', () => {
   test.beforeEach(as('operator'));
+
+  test('is asked before any VF count change, told which VMs it affects, and not offered one the VMs forbid', async ({ page }) => {
+    // kvm-c02's 560SFP+ has no VFs yet: 0 → 8 asks too, and says no VM is affected.
+    await openHost(page, 'kvm-c02');
+    const pf = page.getByRole('form', { name: /^VF count of / }).first();
+    await pf.getByRole('spinbutton').fill('8');
+    await pf.getByRole('button', { name: 'Apply' }).click();
+    let dialog = page.getByRole('dialog', { name: /^Change the VF count of / });
+    await expect(dialog).toContainText('From 0 to 8 VFs. Creates 8 VFs on this PF.');
+    await expect(dialog).toContainText('VMs affected');
+    await expect(dialog).toContainText('None: no VM holds a VF of this PF');
+    await expect(dialog).toContainText('The ixgbe driver resets the port');
+    await expect(dialog.getByRole('button', { name: 'Set 8 VFs' })).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/vf-count-0-to-8.png', fullPage: true });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+
+    // kvm-a01's VMs hold VFs of its first PF: the dialog names them and offers no way to go on.
+    await openHost(page, 'kvm-a01');
+    const hostJson = await (await page.request.get(page.url().replace('/hosts/', '/api/hosts/'))).json();
+    type Vf = { assignment: { vm: { name: string } } | null };
+    const holders = new Set<string>(
+      hostJson.physicalFunctions
+        .find((p: { pciAddress: string }) => p.pciAddress === '0000:12:00.0')
+        .virtualFunctions.flatMap((v: Vf) => (v.assignment ? [v.assignment.vm.name] : [])),
+    );
+    expect(holders.size).toBeGreaterThan(0);
+    const held = page.getByRole('form', { name: 'VF count of 0000:12:00.0' });
+    await held.getByRole('spinbutton').fill('4');
+    await held.getByRole('button', { name: 'Apply' }).click();
+    dialog = page.getByRole('dialog', { name: 'Change the VF count of 0000:12:00.0' });
+    for (const vm of holders) await expect(dialog.getByRole('listitem').filter({ hasText: vm })).toContainText(/\(VF \d+(, \d+)*\)/);
+    await expect(dialog).toContainText('Release them first');
+    await expect(dialog.getByRole('button', { name: /^Set \d+ VFs$/ })).toHaveCount(0);
+    await page.screenshot({ path: 'test-results/screenshots/vf-count-held.png', fullPage: true });
+    await dialog.getByRole('button', { name: /^Keep \d+ VFs$/ }).click();
+    await expect(dialog).toBeHidden();
+  });
 
   test('may change VFs but is not offered BIOS changes or reboots', async ({ page }) => {
     await openHost(page, 'kvm-a04');
@@ -116,10 +156,30 @@ test.describe('an operator', () => {
 test.describe('an admin', () => {
   test.beforeEach(as('admin'));
 
-  test('is offered the BIOS fix on the failing link', async ({ page }) => {
+  test('is offered one fix for the BIOS and kernel IOMMU links, which share a cause, and told it needs one reboot', async ({ page }) => {
     await openHost(page, 'kvm-a04');
-    const bios = page.getByRole('listitem', { name: 'BIOS: failing' });
-    await expect(bios.getByRole('button', { name: /^Enable SR-IOV( and VT-d)? in BIOS$/ })).toBeVisible();
+    // Both failing links point at the same step: VT-d off in BIOS is why the kernel has no IOMMU.
+    for (const name of ['BIOS: failing', 'Kernel IOMMU: failing']) {
+      await expect(page.getByRole('listitem', { name })).toContainText('Step 1 of the fix below: Enable SR-IOV and VT-d in BIOS');
+    }
+    await expect(page.getByRole('button', { name: /Enable VT-d in BIOS/ })).toHaveCount(0);
+    const fix = page.getByRole('region', { name: 'Fix: what makes kvm-a04 SR-IOV ready' });
+    const steps = fix.getByRole('list', { name: 'Steps of the fix' }).getByRole('listitem');
+    await expect(steps).toHaveCount(2);
+    await expect(steps.nth(0)).toHaveAccessibleName('Step 1: Enable SR-IOV and VT-d in BIOS');
+    await expect(steps.nth(0)).toContainText('Fixes BIOS, Kernel IOMMU');
+    await expect(steps.nth(1)).toHaveAccessibleName('Step 2: Reboot through the iLO');
+    await expect(fix).toContainText('the fix needs 1 reboot');
+    await expect(fix.getByRole('button')).toHaveCount(1);
+    await fix.getByRole('button', { name: 'Apply the fix…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Fix kvm-a04' });
+    await expect(dialog).toContainText('The fix needs 1 reboot');
+    for (const vm of vmsOf('kvm-a04').filter((v) => v.state === 'running')) await expect(dialog.getByRole('listitem').filter({ hasText: vm.name })).toBeVisible();
+    await expect(dialog.getByRole('radio', { name: /Do not reboot now/ })).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/host-fix-dialog.png', fullPage: true });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await page.screenshot({ path: 'test-results/screenshots/host-fix.png', fullPage: true });
   });
 
   test('a pending BIOS change offers one reboot, whose dialog names the VMs going down, graceful by default', async ({ page }) => {
@@ -140,6 +200,57 @@ test.describe('an admin', () => {
   });
 });
 
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`the VF grid at ${viewport.width} px: rows fill evenly and an assigned VF stands out more than a free one`, async ({ page }) => {
+    await signIn(page.request, 'viewer');
+    await page.setViewportSize(viewport);
+    await openHost(page, 'kvm-a01');
+    const grid = page.getByRole('list', { name: 'VFs of 0000:12:00.0' });
+    const tiles = grid.getByRole('button');
+    await expect(tiles).toHaveCount(8);
+    // Tiles per row, by where they sit: 8, or 4 + 4, never 7 + 1.
+    const tops = await tiles.evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().top)));
+    const perRow = [...tops.reduce((rows, top) => rows.set(top, (rows.get(top) ?? 0) + 1), new Map<number, number>()).values()];
+    expect(new Set(perRow).size, `tiles per row: ${perRow.join(' + ')}`).toBe(1);
+
+    // How far each tile's background is from the card behind it (WCAG contrast ratio).
+    const contrast = async (name: RegExp) =>
+      grid.getByRole('button', { name }).first().evaluate((el) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const card = getComputedStyle(el.closest('section')!).backgroundColor;
+        const [a, b] = [lum(getComputedStyle(el).backgroundColor), lum(card)].sort((x, y) => y - x);
+        return (a! + 0.05) / (b! + 0.05);
+      });
+    const assigned = await contrast(/^VF \d+ assigned to /);
+    const free = await contrast(/^VF \d+ (free|bound to vfio-pci)$/);
+    expect(assigned).toBeGreaterThanOrEqual(3);
+    expect(assigned).toBeGreaterThan(free);
+    await grid.screenshot({ path: `test-results/screenshots/vf-grid-${viewport.width}.png` });
+  });
+}
+
+test('the BIOS card says the iLO’s last apply results in words, not message ids', async ({ page }) => {
+  await signIn(page.request, 'viewer');
+  // kvm-d02's iLO refused Sriov=Enabled at the last boot (the LowLatency profile locks it).
+  await openHost(page, 'kvm-d02');
+  const bios = page.getByRole('region', { name: 'iLO and BIOS' });
+  await expect(bios.getByText('Last apply results')).toBeVisible();
+  const results = bios.getByRole('list').last();
+  await expect(results.getByRole('listitem').first()).toBeVisible();
+  await expect(results).not.toContainText(/\b(Base|iLO)\.\d+\.\d+\./);
+  await expect(results).not.toContainText('PropertyNotWritable');
+  await openHost(page, 'kvm-a01');
+  await expect(page.getByRole('region', { name: 'iLO and BIOS' })).toContainText('✓ Applied');
+  await expect(page.getByRole('region', { name: 'iLO and BIOS' })).not.toContainText('Base.1.');
+});
+
 test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and filters by host', async ({ page }) => {
   await signIn(page.request, 'viewer');
   await page.goto('/');
@@ -157,6 +268,8 @@ test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and
   await expect(page).toHaveURL(/hostId=/);
   await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').length);
 
+  // A VF without a MAC set says so; zeros are never shown as if they were a MAC.
+  await expect(table).not.toContainText('00:00:00:00:00:00');
   await page.getByRole('searchbox', { name: 'Search VMs and hosts' }).fill('vnf-fw');
   await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').filter((vm) => vm.name.includes('vnf-fw')).length);
   await page.screenshot({ path: 'test-results/screenshots/vms.png', fullPage: true });

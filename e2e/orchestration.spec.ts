@@ -6,8 +6,8 @@ import { demoHost } from './fixtures/demo-fleet';
 
 // The whole shape against the demo stack: the server, the simulated hosts' agents and their iLO
 // simulators, each a real process. These specs change the fleet (project "change", after the
-// read-only specs), each on a host no other spec uses: kvm-a04 (the reboot chain), kvm-a03
-// (an operator's assign), kvm-d04 (power on), kvm-a02 (drift).
+// read-only specs), each on a host no other spec uses: kvm-a04 (the fix and its reboot), kvm-a03
+// (an operator's assign), kvm-d04 (power on), kvm-a02 (drift), kvm-c02 (two reboots, timed).
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/flow-${name}.png`, fullPage: true });
 
@@ -26,7 +26,7 @@ async function openHost(page: Page, name: string) {
 const link = (page: Page, label: string) => page.getByRole('listitem', { name: new RegExp(`^${label}: `) });
 const timeline = (page: Page) => page.getByRole('list', { name: 'Operations, newest first' }).getByRole('listitem');
 
-test('an admin takes an unready host to ready: BIOS through the iLO, a real reboot, 8 VFs, a VF assigned by clicking and released', async ({ page }) => {
+test('an admin takes an unready host to ready with one fix and one real reboot, then 8 VFs, a VF assigned by clicking and released', async ({ page }) => {
   test.setTimeout(150_000);
   await signIn(page.request, 'admin');
   await openHost(page, 'kvm-a04');
@@ -34,30 +34,35 @@ test('an admin takes an unready host to ready: BIOS through the iLO, a real rebo
   await expect(link(page, 'Kernel IOMMU')).toHaveAccessibleName('Kernel IOMMU: failing');
   await shot(page, '1-not-ready');
 
-  // 1. Enable SR-IOV and VT-d through the iLO: pending until the server resets.
-  await link(page, 'BIOS').getByRole('button', { name: 'Enable SR-IOV and VT-d in BIOS' }).click();
-  await expect(link(page, 'BIOS')).toContainText('pending reboot', { timeout: 20_000 });
-  await expect(page.getByRole('row', { name: /IntelProcVtd/ })).toContainText('Enabled');
-  await shot(page, '2-bios-pending');
-
-  // 2. Reboot through the iLO; the confirmation names the VMs that go down.
-  await link(page, 'BIOS').getByRole('button', { name: 'Reboot through iLO' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Reboot kvm-a04 through iLO' });
-  for (const vm of demoHost('kvm-a04').vms.filter((v) => v.state === 'running')) await expect(dialog).toContainText(vm.name);
-  await shot(page, '3-reboot-dialog');
-  await dialog.getByRole('button', { name: 'Reboot' }).click();
+  // 1. One fix for one cause: SR-IOV and VT-d off in BIOS fail both links; one BIOS change, one reboot.
+  const fix = page.getByRole('region', { name: 'Fix: what makes kvm-a04 SR-IOV ready' });
+  await expect(fix).toContainText('1 reboot');
+  await fix.getByRole('button', { name: 'Apply the fix…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Fix kvm-a04' });
+  await expect(dialog).toContainText('Enable SR-IOV and VT-d in BIOS');
+  await expect(dialog).toContainText('The fix needs 1 reboot');
+  for (const vm of demoHost('kvm-a04').vms.filter((v) => v.state === 'running')) await expect(dialog.getByRole('listitem').filter({ hasText: vm.name })).toBeVisible();
+  await shot(page, '2-fix-dialog');
+  await dialog.getByRole('button', { name: 'Apply and reboot' }).click();
   await expect(dialog).toBeHidden();
 
-  // The host really restarts: its agent goes away (the page says so), then comes back.
-  await expect(page.getByText(/restarting/i).first()).toBeVisible({ timeout: 20_000 });
+  // 2. The BIOS change goes through the iLO, then the host really restarts: its agent goes away
+  // (the page says so), then comes back.
+  await expect(timeline(page).filter({ hasText: 'Set BIOS Sriov=Enabled, IntelProcVtd=Enabled' })).toContainText('Succeeded', { timeout: 30_000 });
+  await expect(page.getByRole('region', { name: 'The host is restarting' })).toBeVisible({ timeout: 20_000 });
   await shot(page, '4-restarting');
   const reset = timeline(page).filter({ hasText: 'Graceful restart of kvm-a04' });
   await expect(reset).toContainText('Succeeded', { timeout: 90_000 });
+  // One reboot for the whole fix.
+  await expect(reset).toHaveCount(1);
+  await expect(fix).toBeHidden();
 
   // Ready from what the agent reports after the boot: IOMMU groups, not only the BIOS flags.
   await expect(link(page, 'BIOS')).toHaveAccessibleName('BIOS: ok');
   await expect(link(page, 'Kernel IOMMU')).toHaveAccessibleName('Kernel IOMMU: ok');
   const id = await hostId(page, 'kvm-a04');
+  const resets = (await (await page.request.get(`/api/hosts/${id}/operations`)).json()).operations.filter((op: { kind: string }) => op.kind === 'reset-host');
+  expect(resets).toHaveLength(1);
   const host = await (await page.request.get(`/api/hosts/${id}`)).json();
   expect(host.iommuActive).toBe(true);
   expect(host.readiness.verdict).toBe('ready');
@@ -68,32 +73,57 @@ test('an admin takes an unready host to ready: BIOS through the iLO, a real rebo
   const count = page.getByRole('form', { name: `VF count of ${pf}` });
   await count.getByRole('spinbutton').fill('8');
   await count.getByRole('button', { name: 'Apply' }).click();
+  // 0 → 8 asks too: which VMs it affects (none), before anything is sent.
+  const confirm = page.getByRole('dialog', { name: `Change the VF count of ${pf}` });
+  await expect(confirm).toContainText('None: no VM holds a VF of this PF');
+  await confirm.getByRole('button', { name: 'Set 8 VFs' }).click();
   const grid = page.getByRole('list', { name: `VFs of ${pf}` });
   await expect(grid.getByRole('button')).toHaveCount(8, { timeout: 30_000 });
   await expect(timeline(page).filter({ hasText: `Set ${pf} to 8 VFs` })).toContainText('Succeeded');
   await shot(page, '6-eight-vfs');
 
-  // 4. Click a free VF, pick a VM, assign: the tile ends "assigned to <vm>", read back from the agent.
+  // A VF without a MAC set says so in words: never 00:00:00:00:00:00 as if it were a MAC.
+  await page.getByText(`VF details (8)`).first().click();
+  const details = page.getByRole('table', { name: `Virtual functions of ${pf}` });
+  await expect(details.getByRole('row').filter({ hasText: /^3/ })).toContainText('none set');
+  await expect(page.getByRole('main')).not.toContainText('00:00:00:00:00:00');
+
+  // 4. Click a free VF, pick a VM, assign without a MAC: the VF gets one of its own, read back from the agent.
   const vf = grid.getByRole('button', { name: /^VF 3 / });
   await vf.click();
   const assign = page.getByRole('dialog', { name: /^Assign VF 3 of / });
+  await expect(assign).toContainText('Left empty, the VF gets a MAC of its own (locally administered, 02:…)');
   await assign.getByRole('radio', { name: /^web-01/ }).check();
-  await assign.getByLabel('MAC address').fill('52:54:00:a4:00:03');
   await assign.getByLabel('VLAN').fill('204');
   await shot(page, '7-assign-dialog');
   await assign.getByRole('button', { name: 'Assign' }).click();
   await expect(vf).toHaveAccessibleName('VF 3 assigned to web-01', { timeout: 30_000 });
-  await shot(page, '8-assigned');
-  const vms = await (await page.request.get(`/api/vms?hostId=${id}`)).json();
-  const web01 = vms.vms.find((v: { name: string }) => v.name === 'web-01');
-  expect(web01.vfs).toEqual([expect.objectContaining({ index: 3, mac: '52:54:00:a4:00:03', vlan: 204 })]);
-
-  // 5. Release it.
+  const vfsOf = async (vm: string) => ((await (await page.request.get(`/api/vms?hostId=${id}`)).json()).vms.find((v: { name: string }) => v.name === vm)?.vfs ?? []) as { index: number; mac: string | null; vlan: number | null }[];
+  const [given] = await vfsOf('web-01');
+  expect(given).toMatchObject({ index: 3, vlan: 204 });
+  // Locally administered (the second hex digit 2, 6, a or e), unicast, not zeros.
+  expect(given!.mac).toMatch(/^[0-9a-f][26ae](:[0-9a-f]{2}){5}$/);
   await vf.click();
-  await page.getByRole('button', { name: 'Release…' }).click();
-  await page.getByRole('button', { name: 'Release VF 3' }).click();
+  const opened = page.getByRole('dialog', { name: 'VF 3 of ' + pf });
+  await expect(opened).toContainText(given!.mac!);
+  await shot(page, '8-assigned');
+
+  // 5. Release it; given to another VM, it keeps its MAC.
+  await opened.getByRole('button', { name: 'Release…' }).click();
+  await opened.getByRole('button', { name: 'Release VF 3' }).click();
   await expect(vf).toHaveAccessibleName(/^VF 3 (free|bound to vfio-pci)$/, { timeout: 30_000 });
-  await expect(timeline(page).filter({ hasText: 'Release VF 3 of' })).toContainText('Succeeded');
+  await expect(timeline(page).filter({ hasText: 'Release VF 3 of' }).first()).toContainText('Succeeded');
+  await vf.click();
+  const again = page.getByRole('dialog', { name: /^Assign VF 3 of / });
+  await expect(again).toContainText(`Left empty, the VF keeps the MAC it was given, ${given!.mac}`);
+  await again.getByRole('radio', { name: /^web-02/ }).check();
+  await again.getByRole('button', { name: 'Assign' }).click();
+  await expect(vf).toHaveAccessibleName('VF 3 assigned to web-02', { timeout: 30_000 });
+  expect((await vfsOf('web-02'))[0]?.mac).toBe(given!.mac);
+  await vf.click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Release…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Release VF 3' }).click();
+  await expect(vf).toHaveAccessibleName(/^VF 3 (free|bound to vfio-pci)$/, { timeout: 30_000 });
   await shot(page, '9-released');
 
   // Every step is on record with who asked for it.
@@ -148,6 +178,45 @@ test('a powered-off host: the page shows the iLO power state with the agent unre
   expect(host.powerState).toBe('On');
   await expect(page.getByRole('button', { name: /^VF \d+ assigned to batch-01/ }).first()).toBeVisible({ timeout: 20_000 });
   await shot(page, 'power-on');
+});
+
+test('during a reboot the page says since when, against how long this host usually takes, and marks what it shows as last known', async ({ page }) => {
+  test.setTimeout(150_000);
+  await signIn(page.request, 'admin');
+  await openHost(page, 'kvm-c02');
+  // VT-d is pending: the fix is the reboot alone.
+  const fix = page.getByRole('region', { name: 'Fix: what makes kvm-c02 SR-IOV ready' });
+  await expect(fix).toContainText('1 reboot');
+  await expect(link(page, 'Kernel IOMMU')).toContainText('Applied by the reboot');
+
+  const reboot = async (from: 'fix' | 'header') => {
+    await (from === 'fix' ? fix : page.getByRole('main')).getByRole('button', { name: 'Reboot through iLO…' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Reboot kvm-c02 through iLO' });
+    await dialog.getByRole('button', { name: 'Reboot', exact: true }).click();
+    await expect(dialog).toBeHidden();
+    const banner = page.getByRole('region', { name: 'The host is restarting' });
+    await expect(banner).toContainText(/Started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; restarting for \d+ s/, { timeout: 20_000 });
+    return banner;
+  };
+
+  // The first reboot has nothing to compare with; what the page shows is marked with when it was read.
+  const first = await reboot('fix');
+  await expect(first).toContainText('no earlier reset of this host or its model is on record to compare with');
+  await expect(page.getByRole('region', { name: /^Virtual machines/ })).toContainText(/last known · read \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  await expect(page.getByRole('region', { name: /^Virtual machines/ }).getByRole('row').filter({ hasText: 'app-31' })).toContainText('was running');
+  await expect(page.getByRole('region', { name: 'Operating system' })).toContainText('last known · read');
+  await shot(page, 'reboot-first');
+  const resets = timeline(page).filter({ hasText: 'Graceful restart of kvm-c02' });
+  await expect(resets.first()).toContainText('Succeeded', { timeout: 90_000 });
+  await expect(page.getByRole('region', { name: 'Operating system' })).not.toContainText('last known');
+  await expect(link(page, 'Kernel IOMMU')).toHaveAccessibleName('Kernel IOMMU: ok');
+
+  // The second one, from the header: now it says how long this host took.
+  const second = await reboot('header');
+  await expect(second).toContainText(/it usually takes about \d+ s \(median of this host’s last reset\)/);
+  await shot(page, 'reboot-second');
+  await expect(resets).toHaveCount(2);
+  await expect(resets.first()).toContainText('Succeeded', { timeout: 90_000 });
 });
 
 test('a change made on a host behind the dashboard’s back shows as drift on its page', async ({ page }) => {

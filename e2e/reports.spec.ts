@@ -26,7 +26,7 @@ const CASES: Case[] = [
   {
     name: 'compliance',
     title: 'BIOS and readiness compliance',
-    filter: { label: 'Baseline', option: 'Non-compliant', param: 'compliance=non-compliant' },
+    filter: { label: 'Baseline', option: 'Baseline not met', param: 'compliance=non-compliant' },
     rows: ['kvm-a04', 'kvm-b02', 'kvm-c02', 'kvm-c03', 'kvm-d01', 'kvm-d02'].length,
   },
   { name: 'history', title: 'Change history', filter: { label: 'Outcome', option: 'failed', param: 'status=failed' }, rows: 0 },
@@ -93,6 +93,33 @@ test.describe('reports', () => {
     await page.getByRole('searchbox', { name: 'VM name' }).fill('upf-01');
     await expect(sections).toHaveCount(1);
     await expect(page.getByRole('region', { name: 'Host kvm-a01' }).getByRole('row')).toHaveCount(2);
+  });
+
+  test('compliance says what its baseline covers and which hosts meet it yet are not ready, every column on screen', async ({ page }) => {
+    const ready = DEMO_HOSTS.filter((h) => h.story.startsWith('Ready')).length;
+    for (const width of [1440, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`/reports/compliance?${DEMO_ONLY}`);
+      await expect(page.getByRole('note', { name: 'What this report covers' })).toContainText('It does not cover whether the host has an SR-IOV capable NIC, whether the NIC’s firmware allows VFs');
+      const rows = page.getByRole('region', { name: 'Rows' });
+      const row = (host: string) => rows.getByRole('row').filter({ has: page.getByRole('cell', { name: host, exact: true }) });
+      // kvm-c04 has only the embedded 331i; kvm-e01 has SR-IOV off in a NIC's firmware.
+      for (const [host, why] of [['kvm-c04', 'SR-IOV NIC'], ['kvm-e01', 'NIC firmware']] as const) {
+        await expect(row(host).getByRole('cell').nth(1)).toHaveText(/^✓\s*met$/);
+        await expect(row(host)).toContainText('Not ready');
+        await expect(row(host)).toContainText(why);
+      }
+      // The same count of ready hosts as the fleet view's tile.
+      await expect(page.getByLabel('Report figures').getByText('SR-IOV ready', { exact: true }).locator('..')).toContainText(String(ready));
+      // The last column is on screen, not cut off.
+      const last = rows.getByRole('columnheader').last();
+      await expect(last).toHaveText('Failure last seen');
+      const box = (await last.boundingBox())!;
+      const region = (await rows.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(Math.min(width, region.x + region.width) + 1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+      await page.screenshot({ path: `test-results/screenshots/reports-compliance-${width}.png`, fullPage: true });
+    }
   });
 
   test('allocation flags the cross-NUMA VFs in words', async ({ page }) => {

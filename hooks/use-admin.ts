@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { apiGet, apiSend } from '@/lib/api-client';
 import type { Role } from '@/lib/auth/permissions';
 

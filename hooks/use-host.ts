@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { apiGet, apiSend } from '@/lib/api-client';
 import { hostPollInterval, hostQueryKeys, isActive, type HostView } from '@/lib/inventory/host-view';
 import type { OperationView } from '@/lib/operations/kinds';
@@ -106,6 +106,21 @@ export const usePowerHost = (hostId: string) =>
   useHostChange<{ action: 'reset'; resetType: ResetType } | { action: 'on' }>(hostId, 'POST', () => `/api/hosts/${hostId}/power`, (input) => input);
 
 export const useOsFix = (hostId: string) => useHostChange<{ fix: OsFix }>(hostId, 'POST', () => `/api/hosts/${hostId}/os-fix`, (input) => input);
+
+/** The host's fix in one request: its changes, then (with `reboot`) the one reboot they need. */
+export function useFixHost(hostId: string) {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { reboot: true; resetType: ResetType } | { reboot: false }) =>
+      apiSend<{ operations: OperationView[] }>('POST', `/api/hosts/${hostId}/fix`, input, session?.csrfToken ?? null),
+    onSuccess: (result) => {
+      // In the order queued, each on top: the timeline reads newest first.
+      for (const operation of result.operations) addOperation(queryClient, hostId, operation);
+      void queryClient.invalidateQueries({ queryKey: hostQueryKeys.host(hostId) });
+    },
+  });
+}
 
 /** Asks the agent and the iLO for a fresh read now; answers whether it worked. */
 export const useSyncHost = (hostId: string) =>

@@ -1,6 +1,7 @@
 // What runs beside the server: the poller that keeps the inventory true to the agents, and the
 // operations worker. Started once per server process (instrumentation.ts).
 
+import 'server-only';
 import { env } from '@/lib/env';
 import { startPoller } from '@/lib/sync/poller';
 import { DEFAULT_WORKER_OPTIONS, startWorker } from '@/lib/operations/worker';

@@ -1,6 +1,7 @@
 // Server configuration. Every variable is documented in .env.example. Read on access, not at
 // import, so tests and scripts can set the environment before first use.
 
+import 'server-only';
 import path from 'node:path';
 
 export const env = {

@@ -3,6 +3,8 @@
 // that server sets, so a client of a server started some other way (`next start` alone) cannot
 // forge them; without it the address is unknown (null), never taken from the request's headers.
 
+import 'server-only';
+
 const KEY = Symbol.for('sriov-fleet.front-door-key');
 export const CLIENT_ADDRESS_HEADER = 'x-sfm-client-address';
 export const PUBLIC_ORIGIN_HEADER = 'x-sfm-public-origin';

@@ -1,6 +1,7 @@
 // One error envelope for every route: { error: { code, message, issues? } }.
 // Handlers parse -> authorize -> act -> respond; anything derived from input ends in a 4xx.
 
+import 'server-only';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 

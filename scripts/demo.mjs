@@ -3,7 +3,7 @@
 // simulated kernel with its iLO simulator speaking Redfish over HTTPS: agent/dist/sriov-sim.js),
 // registers it in the inventory, and starts the dashboard on http://127.0.0.1:3000, whose poller
 // then syncs every host from its agent.
-//   --reseed      start from an empty inventory (hosts, operations and audit log; users stay)
+//   --reseed      start from an empty inventory (hosts, operations, audit log, sign-in failures; users stay)
 //   --no-build    use the existing production build (tests build once, up front)
 //   --log FILE    also write the server's and the simulators' output to FILE (the tests search it for secrets)
 // Environment: PORT (3000), BIND_ADDRESS (127.0.0.1), DATABASE_URL (file:./data/fleet.db),
@@ -105,7 +105,7 @@ sim.on('exit', (code, signal) => {
 });
 const fleetFile = path.join(data, `demo-fleet-${port}.jsonl`);
 fs.writeFileSync(fleetFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-step(`Registering ${lines.length} simulated hosts`, bin('tsx'), ['lib/demo/enroll-sim-fleet.ts', fleetFile, '--token-file', tokenFile, ...(args.reseed ? ['--reseed'] : [])]);
+step(`Registering ${lines.length} simulated hosts`, bin('tsx'), ['--conditions=react-server', 'lib/demo/enroll-sim-fleet.ts', fleetFile, '--token-file', tokenFile, ...(args.reseed ? ['--reseed'] : [])]);
 
 console.log(`\n▶ SR-IOV Fleet Manager on http://${host}:${port}  (Ctrl-C stops it)\n`);
 // server/index.mjs: Node's server in front of Next's handler (client addresses, request limits).

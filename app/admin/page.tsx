@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export default async function AdminPage() {
   const principal = await requireUser('/admin');
   if (!can(principal.role, 'user:manage')) {
-    return <Refusal role={principal.role} action="user:manage" />;
+    return <Refusal name={principal.name} role={principal.role} action="user:manage" />;
   }
   return (
     <div className="space-y-5">

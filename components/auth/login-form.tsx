@@ -1,6 +1,5 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { apiSend, ApiError } from '@/lib/api-client';
 
@@ -10,7 +9,6 @@ function safeNext(next: string | undefined): string {
 }
 
 export function LoginForm({ next }: { next?: string }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -21,8 +19,11 @@ export function LoginForm({ next }: { next?: string }) {
     setError(null);
     try {
       await apiSend('POST', '/api/auth/login', { userName: String(form.get('userName') ?? ''), password: String(form.get('password') ?? '') }, null);
-      router.replace(safeNext(next));
-      router.refresh();
+      // A full page load, not a client navigation: the router cached "/" while signed out (the
+      // header's link was prefetched and the proxy answered it with a redirect to /login), so a
+      // client-side replace landed back here on an empty page. A new document also starts the new
+      // user with an empty query cache and the layout's session.
+      window.location.replace(safeNext(next));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Sign-in failed.');
       setBusy(false);

@@ -1,13 +1,11 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { apiSend } from '@/lib/api-client';
-import { useSession } from './session-context';
+import { useSession } from '@/hooks/use-session';
 
 export function UserMenu() {
   const session = useSession();
-  const router = useRouter();
   const [busy, setBusy] = useState(false);
   if (!session) return null;
   const signOut = async () => {
@@ -15,8 +13,8 @@ export function UserMenu() {
     try {
       await apiSend('POST', '/api/auth/logout', undefined, session.csrfToken);
     } finally {
-      router.replace('/login');
-      router.refresh();
+      // A new document: nothing the signed-out user saw stays in the router or query caches.
+      window.location.replace('/login');
     }
   };
   return (

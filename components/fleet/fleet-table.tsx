@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { useFleetHosts } from '@/hooks/use-fleet';
-import type { FleetQuery, FleetRow, FleetSortKey } from '@/lib/inventory/fleet';
+import { AGENT_FILTERS, type AgentFilter, type FleetQuery, type FleetRow, type FleetSortKey } from '@/lib/inventory/fleet';
 import { fleetQueryFromParams, fleetSearchParams } from '@/lib/inventory/fleet-params';
 import { READINESS_VERDICTS, type ReadinessVerdict } from '@/lib/inventory/readiness';
 import { SERVER_GENERATIONS } from '@/lib/inventory/vocabulary';
@@ -12,6 +12,7 @@ import { AgentBadge, VerdictBadge } from '@/components/ui/status';
 import { ReadinessChips } from './readiness-chips';
 
 const VERDICT_LABEL: Record<ReadinessVerdict, string> = { ready: 'Ready', 'not-ready': 'Not ready', unknown: 'Unknown' };
+const AGENT_LABEL: Record<AgentFilter, string> = { online: 'Online', offline: 'Offline', 'never-seen': 'Never seen', 'not-reporting': 'Offline or never seen' };
 
 const COLUMNS: { key: FleetSortKey; label: string; numeric?: boolean; title?: string }[] = [
   { key: 'name', label: 'Host' },
@@ -121,6 +122,7 @@ export function FleetTable() {
         <SearchBox value={query.q ?? ''} onChange={setQ} />
         <Select label="Readiness" value={query.readiness} options={READINESS_VERDICTS.map((v) => ({ value: v, label: VERDICT_LABEL[v] }))} onChange={(readiness) => update({ readiness })} />
         <Select label="Generation" value={query.generation} options={SERVER_GENERATIONS.map((g) => ({ value: g, label: g }))} onChange={(generation) => update({ generation })} />
+        <Select label="Agent" value={query.agent} options={AGENT_FILTERS.map((a) => ({ value: a, label: AGENT_LABEL[a] }))} onChange={(agent) => update({ agent })} />
         <p className="ml-auto text-sm text-slate-500" aria-live="polite">
           {data ? `${data.total} host${data.total === 1 ? '' : 's'}` : 'Loading…'}
           {isFetching && data ? ' · updating' : ''}

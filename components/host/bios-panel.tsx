@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { HostView } from '@/lib/inventory/host-view';
 import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
+import { iloMessageLine } from '@/lib/ilo/messages';
 import { Badge, utcTime } from '@/components/ui/status';
 import { Card, Facts } from '@/components/ui/card';
 import { TableHead } from '@/components/ui/table';
@@ -69,8 +70,9 @@ export function BiosPanel({ host, rebootControl }: { host: HostView; rebootContr
           </h3>
           <ul className="space-y-1">
             {read.lastApplyMessages.map((m, i) => (
-              <li key={i} className={m.severity === 'OK' ? 'text-slate-700' : 'text-amber-900'}>
-                <span className="font-mono text-xs">{m.messageId}</span> — {m.message}
+              <li key={i} title={m.messageId} className={m.severity === 'OK' ? 'text-slate-700' : 'font-medium text-amber-900'}>
+                <span aria-hidden>{m.severity === 'OK' ? '✓ ' : '⚠ '}</span>
+                {iloMessageLine(m)}
               </li>
             ))}
           </ul>

@@ -1,18 +1,19 @@
 'use client';
 
 import { useState } from 'react';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { Button } from '@/components/ui/button';
 import { Card, Facts, YesNo } from '@/components/ui/card';
-import { AgentBadge, Spinner } from '@/components/ui/status';
+import { AgentBadge, Badge, Spinner, utcTime } from '@/components/ui/status';
 import { useHost, useHostOperations, useSyncHost } from '@/hooks/use-host';
 import { can } from '@/lib/auth/permissions';
-import { activeOperationByVf, FAST_POLL_MS, fixActionFor, hostPollInterval, resetInProgress, type HostView } from '@/lib/inventory/host-view';
+import { fixStepFor } from '@/lib/inventory/change-set';
+import { activeOperationByVf, FAST_POLL_MS, hostPollInterval, resetInProgress, type HostView } from '@/lib/inventory/host-view';
 import type { AgentStatus } from '@/lib/inventory/vocabulary';
 import { AgentBanner } from './agent-banner';
 import { BiosPanel } from './bios-panel';
 import { DriftPanel } from './drift-panel';
-import { FixActionButton } from './fix-action';
+import { HostFix } from './host-fix';
 import { OperationTimeline } from './operation-timeline';
 import { PfCard } from './pf-card';
 import { ReadinessChain } from './readiness-chain';
@@ -61,8 +62,18 @@ export function HostLive({ id }: { id: string }) {
   const sriovPfs = host.physicalFunctions.filter((pf) => pf.totalVfs > 0);
   const otherPfs = host.physicalFunctions.filter((pf) => pf.totalVfs === 0);
   const canPower = can(role, 'host:power');
-  const firstRebootLink = host.readiness.links.find((link) => fixActionFor(link)?.kind === 'reset-host');
+  // The fix's own reboot is offered with the fix; a reboot for other reasons from the header.
+  // Not for a host whose agent never reported: nothing could tell that the reboot worked.
+  const offerReboot = canPower && host.fix.reboots === 0 && host.powerState !== 'Off' && host.agentStatus !== 'never-seen' && !rebooting;
+  const stagedElsewhere = Boolean(host.biosRead?.resetRequired);
   const fast = hostPollInterval(host, operations) === FAST_POLL_MS;
+  // What the agent reported may no longer hold while the host restarts or its agent is away: say when it was read.
+  const lastKnown = (rebooting || host.agentStatus !== 'online') && host.observedAt ? host.observedAt : null;
+  const lastKnownBadge = lastKnown && (
+    <Badge tone="warn" icon="◷">
+      last known · read {utcTime(lastKnown)}
+    </Badge>
+  );
 
   return (
     <div className="space-y-5">
@@ -82,6 +93,11 @@ export function HostLive({ id }: { id: string }) {
           <span className="text-xs text-slate-500" title="This page reads the host again by itself.">
             {rebooting ? 'Watching the host come back · every 2 s' : fast ? 'Live · every 2 s' : 'Live · every 10 s'}
           </span>
+          {offerReboot && !stagedElsewhere && (
+            <Button size="sm" onClick={() => setRebootOpen(true)}>
+              Reboot through iLO…
+            </Button>
+          )}
           <RefreshButton hostId={host.id} />
         </div>
       </div>
@@ -91,23 +107,21 @@ export function HostLive({ id }: { id: string }) {
         </p>
       )}
 
-      <AgentBanner host={host} operations={operations} canPower={canPower} rebooting={rebooting} />
+      <AgentBanner host={host} operations={operations} canPower={canPower} />
 
       <ReadinessChain
         readiness={host.readiness}
-        action={(link) => {
-          const action = fixActionFor(link);
-          if (!action) return null;
-          // One reset applies every pending setting: one button, under the first link that waits for it.
-          if (action.kind === 'reset-host' && firstRebootLink && link.id !== firstRebootLink.id) {
-            return canPower && <p className="text-xs text-slate-600">The reboot offered under {firstRebootLink.label} applies this too.</p>;
-          }
-          return <FixActionButton hostId={host.id} action={action} operations={operations} rebooting={rebooting} onReboot={() => setRebootOpen(true)} />;
+        lastKnown={lastKnownBadge}
+        fixStep={(link) => {
+          const step = fixStepFor(host.fix, link.id);
+          if (!step) return null;
+          return <p className="text-xs font-medium text-slate-700">{step.step === 'reboot' ? '→ Applied by the reboot in the fix below' : `→ Step ${step.step} of the fix below: ${step.label}`}</p>;
         }}
       />
+      <HostFix host={host} operations={operations} />
 
       <div className="grid gap-5 lg:grid-cols-2">
-        <Card title="Operating system">
+        <Card title="Operating system" actions={lastKnownBadge}>
           <Facts
             items={[
               ['Kernel', host.kernelRelease],
@@ -123,10 +137,9 @@ export function HostLive({ id }: { id: string }) {
         <BiosPanel
           host={host}
           rebootControl={
-            canPower &&
-            !firstRebootLink && (
-              <Button size="sm" variant="danger" onClick={() => setRebootOpen(true)} disabled={rebooting}>
-                Reboot through iLO
+            offerReboot && (
+              <Button size="sm" variant="danger" onClick={() => setRebootOpen(true)}>
+                Reboot through iLO…
               </Button>
             )
           }
@@ -139,6 +152,7 @@ export function HostLive({ id }: { id: string }) {
           <span className="ml-2 text-sm font-normal text-slate-500">
             {sriovPfs.length} SR-IOV capable of {host.physicalFunctions.length}
           </span>
+          {lastKnown && <span className="ml-3 align-middle text-sm font-normal">{lastKnownBadge}</span>}
         </h2>
         {host.physicalFunctions.length === 0 && <p className="text-sm text-slate-500">The agent has not reported this host’s PCI functions yet.</p>}
         {[...sriovPfs, ...otherPfs].map((pf) => (
@@ -150,7 +164,7 @@ export function HostLive({ id }: { id: string }) {
         <OperationTimeline operations={operations} error={opsQuery.error} loading={opsQuery.isPending} />
         <div className="space-y-5">
           <DriftPanel drift={host.drift} />
-          <VmTable vms={host.virtualMachines} />
+          <VmTable vms={host.virtualMachines} lastKnown={lastKnown} />
         </div>
       </div>
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { activeOperationOnPf, type HostView, type PfView } from '@/lib/inventory/host-view';
+import { shownMac } from '@/lib/inventory/mac';
 import type { OperationView } from '@/lib/operations/kinds';
 import { Badge } from '@/components/ui/status';
 import { Card } from '@/components/ui/card';
@@ -22,7 +23,7 @@ function VfTable({ pf }: { pf: PfView }) {
               <td className="px-3 py-1.5">{vf.assignment?.vm.name ?? <span className="text-slate-400">free</span>}</td>
               <td className="px-3 py-1.5">{vf.driver ?? '—'}</td>
               <td className="px-3 py-1.5 font-mono text-xs">{vf.netdev ?? '—'}</td>
-              <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? '—'}</td>
+              <td className="px-3 py-1.5 font-mono text-xs">{shownMac(vf.mac) ?? <span className="font-sans text-slate-500">none set</span>}</td>
               <td className="px-3 py-1.5 tabular-nums">{vf.vlan ? `${vf.vlan}${vf.qos ? ` qos ${vf.qos}` : ''}` : '—'}</td>
               <td className="px-3 py-1.5">{onOff(vf.trust)}</td>
               <td className="px-3 py-1.5">{onOff(vf.spoofchk)}</td>

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { useSession } from '@/components/auth/session-context';
+import { useSession } from '@/hooks/use-session';
 import { apiSend, ApiError } from '@/lib/api-client';
 
 const field = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-normal shadow-xs';

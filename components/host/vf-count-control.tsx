@@ -28,12 +28,14 @@ export function VfCountControl({ hostId, pf, operation, canConfigure }: { hostId
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!valid || busy) return;
-    // Going through 0 removes every VF: ask first when some exist.
-    if (pf.currentVfs > 0) setConfirming(true);
+    // Creating or removing VFs is never a surprise: the dialog says what happens and which VMs it
+    // touches. Asking again for the count the host already has changes nothing and needs no question.
+    if (numVfs !== pf.currentVfs) setConfirming(true);
     else apply();
   };
 
   const drifted = pf.desiredVfs !== null && pf.desiredVfs !== pf.currentVfs;
+  const holders = vmsHoldingVfs(pf);
   return (
     <div className="border-t border-slate-200 px-4 py-2.5 text-sm">
       <form onSubmit={submit} aria-label={`VF count of ${pf.pciAddress}`} className="flex flex-wrap items-center gap-x-3 gap-y-2">
@@ -83,20 +85,32 @@ export function VfCountControl({ hostId, pf, operation, canConfigure }: { hostId
         <DialogForm onSubmit={(e) => (e.preventDefault(), apply())}>
           <DialogBody>
             <p>
-              From <strong>{pf.currentVfs}</strong> to <strong>{numVfs}</strong> VFs. The kernel changes a non-zero count only through 0, so all {pf.currentVfs} VFs of this PF are removed
-              {numVfs > 0 ? `, then ${numVfs} created again` : ''}.
+              From <strong>{pf.currentVfs}</strong> to <strong>{numVfs}</strong> VFs.{' '}
+              {pf.currentVfs === 0
+                ? `Creates ${numVfs} VF${numVfs === 1 ? '' : 's'} on this PF.`
+                : `The kernel changes a non-zero count only through 0, so all ${pf.currentVfs} VFs of this PF are removed${numVfs > 0 ? `, then ${numVfs} created again` : ''}.`}
             </p>
-            <HoldersList pf={pf} />
+            <AffectedVms holders={holders} />
+            {pf.currentVfs > 0 && holders.length === 0 && (
+              <p className="text-slate-600">Settings made on the VFs removed (MAC, VLAN, trust, vfio-pci binding) go with them; a MAC the dashboard gave a VF comes back when that VF is next assigned.</p>
+            )}
+            {pf.driver && PORT_RESETTING_DRIVERS.has(pf.driver) && (
+              <p className="text-slate-600">
+                The {pf.driver} driver resets the port while it creates or removes VFs: traffic through {pf.netdev ?? 'the PF'} pauses for a few seconds.
+              </p>
+            )}
             {setNumVfs.error && <ErrorNote>{setNumVfs.error.message}</ErrorNote>}
           </DialogBody>
           <DialogFooter>
             <Button onClick={() => setConfirming(false)} data-autofocus="">
-              Cancel
+              {holders.length > 0 ? `Keep ${pf.currentVfs} VFs` : 'Cancel'}
             </Button>
-            <Button type="submit" variant="danger" disabled={setNumVfs.isPending}>
-              {setNumVfs.isPending && <Spinner />}
-              Set {numVfs} VFs
-            </Button>
+            {holders.length === 0 && (
+              <Button type="submit" variant={pf.currentVfs > 0 ? 'danger' : 'primary'} disabled={setNumVfs.isPending}>
+                {setNumVfs.isPending && <Spinner />}
+                Set {numVfs} VFs
+              </Button>
+            )}
           </DialogFooter>
         </DialogForm>
       </Dialog>
@@ -104,22 +118,39 @@ export function VfCountControl({ hostId, pf, operation, canConfigure }: { hostId
   );
 }
 
-function HoldersList({ pf }: { pf: PfView }) {
+/** PF drivers that reset the port when VFs are created or removed (ixgbe_sriov_reinit, i40e's PF reset). */
+const PORT_RESETTING_DRIVERS: ReadonlySet<string> = new Set(['ixgbe', 'i40e']);
+
+/** The VMs holding VFs of this PF, with the VFs each holds. */
+function vmsHoldingVfs(pf: PfView): { vm: string; indexes: number[] }[] {
   const holders = new Map<string, number[]>();
   for (const vf of pf.virtualFunctions) {
     if (vf.assignment) holders.set(vf.assignment.vm.name, [...(holders.get(vf.assignment.vm.name) ?? []), vf.index]);
   }
-  if (holders.size === 0) return <p className="text-slate-600">No VM holds a VF of this PF.</p>;
+  return [...holders].map(([vm, indexes]) => ({ vm, indexes }));
+}
+
+/** Which VMs the change touches, always said, even when none. */
+function AffectedVms({ holders }: { holders: { vm: string; indexes: number[] }[] }) {
+  if (holders.length === 0) {
+    return (
+      <div>
+        <h3 className="mb-1 font-semibold">VMs affected</h3>
+        <p className="text-slate-700">None: no VM holds a VF of this PF, so no VM loses an interface.</p>
+      </div>
+    );
+  }
   return (
-    <div>
-      <h3 className="mb-1 font-semibold">VMs holding VFs of this PF lose them</h3>
+    <div className="rounded border border-rose-200 bg-rose-50 px-3 py-2 text-rose-950">
+      <h3 className="mb-1 font-semibold">VMs affected: they hold VFs of this PF</h3>
       <ul className="space-y-0.5">
-        {[...holders].map(([vm, indexes]) => (
+        {holders.map(({ vm, indexes }) => (
           <li key={vm}>
-            <span className="font-medium">{vm}</span> <span className="text-slate-600">(VF {indexes.join(', ')})</span>
+            <span className="font-medium">{vm}</span> (VF {indexes.join(', ')})
           </li>
         ))}
       </ul>
+      <p className="mt-1">Release them first: the count cannot change while VMs hold VFs, since every VF of the PF would be taken from them.</p>
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { Button, ErrorNote } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter, DialogForm } from '@/components/ui/dialog';
 import { Badge, OperationBadge, Spinner, utcTime } from '@/components/ui/status';
 import { useAssignVf, useReleaseVf } from '@/hooks/use-host';
-import { driftValueText, knownNumaNode, orderVmsForPf, type HostView, type PfView, type VfTileState, type VfView } from '@/lib/inventory/host-view';
+import { driftValueText, knownNumaNode, macOnAssign, orderVmsForPf, type HostView, type PfView, type VfTileState, type VfView } from '@/lib/inventory/host-view';
+import { shownMac, UNSET_MAC_WORDS } from '@/lib/inventory/mac';
 
 const field = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-normal shadow-xs';
 const MAC_PATTERN = '^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$';
@@ -36,7 +37,7 @@ function Summary({ pf, vf, state }: { pf: PfView; vf: VfView; state: VfTileState
             ['State', state.word],
             ['PCI address', <span key="pci" className="font-mono text-xs">{vf.pciAddress}</span>],
             ['Driver', vf.driver ?? 'none'],
-            ['MAC', vf.mac ? <span key="mac" className="font-mono text-xs">{vf.mac}</span> : '—'],
+            ['MAC', shownMac(vf.mac) ? <span key="mac" className="font-mono text-xs">{shownMac(vf.mac)}</span> : <span key="mac" className="text-slate-500">{UNSET_MAC_WORDS}</span>],
             ['VLAN', vf.vlan ? `${vf.vlan}${vf.qos ? ` (qos ${vf.qos})` : ''}` : '—'],
             ['PF', `${pf.modelName} · NUMA node ${numa(pf.numaNode)}`],
           ] as const
@@ -126,6 +127,14 @@ function VfDetails({ host, pf, vf, state, canAssign, onClose }: { host: HostView
   );
 }
 
+/** What a MAC left empty means: never zeros, always a MAC the VM keeps. */
+function MacHint({ host, pf, vf }: { host: HostView; pf: PfView; vf: VfView }) {
+  const { mac, source } = macOnAssign(host, pf, vf);
+  if (source === 'kept' && mac) return <>Left empty, the VF keeps the MAC it was given, <span className="font-mono">{mac}</span>.</>;
+  if (mac) return <>Left empty, the VF gets its own MAC, <span className="font-mono">{mac}</span>: reserved for it in the fleet, the same at every assignment and reboot.</>;
+  return <>Left empty, the VF gets a MAC of its own (locally administered, 02:…): reserved for it in the fleet, the same at every assignment and reboot.</>;
+}
+
 function AssignForm({ host, pf, vf, state, onClose }: { host: HostView; pf: PfView; vf: VfView; state: VfTileState; onClose: () => void }) {
   const assign = useAssignVf(host.id);
   const [vmId, setVmId] = useState<string | null>(null);
@@ -186,7 +195,7 @@ function AssignForm({ host, pf, vf, state, onClose }: { host: HostView; pf: PfVi
           </label>
         </div>
         <p id={hintId} className="text-xs text-slate-500">
-          Left empty, the VF keeps its MAC and carries untagged traffic. A VM on the PF’s NUMA node avoids cross-socket traffic.
+          <MacHint host={host} pf={pf} vf={vf} /> Left empty, the VLAN is none: untagged traffic. A VM on the PF’s NUMA node avoids cross-socket traffic.
         </p>
         {assign.error && <ErrorNote>{assign.error.message}</ErrorNote>}
       </DialogBody>

@@ -1,8 +1,10 @@
 // A report cell as a person reads it: states as words with an icon, times in UTC, nothing blank.
 
 import { Badge, VerdictBadge } from '@/components/ui/status';
+import { Words } from '@/components/ui/words';
 import type { CellKind, CellValue } from '@/lib/reports/columns';
 import type { ReadinessVerdict } from '@/lib/inventory/readiness';
+import { operationKindWords } from '@/lib/reports/history';
 
 type Tone = 'good' | 'bad' | 'warn' | 'neutral';
 const WORDS: Partial<Record<CellKind, Record<string, [icon: string, word: string, tone: Tone]>>> = {
@@ -16,7 +18,7 @@ const WORDS: Partial<Record<CellKind, Record<string, [icon: string, word: string
     'not-reported': ['?', 'not reported', 'neutral'],
   },
   status: { succeeded: ['✓', 'succeeded', 'good'], failed: ['✕', 'failed', 'bad'], running: ['↻', 'running', 'neutral'], queued: ['…', 'queued', 'neutral'] },
-  verdict: { compliant: ['✓', 'Compliant', 'good'], 'non-compliant': ['✕', 'Non-compliant', 'bad'] },
+  verdict: { compliant: ['✓', 'met', 'good'], 'non-compliant': ['✕', 'not met', 'bad'] },
 };
 
 /** Minutes are enough for a report; every time is UTC, which the page header says once. */
@@ -28,6 +30,7 @@ export function ReportCell({ kind = 'text', value }: { kind?: CellKind; value: C
   if (value === null) return <span className="text-slate-400">—</span>;
   if (kind === 'time' && typeof value === 'string') return <span className="whitespace-nowrap">{formatTime(value)}</span>;
   if (kind === 'yes-no' && typeof value === 'boolean') return <span>{value ? 'on' : 'off'}</span>;
+  if (kind === 'operation-kind') return <>{operationKindWords(String(value))}</>;
   const word = WORDS[kind]?.[String(value)];
   if (word) {
     return (
@@ -38,5 +41,5 @@ export function ReportCell({ kind = 'text', value }: { kind?: CellKind; value: C
   }
   // Readiness verdicts, and "unknown" for compliance, read as on the fleet view.
   if (kind === 'verdict' && (value === 'ready' || value === 'not-ready' || value === 'unknown')) return <VerdictBadge verdict={value satisfies ReadinessVerdict} />;
-  return <>{String(value)}</>;
+  return <Words text={String(value)} />;
 }

@@ -8,7 +8,7 @@ import type { AllocationSummary } from '@/lib/reports/allocation';
 import type { CapacitySummary } from '@/lib/reports/capacity';
 import type { ReportName } from '@/lib/reports/catalog';
 import type { ComplianceSummary } from '@/lib/reports/compliance';
-import type { HistorySummary } from '@/lib/reports/history';
+import { historyChartDays, type HistorySummary } from '@/lib/reports/history';
 import type { InventorySummary } from '@/lib/reports/inventory';
 
 const COLOURS = {
@@ -29,7 +29,25 @@ interface Series {
   colour: string;
 }
 
-function StackedBars({ data, category, series, caption, vertical = false, percent = false }: { data: object[]; category: string; series: Series[]; caption: string; vertical?: boolean; percent?: boolean }) {
+function StackedBars({
+  data,
+  category,
+  series,
+  caption,
+  vertical = false,
+  percent = false,
+  maxBarSize,
+  tickFormatter,
+}: {
+  data: object[];
+  category: string;
+  series: Series[];
+  caption: string;
+  vertical?: boolean;
+  percent?: boolean;
+  maxBarSize?: number;
+  tickFormatter?: (value: string) => string;
+}) {
   const height = vertical ? Math.max(160, 60 + data.length * 28) : 280;
   return (
     <figure className="break-inside-avoid">
@@ -44,7 +62,7 @@ function StackedBars({ data, category, series, caption, vertical = false, percen
               </>
             ) : (
               <>
-                <XAxis dataKey={category} angle={-35} textAnchor="end" interval={0} fontSize={11} height={56} />
+                <XAxis dataKey={category} angle={-35} textAnchor="end" interval={0} fontSize={11} height={56} tickFormatter={tickFormatter} />
                 <YAxis domain={percent ? [0, 1] : [0, 'dataMax']} tickFormatter={percent ? (v: number) => `${Math.round(v * 100)}%` : undefined} fontSize={12} allowDecimals={false} />
               </>
             )}
@@ -52,7 +70,7 @@ function StackedBars({ data, category, series, caption, vertical = false, percen
             {/* Legend words in text colour: a pale series colour would make its name unreadable. */}
             <Legend verticalAlign="top" height={28} formatter={(value: string) => <span className="text-sm text-slate-700">{value}</span>} />
             {series.map((s) => (
-              <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.colour} isAnimationActive={false} />
+              <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.colour} isAnimationActive={false} maxBarSize={maxBarSize} />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -137,9 +155,11 @@ export function ReportChart({ name, summary }: { name: ReportName; summary: unkn
       if (s.operations === 0) return null;
       return (
         <StackedBars
-          data={s.byDay}
+          data={historyChartDays(s.byDay)}
           category="day"
-          caption="Operations requested per day (UTC), by outcome."
+          maxBarSize={36}
+          tickFormatter={(day) => day.slice(5)}
+          caption="Operations requested per day (UTC), by outcome; at least the 14 days up to the last one with an operation."
           series={[
             { key: 'succeeded', name: 'Succeeded', colour: COLOURS.pass },
             { key: 'failed', name: 'Failed', colour: COLOURS.fail },

@@ -8,7 +8,7 @@ import { CAPACITY_GROUPINGS } from '@/lib/reports/capacity';
 import type { FilterKey } from '@/lib/reports/catalog';
 import { COMPLIANCE_VERDICTS } from '@/lib/reports/compliance';
 import { NIC_MODEL_KEYS } from '@/lib/reports/filters';
-import { OPERATION_KINDS, OPERATION_STATUSES } from '@/lib/reports/history';
+import { OPERATION_KINDS, OPERATION_STATUSES, operationKindWords } from '@/lib/reports/history';
 
 export interface FilterOptions {
   models: string[];
@@ -45,7 +45,7 @@ function fieldFor(key: FilterKey, options: FilterOptions): Field {
     case 'threshold':
       return { kind: 'number', label: 'Near limit at %', placeholder: '80', min: 1, max: 100 };
     case 'compliance':
-      return { kind: 'select', label: 'Baseline', options: words(COMPLIANCE_VERDICTS, (v) => ({ compliant: 'Compliant', 'non-compliant': 'Non-compliant', unknown: 'Unknown' })[v] ?? v) };
+      return { kind: 'select', label: 'Baseline', options: words(COMPLIANCE_VERDICTS, (v) => ({ compliant: 'Baseline met', 'non-compliant': 'Baseline not met', unknown: 'Unknown' })[v] ?? v) };
     case 'from':
       return { kind: 'date', label: 'From (UTC day)' };
     case 'to':
@@ -53,7 +53,7 @@ function fieldFor(key: FilterKey, options: FilterOptions): Field {
     case 'user':
       return options.users.length > 0 ? { kind: 'select', label: 'User', options: words(options.users) } : { kind: 'text', label: 'User', placeholder: 'e.g. alice' };
     case 'kind':
-      return { kind: 'select', label: 'Kind', options: words(OPERATION_KINDS) };
+      return { kind: 'select', label: 'Kind', options: words(OPERATION_KINDS, operationKindWords) };
     case 'status':
       return { kind: 'select', label: 'Outcome', options: words(OPERATION_STATUSES) };
   }

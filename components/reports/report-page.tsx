@@ -43,7 +43,7 @@ function dataTime(generatedAt: string, summary: unknown): string {
 function EmptyState({ name, filtered }: { name: ReportName; filtered: boolean }) {
   const text =
     name === 'history' && !filtered
-      ? 'No operations are on record yet. Changes made through the dashboard (VF counts, VF settings, assignments, BIOS) will be listed here once orchestration is in place.'
+      ? 'No operations are on record yet. Every change made through the dashboard (VF counts, VF settings, assignments, BIOS, reboots) is listed here, with who asked and how it ended.'
       : filtered
         ? 'Nothing matches these filters.'
         : 'The inventory has no hosts yet.';
@@ -76,6 +76,11 @@ export function ReportPage({ name, options }: { name: ReportName; options: Filte
           <p className="hidden text-xs font-medium uppercase tracking-wide text-slate-500 print:block">SR-IOV Fleet Manager · report</p>
           <h1 className="text-2xl font-semibold tracking-tight print:text-xl">{meta.title}</h1>
           <p className="text-sm text-slate-600 print:hidden">{meta.question}</p>
+          {meta.scope && (
+            <p role="note" aria-label="What this report covers" className="mt-2 max-w-4xl rounded border border-sky-200 bg-sky-50 px-3 py-2 text-sm text-sky-950 print:border-slate-300 print:bg-white">
+              {meta.scope}
+            </p>
+          )}
           {data && <p className="mt-1 text-sm text-slate-700">{dataTime(data.generatedAt, data.summary)}</p>}
           <p className="hidden text-sm text-slate-700 print:block">Filters: {applied || 'none (the whole fleet)'}</p>
         </div>

@@ -44,9 +44,9 @@ function figures(name: ReportName, summary: unknown): Figure[] {
       const s = summary as ComplianceSummary;
       return [
         ['Hosts', s.hosts],
-        ['Compliant', s.byVerdict.compliant],
-        ['Non-compliant', s.byVerdict['non-compliant']],
-        ['Unknown', s.byVerdict.unknown, 'not yet read'],
+        ['Baseline met', s.byVerdict.compliant, `${s.byVerdict.unknown} not yet known`],
+        ['Baseline not met', s.byVerdict['non-compliant']],
+        ['SR-IOV ready', s.ready, s.compliantNotReady > 0 ? `the whole chain; ${s.compliantNotReady} meet the baseline but are not` : 'the whole chain, as on the fleet view'],
         ['Pending a reset', s.pendingHosts, 'BIOS changes staged'],
       ];
     }

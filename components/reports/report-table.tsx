@@ -2,7 +2,27 @@
 // own section, so a printout starts every host on a new page (print.css).
 
 import type { Column, ReportRow } from '@/lib/reports/columns';
+import { Words } from '@/components/ui/words';
 import { ReportCell } from './report-cell';
+
+/** A value, and under it the column's secondary field when that has one (alone when the value is empty). */
+function Cell({ column, row }: { column: Column<ReportRow>; row: ReportRow }) {
+  const value = row[column.key] ?? null;
+  const secondary = column.secondary ? (row[column.secondary.key] ?? null) : null;
+  if (secondary === null || !column.secondary) return <ReportCell kind={column.kind} value={value} />;
+  const extra = (
+    <span className="text-slate-700">
+      <span className="font-medium">{column.secondary.label}:</span> <Words text={String(secondary)} />
+    </span>
+  );
+  if (value === null) return extra;
+  return (
+    <>
+      <ReportCell kind={column.kind} value={value} />
+      <span className="mt-0.5 block">{extra}</span>
+    </>
+  );
+}
 
 function RowsTable({ columns, rows, caption }: { columns: readonly Column<ReportRow>[]; rows: ReportRow[]; caption: string }) {
   return (
@@ -13,8 +33,9 @@ function RowsTable({ columns, rows, caption }: { columns: readonly Column<Report
         <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
           <tr>
             {columns.map((c) => (
-              <th key={c.key} scope="col" title={c.description} className={`px-3 py-1.5 font-semibold whitespace-nowrap print:px-1.5 print:py-1 ${c.kind === 'number' ? 'text-right' : ''}`}>
-                {c.header}
+              // Headers wrap between words: a long name must not make its column wider than its values.
+              <th key={c.key} scope="col" title={c.description} className={`px-2 py-1.5 align-bottom font-semibold print:px-1.5 print:py-1 ${c.kind === 'number' ? 'text-right' : ''}`}>
+                <Words text={c.header} />
               </th>
             ))}
           </tr>
@@ -23,8 +44,8 @@ function RowsTable({ columns, rows, caption }: { columns: readonly Column<Report
           {rows.map((row, i) => (
             <tr key={i} className="border-t border-slate-100 break-inside-avoid">
               {columns.map((c) => (
-                <td key={c.key} className={`px-3 py-1.5 align-top print:px-1.5 print:py-0.5 ${c.kind === 'number' ? 'text-right tabular-nums' : ''} ${c.key === 'error' || c.key === 'failing' ? 'min-w-56' : 'whitespace-nowrap'}`}>
-                  <ReportCell kind={c.kind} value={row[c.key] ?? null} />
+                <td key={c.key} className={`px-2 py-1.5 align-top print:px-1.5 print:py-0.5 ${c.kind === 'number' ? 'text-right tabular-nums' : ''} ${c.wrap ? 'min-w-40' : 'whitespace-nowrap'}`}>
+                  <Cell column={c} row={row} />
                 </td>
               ))}
             </tr>

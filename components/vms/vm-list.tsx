@@ -1,5 +1,6 @@
 'use client';
 
+import { Words } from '@/components/ui/words';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
@@ -82,18 +83,21 @@ function VmRows({ vm }: { vm: VmRow }) {
               VF {vf.index} <span className="font-mono text-xs text-slate-500">{vf.pciAddress}</span>
             </td>
             <td className="px-3 py-1.5 font-mono text-xs">{vf.pf.pciAddress}</td>
-            <td className="min-w-[14rem] px-3 py-1.5">{vf.pf.modelName}</td>
-            <td className="px-3 py-1.5 whitespace-nowrap tabular-nums">
+            <td className="min-w-[12rem] px-3 py-1.5">
+              <Words text={vf.pf.modelName} />
+            </td>
+            <td className="px-3 py-1.5 tabular-nums">
               {numa(vf.pf.numaNode)}
               {far && (
-                <span className="ml-2">
+                // Under the number when the column is narrow: the table must fit a 1280 px screen.
+                <span className="ml-2 inline-block">
                   <Badge tone="warn" icon="⚠" title={`The VM runs on NUMA node ${vm.numaNode}; this VF's NIC is on node ${vf.pf.numaNode}.`}>
                     other NUMA node
                   </Badge>
                 </span>
               )}
             </td>
-            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? '—'}</td>
+            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</td>
             <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
           </tr>
         );

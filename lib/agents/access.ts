@@ -1,6 +1,7 @@
 // The only place that reads a host's encrypted secrets: the agent token and the iLO password are
 // decrypted here, in the server, for the call about to be made, and never returned by an API.
 
+import 'server-only';
 import { decryptSecret } from '@/lib/crypto/secrets';
 import { prisma } from '@/lib/db/client';
 import { iloTarget } from '@/lib/ilo/facts';

@@ -2,6 +2,7 @@
 // token (encrypted in the inventory) and, for https agents, the pinned SHA-256 fingerprint of its
 // certificate, checked on the socket before the token is sent.
 
+import 'server-only';
 import { Agent as HttpDispatcher, type Dispatcher, fetch } from 'undici';
 import { createIloDispatcher } from '@/agent/src/redfish/tls';
 import type {

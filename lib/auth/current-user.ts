@@ -1,6 +1,7 @@
 // The signed-in user for server components. Pages call requireUser(); the proxy has already sent
 // visitors without a cookie to /login, this also catches expired or revoked sessions.
 
+import 'server-only';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { SESSION_COOKIE } from './constants';

@@ -182,7 +182,7 @@ describe('sign-in throttling', () => {
     for (let i = 0; i < 10; i++) await login(locked.userName, `wrong-${i}`, `192.0.2.${100 + i}`);
     expect((await login(locked.userName, 'admins-own-password', '192.0.2.200')).status).toBe(429);
     const root = path.resolve(import.meta.dirname, '..', '..');
-    const out = execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/user-unlock.ts', '--user', locked.userName], { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8' });
+    const out = execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', 'scripts/user-unlock.ts', '--user', locked.userName], { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, encoding: 'utf8' });
     expect(out).toBe(`Unlocked user:${locked.userName}.\n`);
     const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { action: 'login-unlock', targetId: locked.userName } });
     expect(audit.actor).toMatch(/^cli:/);

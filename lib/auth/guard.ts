@@ -5,6 +5,7 @@
 // an unexpected throw into the envelope's 500. The permission is attached to the handler so a
 // test can walk every route in app/api and check it.
 
+import 'server-only';
 import type { NextRequest } from 'next/server';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';

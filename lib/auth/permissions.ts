@@ -15,6 +15,8 @@ export const ACTIONS = {
   'bios:change': ['admin'],
   /** Reset or power a server through the iLO. */
   'host:power': ['admin'],
+  /** A host's fix in one go: its BIOS change, OS fixes and the reboot they need (each also needs its own action). */
+  'host:fix': ['admin'],
   /** Register hosts, change their agent and iLO credentials. */
   'host:manage': ['admin'],
   /** Label hosts (what policies select them by). */
@@ -61,3 +63,24 @@ export function refusalReason(role: Role, action: Action): string {
   const allowed = ACTIONS[action].join(' or ');
   return `A ${role} may not do this (${action}); it needs the ${allowed} role.`;
 }
+
+export function isAction(value: string): value is Action {
+  return Object.hasOwn(ACTIONS, value);
+}
+
+/** Each action as the sentence "A viewer may not …" ends: what a refusal page says instead of "audit:read". */
+export const ACTION_WORDS: Record<Action, string> = {
+  'inventory:read': 'read the inventory',
+  'vf:configure': 'change VF counts or VF settings',
+  'vf:assign': 'assign VFs to VMs or release them',
+  'bios:change': 'change BIOS settings',
+  'host:power': 'reboot or power on servers',
+  'host:fix': 'apply a host’s fix (BIOS, kernel and a reboot)',
+  'host:manage': 'register hosts or change their credentials',
+  'host:label': 'label hosts',
+  'policy:edit': 'create, edit or import policies',
+  'plan:compute': 'compute plans',
+  'user:manage': 'manage users',
+  'token:manage': 'manage API tokens',
+  'audit:read': 'read the audit log',
+};

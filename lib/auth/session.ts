@@ -2,6 +2,7 @@
 // holds only the session id, sealed by iron-session; the Session row is the truth, so logging out,
 // disabling a user or expiry take effect at once.
 
+import 'server-only';
 import { createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { prisma } from '@/lib/db/client';

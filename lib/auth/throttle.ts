@@ -13,6 +13,7 @@
 //   A successful sign-in takes its attempt back from the address's count.
 // - An admin locked out of their own dashboard: `npm run user:unlock` (audited).
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 
 export const SLOW_AFTER = 5;

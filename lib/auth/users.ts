@@ -1,5 +1,6 @@
 // Users: creation (CLI, first start, admin API) and what the API may show of them.
 
+import 'server-only';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { prisma } from '@/lib/db/client';
 import { hashPassword } from './passwords';

@@ -1,6 +1,7 @@
 // Secrets at rest (iLO passwords, agent tokens): AES-256-GCM with a key from the environment.
 // Stored as "v1.<iv>.<tag>.<ciphertext>" in base64url so the format can change later.
 
+import 'server-only';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { env } from '@/lib/env';

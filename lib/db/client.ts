@@ -1,6 +1,7 @@
 // The one Prisma client. Cached on globalThis so Next's dev reloads do not open a connection
 // per module reload.
 
+import 'server-only';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { PrismaClient } from '@/lib/generated/prisma/client';

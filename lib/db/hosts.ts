@@ -1,6 +1,7 @@
 // Host queries. Explicit selects everywhere: encrypted secrets (agentTokenEnc, Bmc.passwordEnc)
 // are never selected, so they cannot reach a response by accident.
 
+import 'server-only';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { prisma } from './client';
 
@@ -114,6 +115,8 @@ export const hostDetailSelect = {
     orderBy: { name: 'asc' },
     select: { id: true, name: true, uuid: true, state: true, numaNode: true, vcpus: true, memoryMiB: true, _count: { select: { assignments: true } } },
   },
+  /** The MACs the dashboard gave this host's VFs, so the assign dialog can say which one a VF gets. */
+  macAllocations: { select: { pfAddress: true, vfIndex: true, mac: true } },
 } satisfies Prisma.HostSelect;
 
 export type HostDetailRecord = Prisma.HostGetPayload<{ select: typeof hostDetailSelect }>;

@@ -2,6 +2,7 @@
 // client (report exports, plans over the whole fleet): a read-only better-sqlite3 connection to
 // the same file reads many rows several times faster and leaves less garbage.
 
+import 'server-only';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 
 const sqliteFiles = new WeakMap<PrismaClient, Promise<string | null>>();

@@ -3,6 +3,7 @@
 // bug: routes answer 503 with Retry-After, and the worker waits and writes again, so an
 // operation never stays "running" because its last write met a busy database.
 
+import 'server-only';
 import { Prisma } from '@/lib/generated/prisma/client';
 
 const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);

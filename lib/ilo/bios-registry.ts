@@ -2,6 +2,7 @@
 // accepts any PATCH with 200 and reports a bad name or value only after the next reset, so the
 // check here is the operator's only early warning. The policies' BIOS baselines use it too.
 
+import 'server-only';
 import { checkAgainstRegistry, findLocks, registryFromDigest, type AttributeDefinition, type RegistryDigest } from '@/agent/src/redfish';
 import { prisma } from '@/lib/db/client';
 import type { ErrorIssue } from '@/lib/http';

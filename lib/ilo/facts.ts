@@ -2,6 +2,7 @@
 // and talks Redfish to the iLO itself with the agent's Redfish client, so a host whose agent is
 // down still shows its power state and BIOS.
 
+import 'server-only';
 import { connectionOptions, messageText, readBios, RedfishError, withIlo, type BiosReport, type IloTarget, type RegistryDigest } from '@/agent/src/redfish';
 import { SERVER_GENERATIONS, type IloGeneration, type ServerGeneration } from '@/lib/inventory/vocabulary';
 

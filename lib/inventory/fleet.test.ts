@@ -58,6 +58,14 @@ describe('queryFleet', () => {
     expect(queryFleet(rows, q({ q: 'none' }))).toMatchObject({ hosts: [], total: 0, pageCount: 1 });
   });
 
+  it('filters by agent status, "not-reporting" being offline and never seen together', () => {
+    expect(names(queryFleet(rows, q({ agent: 'offline' })))).toEqual(['db-1']);
+    expect(names(queryFleet(rows, q({ agent: 'never-seen' })))).toEqual(['kvm-1']);
+    expect(names(queryFleet(rows, q({ agent: 'not-reporting' })))).toEqual(['db-1', 'kvm-1']);
+    expect(names(queryFleet(rows, q({ agent: 'online' })))).toEqual(['kvm-2', 'kvm-10']);
+    expect(fleetQuerySchema.safeParse({ agent: 'asleep' }).error?.issues[0]?.path).toEqual(['agent']);
+  });
+
   it('pages', () => {
     const page = queryFleet(rows, q({ pageSize: '3', page: '2' }));
     expect(page).toMatchObject({ total: 4, page: 2, pageSize: 3, pageCount: 2 });
@@ -75,25 +83,28 @@ describe('fleetQuerySchema', () => {
 });
 
 describe('summarizeFleet', () => {
-  it('adds up VFs and counts hosts needing action (failing links or offline agents)', () => {
+  it('adds up VFs and counts hosts needing attention: failing links, agents offline or never seen', () => {
     const s = summarizeFleet([
       row('a', { vfs: { assigned: 3, enabled: 8, capacity: 126 } }),
       row('b', { verdict: 'not-ready', vfs: { assigned: 0, enabled: 0, capacity: 64 } }),
       row('c', { agent: { status: 'offline', lastSeenAt: null }, vfs: { assigned: 1, enabled: 4, capacity: 7 } }),
       row('d', { verdict: 'unknown' }),
+      row('e', { verdict: 'unknown', agent: { status: 'never-seen', lastSeenAt: null } }),
+      row('f', { verdict: 'not-ready', agent: { status: 'offline', lastSeenAt: null } }),
     ]);
     expect(s).toEqual({
-      hosts: 4,
+      hosts: 6,
       readyHosts: 2,
-      notReadyHosts: 1,
-      unknownHosts: 1,
-      hostsNeedingAction: 2,
-      offlineAgents: 1,
-      vfs: { enabled: 12, assigned: 4, free: 8, capacity: 323 },
+      notReadyHosts: 2,
+      unknownHosts: 2,
+      // b (not ready), c (offline), e (never seen), f (both, counted once).
+      hostsNeedingAttention: 4,
+      agents: { online: 3, offline: 2, neverSeen: 1 },
+      vfs: { enabled: 12, assigned: 4, free: 8, capacity: 575 },
     });
   });
 
   it('is all zeros for an empty fleet', () => {
-    expect(summarizeFleet([])).toMatchObject({ hosts: 0, readyHosts: 0, hostsNeedingAction: 0, vfs: { enabled: 0, assigned: 0, free: 0, capacity: 0 } });
+    expect(summarizeFleet([])).toMatchObject({ hosts: 0, readyHosts: 0, hostsNeedingAttention: 0, vfs: { enabled: 0, assigned: 0, free: 0, capacity: 0 } });
   });
 });

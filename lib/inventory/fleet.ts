@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { queryInt } from '@/lib/query';
 import type { FleetHostRecord } from '@/lib/db/hosts';
 import { hostReadiness, READINESS_VERDICTS, type Readiness, type ReadinessVerdict } from './readiness';
-import { SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
+import { AGENT_STATUSES, SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
 
 export interface FleetRow {
   id: string;
@@ -43,10 +43,20 @@ export function toFleetRow(host: FleetHostRecord): FleetRow {
 export const FLEET_SORT_KEYS = ['name', 'model', 'generation', 'ilo', 'readiness', 'pfs', 'vfsAssigned', 'vfsEnabled', 'vfsCapacity', 'vms', 'agent'] as const;
 export type FleetSortKey = (typeof FLEET_SORT_KEYS)[number];
 
+/** The agent filter: a status, or "not-reporting" for offline and never seen together. */
+export const AGENT_FILTERS = [...AGENT_STATUSES, 'not-reporting'] as const;
+export type AgentFilter = (typeof AGENT_FILTERS)[number];
+
+/** An agent that is not answering: offline, or never seen at all. Such a host needs someone. */
+export function agentNotReporting(status: AgentStatus): boolean {
+  return status !== 'online';
+}
+
 export const fleetQuerySchema = z.strictObject({
   q: z.string().trim().max(100, 'q: at most 100 characters').optional(),
   readiness: z.enum(READINESS_VERDICTS).optional(),
   generation: z.enum(SERVER_GENERATIONS).optional(),
+  agent: z.enum(AGENT_FILTERS).optional(),
   sort: z.enum(FLEET_SORT_KEYS).default('name'),
   dir: z.enum(['asc', 'desc']).default('asc'),
   page: queryInt(1, 100_000).default(1),
@@ -95,7 +105,8 @@ export function queryFleet(rows: FleetRow[], query: FleetQuery): FleetPage {
     (r) =>
       (!needle || r.name.toLowerCase().includes(needle)) &&
       (!query.readiness || r.readiness.verdict === query.readiness) &&
-      (!query.generation || r.generation === query.generation),
+      (!query.generation || r.generation === query.generation) &&
+      (!query.agent || (query.agent === 'not-reporting' ? agentNotReporting(r.agent.status) : r.agent.status === query.agent)),
   );
   const value = SORT_VALUE[query.sort];
   const sign = query.dir === 'asc' ? 1 : -1;
@@ -110,9 +121,9 @@ export interface FleetSummary {
   readyHosts: number;
   notReadyHosts: number;
   unknownHosts: number;
-  /** Hosts with a failing readiness link or an agent that stopped answering. */
-  hostsNeedingAction: number;
-  offlineAgents: number;
+  /** Hosts someone must look at: a failing readiness link, or an agent offline or never seen. */
+  hostsNeedingAttention: number;
+  agents: { online: number; offline: number; neverSeen: number };
   vfs: { enabled: number; assigned: number; free: number; capacity: number };
 }
 
@@ -125,8 +136,8 @@ export function summarizeFleet(rows: FleetRow[]): FleetSummary {
     readyHosts: count((r) => r.readiness.verdict === 'ready'),
     notReadyHosts: count((r) => r.readiness.verdict === 'not-ready'),
     unknownHosts: count((r) => r.readiness.verdict === 'unknown'),
-    hostsNeedingAction: count((r) => r.readiness.verdict === 'not-ready' || r.agent.status === 'offline'),
-    offlineAgents: count((r) => r.agent.status === 'offline'),
+    hostsNeedingAttention: count((r) => r.readiness.verdict === 'not-ready' || agentNotReporting(r.agent.status)),
+    agents: { online: count((r) => r.agent.status === 'online'), offline: count((r) => r.agent.status === 'offline'), neverSeen: count((r) => r.agent.status === 'never-seen') },
     vfs: { enabled, assigned, free: enabled - assigned, capacity: rows.reduce((n, r) => n + r.vfs.capacity, 0) },
   };
 }

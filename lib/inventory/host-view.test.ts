@@ -5,7 +5,7 @@ import {
   driftValueText,
   FAST_POLL_MS,
   formatDuration,
-  fixActionFor,
+  restartClock,
   hostPollInterval,
   numaMismatch,
   orderVmsForPf,
@@ -160,24 +160,6 @@ describe('runningVms', () => {
   });
 });
 
-describe('fixActionFor', () => {
-  const link = { id: 'bios', label: 'BIOS', status: 'failing', detail: 'Sriov is not enabled.' } as const;
-
-  it('offers the server’s action on a failing link', () => {
-    const action = { kind: 'set-bios', attributes: { Sriov: 'Enabled' }, label: 'Enable SR-IOV in BIOS' } as const;
-    expect(fixActionFor({ ...link, action })).toEqual(action);
-  });
-
-  it('offers a reboot through the iLO when the fix is pending and the server named none', () => {
-    expect(fixActionFor({ ...link, pending: true })).toEqual({ kind: 'reset-host', label: 'Reboot through iLO' });
-  });
-
-  it('offers nothing on a link that holds or has no action', () => {
-    expect(fixActionFor(link)).toBeNull();
-    expect(fixActionFor({ ...link, status: 'ok', action: { kind: 'reset-host', label: 'Reboot through iLO' } })).toBeNull();
-  });
-});
-
 describe('driftValueText', () => {
   it('says on/off for flags, nothing for an unset value, and numbers as they are', () => {
     expect([true, false, null, 100, 'Enabled'].map(driftValueText)).toEqual(['on', 'off', 'nothing', '100', 'Enabled']);
@@ -196,5 +178,27 @@ describe('vmFilterFromParams', () => {
     expect(vmFilterFromParams({ hostId: '', q: ['upf', 'x'] })).toEqual({ q: 'upf' });
     expect(vmSearchParams({ hostId: 'host_1', q: 'fw' }).toString()).toBe('hostId=host_1&q=fw');
     expect(vmSearchParams({}).toString()).toBe('');
+  });
+});
+
+describe('restartClock', () => {
+  const started = { startedAt: '2026-11-24T10:00:00.000Z' };
+  const at = (seconds: number) => Date.parse('2026-11-24T10:00:00Z') + seconds * 1000;
+
+  it('says how long the host has been restarting against the median of its own resets', () => {
+    expect(restartClock(started, { medianMs: 9_000, samples: 3, basis: 'host', model: 'ProLiant DL380 Gen11' }, at(5))).toEqual({
+      startedAt: started.startedAt,
+      elapsedMs: 5_000,
+      usually: 'it usually takes about 9 s (median of this host’s last 3 resets)',
+      late: false,
+    });
+  });
+
+  it('falls back on the model, says when there is nothing to compare with, and calls a long one late', () => {
+    expect(restartClock(started, { medianMs: 90_000, samples: 1, basis: 'model', model: 'ProLiant DL380 Gen11' }, at(10)).usually).toBe('it usually takes about 1 min 30 s (median of 1 reset of other ProLiant DL380 Gen11 hosts)');
+    expect(restartClock(started, null, at(10))).toMatchObject({ late: false, usually: 'no earlier reset of this host or its model is on record to compare with' });
+    expect(restartClock(started, { medianMs: 9_000, samples: 1, basis: 'host', model: 'x' }, at(60)).late).toBe(false);
+    expect(restartClock(started, { medianMs: 9_000, samples: 1, basis: 'host', model: 'x' }, at(70)).late).toBe(true);
+    expect(restartClock({ startedAt: null }, null, at(5))).toMatchObject({ startedAt: null, elapsedMs: null });
   });
 });

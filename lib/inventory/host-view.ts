@@ -6,7 +6,8 @@
 import type { Action } from '@/lib/auth/permissions';
 import { ACTIVE_STATUSES, type OperationKind, type OperationView } from '@/lib/operations/kinds';
 import type { DriftItem } from './drift';
-import type { FixAction, ReadinessLink } from './readiness';
+import { isUnsetMac } from './mac';
+import type { HostChangeKind } from './change-set';
 import type { HostDetail } from './service';
 
 /** What JSON makes of a value: dates arrive as ISO strings. */
@@ -21,8 +22,8 @@ export type Jsonified<T> = T extends Date
 /** GET /api/hosts/[id]: the host detail as JSON. */
 export type HostView = Jsonified<HostDetail>;
 
-/** The permission each fix needs (lib/auth/permissions.ts). */
-export const FIX_PERMISSION: Record<FixAction['kind'], Action> = { 'set-bios': 'bios:change', 'reset-host': 'host:power', 'os-fix': 'host:manage' };
+/** The permission each part of a host's fix needs (lib/auth/permissions.ts); a person does the manual ones. */
+export const CHANGE_PERMISSION: Record<Exclude<HostChangeKind, 'manual'> | 'reset-host', Action> = { 'set-bios': 'bios:change', 'os-fix': 'host:manage', 'reset-host': 'host:power' };
 
 /** A drift value in words: booleans as on/off (as `ip link` shows them), null as nothing. */
 export function driftValueText(value: DriftItem['desired']): string {
@@ -31,14 +32,14 @@ export function driftValueText(value: DriftItem['desired']): string {
   return String(value);
 }
 
-/** What a failing link offers: the server's action, or a reboot when its fix only waits for one. */
-export function fixActionFor(link: ReadinessLink): FixAction | null {
-  if (link.status !== 'failing') return null;
-  if (link.action) return link.action;
-  return link.pending ? { kind: 'reset-host', label: 'Reboot through iLO' } : null;
-}
-
 export type PfView = HostView['physicalFunctions'][number];
+
+/** The MAC a VF gets when assigned without one asked for: the one it was given before, or its reserved one (null: a new one). */
+export function macOnAssign(host: Pick<HostView, 'macAllocations'>, pf: Pick<PfView, 'pciAddress'>, vf: { index: number; desiredMac: string | null }): { mac: string | null; source: 'kept' | 'allocated' } {
+  if (!isUnsetMac(vf.desiredMac)) return { mac: vf.desiredMac.toLowerCase(), source: 'kept' };
+  const reserved = host.macAllocations.find((a) => a.pfAddress === pf.pciAddress && a.vfIndex === vf.index);
+  return { mac: reserved?.mac ?? null, source: 'allocated' };
+}
 export type VfView = PfView['virtualFunctions'][number];
 
 export interface VmFilter {
@@ -164,12 +165,39 @@ const BOOT_WATCH_MS = 15 * 60_000;
  * to come back), and after it succeeded for as long as the agent is still not reported online.
  */
 export function resetInProgress(host: Pick<HostView, 'agentStatus'> | undefined, operations: readonly OperationView[], now = Date.now()): boolean {
-  return operations.some((op) => {
-    if (op.kind !== 'reset-host' && op.kind !== 'power-on') return false;
-    if (isActive(op)) return true;
-    if (op.status !== 'succeeded' || !op.finishedAt || !host) return false;
-    return now - Date.parse(op.finishedAt) < BOOT_WATCH_MS && host.agentStatus !== 'online';
-  });
+  return restartInProgress(host, operations, now) !== null;
+}
+
+/** The reset or power-on the page is following (see resetInProgress), newest first. */
+export function restartInProgress(host: Pick<HostView, 'agentStatus'> | undefined, operations: readonly OperationView[], now = Date.now()): OperationView | null {
+  return (
+    operations.find((op) => {
+      if (op.kind !== 'reset-host' && op.kind !== 'power-on') return false;
+      if (isActive(op)) return true;
+      if (op.status !== 'succeeded' || !op.finishedAt || !host) return false;
+      return now - Date.parse(op.finishedAt) < BOOT_WATCH_MS && host.agentStatus !== 'online';
+    }) ?? null
+  );
+}
+
+export interface RestartClock {
+  /** When the reboot started (null: queued behind the changes it applies). */
+  startedAt: string | null;
+  elapsedMs: number | null;
+  /** "usually about 9 s (median of this host's last 3 resets)", or why there is nothing to compare with. */
+  usually: string;
+  /** Much longer than it usually takes: the page says so. */
+  late: boolean;
+}
+
+/** How long the host has been restarting against how long it usually takes. */
+export function restartClock(restart: Pick<OperationView, 'startedAt'>, typical: HostView['typicalReset'], now = Date.now()): RestartClock {
+  const elapsedMs = restart.startedAt ? Math.max(0, now - Date.parse(restart.startedAt)) : null;
+  if (!typical) return { startedAt: restart.startedAt, elapsedMs, usually: 'no earlier reset of this host or its model is on record to compare with', late: false };
+  const of = typical.basis === 'host' ? `this host’s last ${typical.samples === 1 ? 'reset' : `${typical.samples} resets`}` : `${typical.samples === 1 ? '1 reset' : `${typical.samples} resets`} of other ${typical.model} hosts`;
+  // Twice the usual, and a minute over it, before calling it late: boots vary.
+  const late = elapsedMs !== null && elapsedMs > Math.max(2 * typical.medianMs, typical.medianMs + 60_000);
+  return { startedAt: restart.startedAt, elapsedMs, usually: `it usually takes about ${formatDuration(typical.medianMs)} (median of ${of})`, late };
 }
 
 /** Poll fast while something is changing on the host, slowly otherwise. */

@@ -2,6 +2,7 @@
 // labels before and after. Policies select hosts by them, so compliance is evaluated again for
 // the hosts whose labels changed.
 
+import 'server-only';
 import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { recordAudit } from '@/lib/audit';

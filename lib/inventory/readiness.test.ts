@@ -117,7 +117,7 @@ describe('evaluateReadiness', () => {
       const input = setBios(setBios(readyIntelHost(), 'Sriov', 'Disabled'), 'WorkloadProfile', 'LowLatency');
       const l = link(input, 'bios');
       expect(l.detail).toContain('LowLatency');
-      expect(l.fix).toMatch(/^Set WorkloadProfile to Custom/);
+      expect(l.fix).toMatch(/^Set a Virtualization workload profile \(or Custom, then enable Sriov\)/);
     });
 
     it('is unknown before the iLO has been read', () => {

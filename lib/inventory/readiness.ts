@@ -1,7 +1,9 @@
 // The SR-IOV readiness chain (SRIOV-FACTS.md section 1): six links, each ok, failing or unknown,
-// with what to do when it fails. One module so the fleet view, the host page, the API and the
-// reports all judge a host the same way.
+// with what to do when it fails, in words. One module so the fleet view, the host page, the API
+// and the reports all judge a host the same way. What the dashboard changes to fix a host is the
+// change set's (change-set.ts), computed from the same facts.
 
+import { ENABLED, hasIommuArgs, iommuArgs, iommuAttribute, PROFILES_DISABLING_SRIOV } from './bios-facts';
 import { NIC_MODELS, nicModelKeyOf } from './nic-catalog';
 
 export const READINESS_LINKS = ['hardware', 'bios', 'firmware', 'iommu', 'modules', 'drivers'] as const;
@@ -28,26 +30,6 @@ export interface ReadinessLink {
   fix?: string;
   /** A fix is already staged (BIOS values pending until the next reset). */
   pending?: boolean;
-  /** The fix as an operation the dashboard can run (the UI offers it to roles allowed to). */
-  action?: FixAction;
-}
-
-export type FixAction =
-  | { kind: 'set-bios'; attributes: Record<string, string>; label: string }
-  | { kind: 'reset-host'; label: string }
-  | { kind: 'os-fix'; fix: 'iommu-args' | 'vfio'; label: string };
-
-const REBOOT: FixAction = { kind: 'reset-host', label: 'Reboot through iLO' };
-
-/** "Sriov" -> "SR-IOV": the words on the buttons. */
-const ATTRIBUTE_WORDS: Record<string, string> = { Sriov: 'SR-IOV', IntelProcVtd: 'VT-d', ProcAmdIoVt: 'AMD IOMMU', ProcVirtualization: 'VT-x', AmdDmaRemapping: 'DMA remapping' };
-
-function enableAction(names: string[]): FixAction {
-  return {
-    kind: 'set-bios',
-    attributes: Object.fromEntries(names.map((n) => [n, ENABLED])),
-    label: `Enable ${names.map((n) => ATTRIBUTE_WORDS[n] ?? n).join(' and ')} in BIOS`,
-  };
 }
 
 export type ReadinessVerdict = 'ready' | 'not-ready' | 'unknown';
@@ -80,11 +62,6 @@ export interface ReadinessInput {
     vfDriverAvailable: boolean | null;
   }[];
 }
-
-const ENABLED = 'Enabled';
-
-/** Workload profiles that force Sriov Disabled and lock it (SRIOV-FACTS.md section 5). */
-const PROFILES_DISABLING_SRIOV = new Set(['I/OThroughput', 'LowLatency']);
 
 function knownModel(pf: { vendorId: string; deviceId: string }) {
   const key = nicModelKeyOf(pf.vendorId, pf.deviceId);
@@ -128,8 +105,7 @@ function biosLink(input: ReadinessInput): ReadinessLink {
     return { ...base, status: 'unknown', detail: 'The BIOS has not been read through the iLO yet.' };
   }
   const byName = new Map(input.bios.map((s) => [s.name, s]));
-  const iommuAttribute = input.cpuVendor === 'AMD' ? 'ProcAmdIoVt' : 'IntelProcVtd';
-  const required = ['Sriov', iommuAttribute, 'ProcVirtualization'];
+  const required = ['Sriov', iommuAttribute(input.cpuVendor), 'ProcVirtualization'];
   const off = required.filter((name) => byName.get(name)?.current !== ENABLED);
   if (off.length === 0) {
     return { ...base, status: 'ok', detail: `${required.join(', ')} enabled.` };
@@ -146,7 +122,6 @@ function biosLink(input: ReadinessInput): ReadinessLink {
       pending: true,
       detail: `${off.join(', ')} set to Enabled, pending until the server is reset.`,
       fix: 'Reboot through the iLO to apply the pending BIOS settings.',
-      action: REBOOT,
     };
   }
   const profile = byName.get('WorkloadProfile')?.current;
@@ -155,8 +130,7 @@ function biosLink(input: ReadinessInput): ReadinessLink {
       ...base,
       status: 'failing',
       detail: `${off.join(', ')} disabled; the workload profile “${profile}” forces Sriov off and locks it.`,
-      fix: `Set WorkloadProfile to Custom, then enable ${off.join(' and ')} in BIOS and reboot.`,
-      action: { kind: 'set-bios', attributes: { WorkloadProfile: 'Virtualization-MaxPerformance' }, label: 'Set the Virtualization-MaxPerformance workload profile' },
+      fix: `Set a Virtualization workload profile (or Custom, then enable ${off.join(' and ')}) in BIOS and reboot.`,
     };
   }
   return {
@@ -164,7 +138,6 @@ function biosLink(input: ReadinessInput): ReadinessLink {
     status: 'failing',
     detail: `${off.join(', ')} ${off.length === 1 ? 'is' : 'are'} not enabled.`,
     fix: `Enable ${off.join(' and ')} in BIOS through the iLO, then reboot.`,
-    action: enableAction(off),
   };
 }
 
@@ -204,11 +177,10 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
     return { ...base, status: 'ok', detail: 'IOMMU groups present in /sys/kernel/iommu_groups.' };
   }
   const amd = input.cpuVendor === 'AMD';
-  const biosIommuSetting = input.bios?.find((s) => s.name === (amd ? 'ProcAmdIoVt' : 'IntelProcVtd'));
+  const biosIommuSetting = input.bios?.find((s) => s.name === iommuAttribute(input.cpuVendor));
   const biosIommu = biosIommuSetting?.current;
-  const args = amd ? 'amd_iommu=on iommu=pt' : 'intel_iommu=on iommu=pt';
-  const cmdline = input.kernelCmdline ?? '';
-  const hasArgs = args.split(' ').every((a) => cmdline.split(/\s+/).includes(a));
+  const args = iommuArgs(input.cpuVendor);
+  const hasArgs = hasIommuArgs(input.cpuVendor, input.kernelCmdline);
   if (biosIommu === 'Disabled' && biosIommuSetting?.pending === ENABLED) {
     return {
       ...base,
@@ -216,7 +188,6 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
       pending: true,
       detail: `No IOMMU groups: ${amd ? 'AMD IOMMU' : 'VT-d'} is off in BIOS until the pending change is applied.`,
       fix: 'Reboot through the iLO to apply the pending BIOS settings.',
-      action: REBOOT,
     };
   }
   if (biosIommu === 'Disabled') {
@@ -224,8 +195,7 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
       ...base,
       status: 'failing',
       detail: `No IOMMU groups: ${amd ? 'AMD IOMMU' : 'VT-d'} is off in BIOS.`,
-      fix: `Enable ${amd ? 'ProcAmdIoVt' : 'IntelProcVtd'} in BIOS, then reboot.`,
-      action: enableAction([amd ? 'ProcAmdIoVt' : 'IntelProcVtd']),
+      fix: `Enable ${iommuAttribute(input.cpuVendor)} in BIOS, then reboot.`,
     };
   }
   return {
@@ -233,7 +203,6 @@ function iommuLink(input: ReadinessInput): ReadinessLink {
     status: 'failing',
     detail: hasArgs ? 'No IOMMU groups although the kernel command line asks for them.' : `No IOMMU groups; the kernel command line lacks “${args}”.`,
     fix: hasArgs ? 'Check the kernel log for DMAR/IVRS errors; the firmware may not expose the IOMMU.' : `Add “${args}” to the kernel command line (grubby --update-kernel=ALL --args="${args}") and reboot.`,
-    ...(hasArgs ? {} : { action: { kind: 'os-fix', fix: 'iommu-args', label: `Add ${args} to the kernel command line` } as const }),
   };
 }
 
@@ -251,7 +220,6 @@ function modulesLink(input: ReadinessInput): ReadinessLink {
     status: 'failing',
     detail: `${missing.join(' and ')} not loaded.`,
     fix: `Load ${missing.join(' and ')} (modprobe) and list ${missing.length === 1 ? 'it' : 'them'} in /etc/modules-load.d/ so ${missing.length === 1 ? 'it loads' : 'they load'} at every boot.`,
-    ...(missing.includes('vfio_pci') && !missing.includes('kvm') ? { action: { kind: 'os-fix', fix: 'vfio', label: 'Load vfio-pci now and at every boot' } as const } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // user, password, pinned certificate). The iLO is asked for the server's model, serial, CPU
 // vendor and BIOS first, so a host is never registered with facts nobody checked.
 
+import 'server-only';
 import { z } from 'zod';
 import { normalizeFingerprint } from '@/agent/src/redfish';
 import { encryptSecret } from '@/lib/crypto/secrets';

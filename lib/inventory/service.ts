@@ -1,8 +1,12 @@
 // What the pages and route handlers ask of the inventory.
 
+import 'server-only';
 import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
+import { prisma } from '@/lib/db/client';
+import { RECENT_RESETS, typicalDuration, type TypicalDuration } from '@/lib/operations/durations';
 import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetRow, type FleetSummary } from './fleet';
 import { findDrift, type DriftItem } from './drift';
+import { hostChangeSet, type HostChangeSet } from './change-set';
 import { hostReadiness, type Readiness } from './readiness';
 
 /** Every host as a fleet row, judged: one read of the inventory for a page and its summary. */
@@ -26,6 +30,10 @@ export interface ApplyMessage {
 
 export type HostDetail = Omit<HostDetailRecord, 'biosRead'> & {
   readiness: Readiness;
+  /** What makes the host SR-IOV ready, as one change set (lib/inventory/change-set.ts): the host page's fix. */
+  fix: HostChangeSet;
+  /** How long a reset of this host usually takes (its own last resets, else its model's); null before any. */
+  typicalReset: TypicalDuration | null;
   drift: DriftItem[];
   biosRead: (Omit<NonNullable<HostDetailRecord['biosRead']>, 'lastApplyMessages'> & { lastApplyMessages: ApplyMessage[] }) | null;
 };
@@ -39,13 +47,25 @@ function parseApplyMessages(text: string): ApplyMessage[] {
   }
 }
 
+/** Successful resets, newest first: this host's, and (when it has none) other hosts' of its model. */
+async function typicalReset(hostId: string, model: string): Promise<TypicalDuration | null> {
+  const timed = { kind: 'reset-host', status: 'succeeded', startedAt: { not: null }, finishedAt: { not: null } } as const;
+  const select = { startedAt: true, finishedAt: true } as const;
+  const own = await prisma.operation.findMany({ where: { ...timed, hostId }, orderBy: { finishedAt: 'desc' }, take: RECENT_RESETS.host, select });
+  const sameModel = own.length > 0 ? [] : await prisma.operation.findMany({ where: { ...timed, host: { is: { model } } }, orderBy: { finishedAt: 'desc' }, take: RECENT_RESETS.model, select });
+  const runs = (rows: typeof own) => rows.flatMap((r) => (r.startedAt && r.finishedAt ? [{ startedAt: r.startedAt, finishedAt: r.finishedAt }] : []));
+  return typicalDuration(runs(own), runs(sameModel), model);
+}
+
 export async function getHostDetail(id: string): Promise<HostDetail | null> {
   const host = await findHostDetail(id);
   if (!host) return null;
   return {
+    typicalReset: await typicalReset(host.id, host.model),
     ...host,
     biosRead: host.biosRead ? { ...host.biosRead, lastApplyMessages: parseApplyMessages(host.biosRead.lastApplyMessages) } : null,
     readiness: hostReadiness(host),
+    fix: hostChangeSet({ ...host, bios: host.biosRead ? host.bios : null }),
     drift: findDrift(host),
   };
 }

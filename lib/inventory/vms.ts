@@ -1,6 +1,8 @@
 // The VM view: every VM with the VFs it holds, and whether a VF sits on another NUMA node than
 // its VM (traffic then crosses the socket interconnect).
 
+import 'server-only';
+import { shownMac } from './mac';
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';
@@ -70,7 +72,7 @@ export async function listVms(query: VmQuery): Promise<VmRow[]> {
       id: a.vf.id,
       index: a.vf.index,
       pciAddress: a.vf.pciAddress,
-      mac: a.vf.mac ?? a.mac,
+      mac: shownMac(a.vf.mac) ?? shownMac(a.mac),
       vlan: a.vf.vlan ?? a.vlan,
       pf: a.vf.pf,
       crossNuma: numaMismatch(vm.numaNode, a.vf.pf.numaNode),

@@ -2,14 +2,16 @@
 // iLO for BIOS and power. Every executor reads the result back (a sync of the host) before it
 // reports success, so "assigned to vm-x" on the page is what the agent reports, not what we asked.
 
+import 'server-only';
 import { BiosChangeError, BiosLockedError, powerOn, readPower, RedfishError, resetServer, setBios, withIlo } from '@/agent/src/redfish';
 import { agentClientFor, iloTargetFor } from '@/lib/agents/access';
+import { iloMessageLine } from '@/lib/ilo/messages';
 import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { prisma } from '@/lib/db/client';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { iloOptions, refreshBios } from '@/lib/sync/ilo-state';
 import { syncHost } from '@/lib/sync/sync-host';
-import type { OperationKind, OperationParams } from './kinds';
+import { describeOperation, parseParams, type OperationKind, type OperationParams } from './kinds';
 
 /** A failure with the words to show; `transient` ones are retried with backoff. */
 export class OperationFailure extends Error {
@@ -124,6 +126,13 @@ const bindVf: Executor<'bind-vf'> = async (ctx, agent) => {
 
 const assignVf: Executor<'assign-vf'> = async (ctx, agent) => {
   const { vfAddress, vmName, mac, vlan } = ctx.params;
+  if (mac) {
+    // Set on the VF through its PF first: the agent keeps it as desired state and sets it again
+    // after every reboot (libvirt sets the same MAC for the VM, and puts it back on release).
+    await ctx.progress(`Setting MAC ${mac} on ${vfAddress}`);
+    await (await agent()).setVf(vfAddress, { mac });
+    await prisma.virtualFunction.update({ where: { id: ctx.targetId }, data: { desiredMac: mac } });
+  }
   await ctx.progress(`Attaching ${vfAddress} to ${vmName}`);
   const change = await (await agent()).attach(vmName, { vf: vfAddress, ...(mac !== undefined ? { mac } : {}), ...(vlan !== undefined ? { vlan } : {}) });
   await ctx.progress('Reading the assignment back from the agent');
@@ -196,7 +205,7 @@ async function checkAfterBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>):
   const facts = await refreshBios(ctx.hostId);
   const rejected = facts.lastApply.messages.filter((m) => m.severity !== 'OK');
   if (rejected.length > 0) {
-    throw new OperationFailure(`The host restarted but the iLO rejected BIOS settings: ${rejected.map((m) => `${m.message} (${m.messageId})`).join('; ')}.`, false);
+    throw new OperationFailure(`The host restarted but the iLO rejected BIOS settings: ${rejected.map((m) => `${iloMessageLine(m)} (${m.messageId})`).join('; ')}.`, false);
   }
   const stillPending = facts.bios.filter((b) => b.pending !== null && b.pending !== b.current);
   if (stillPending.length > 0) {
@@ -211,9 +220,22 @@ async function checkAfterBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>):
   return { bios: Object.fromEntries(facts.bios.map((b) => [b.name, b.current])), vfs: Object.fromEntries(pfs.map((pf) => [pf.pciAddress, pf.currentVfs])) };
 }
 
+/** A reset queued with the changes it applies goes ahead only if they all succeeded: else it would apply nothing, or half. */
+async function checkEarlierChanges(ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const earlier = await prisma.operation.findMany({ where: { id: { in: [...ids] } }, select: { kind: true, params: true, status: true, host: { select: { name: true } } } });
+  const words = (op: (typeof earlier)[number]) => `“${describeOperation(op.kind, parseParams(op.params), op.host?.name ?? null).summary}”`;
+  const failed = earlier.filter((op) => op.status === 'failed');
+  if (failed.length > 0) throw new OperationFailure(`Not rebooted: ${failed.map(words).join(' and ')} failed, so the reboot would not apply the fix.`, false);
+  // The lane runs them first; one still going means it is being retried.
+  const unfinished = earlier.filter((op) => op.status !== 'succeeded');
+  if (unfinished.length > 0) throw new OperationFailure(`Waiting for ${unfinished.map(words).join(' and ')} before rebooting.`, true);
+}
+
 const resetHost: Executor<'reset-host'> = async (ctx, agent) => {
   let params = ctx.params;
   if (params.stage !== 'sent') {
+    await checkEarlierChanges(params.after ?? []);
     const bootIdBefore = (await bootIdNow(agent)) ?? (await prisma.host.findUnique({ where: { id: ctx.hostId }, select: { bootId: true } }))?.bootId ?? null;
     await ctx.progress(`Asking the iLO for a ${params.resetType === 'ForceRestart' ? 'forced' : 'graceful'} restart`);
     const target = await iloTargetFor(ctx.hostId);

@@ -4,6 +4,19 @@
 export const OPERATION_KINDS = ['set-vf-count', 'set-vf', 'bind-vf', 'assign-vf', 'release-vf', 'set-bios', 'reset-host', 'power-on', 'os-fix'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
+/** Each kind as an operator names it: menus, the audit log, the change history. */
+export const OPERATION_KIND_WORDS: Record<OperationKind, string> = {
+  'set-vf-count': 'Set VF count',
+  'set-vf': 'Change VF settings',
+  'bind-vf': 'Bind VF driver',
+  'assign-vf': 'Assign VF',
+  'release-vf': 'Release VF',
+  'set-bios': 'Change BIOS',
+  'reset-host': 'Reboot through iLO',
+  'power-on': 'Power on through iLO',
+  'os-fix': 'Fix the OS',
+};
+
 export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly OperationStatus[] = ['queued', 'running'];
@@ -23,10 +36,12 @@ export interface OperationParams {
   'set-vf-count': { pfAddress: string; numVfs: number };
   'set-vf': { pfAddress: string; vfAddress: string; index: number; settings: VfSettingsParams };
   'bind-vf': { pfAddress: string; vfAddress: string; index: number; driver: 'vfio-pci' | 'default' };
-  'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; vlan?: number };
+  /** `mac`: asked for, kept from an earlier setting, or allocated (lib/inventory/mac-allocator.ts); absent only in rows from before. */
+  'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; macSource?: 'asked' | 'kept' | 'allocated'; vlan?: number };
   'release-vf': { pfAddress: string; vfAddress: string; index: number; vmName: string };
   'set-bios': { attributes: Record<string, string> };
-  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; stage?: 'sent'; bootIdBefore?: string | null; sentAt?: string };
+  /** `after`: the operations of the same fix whose changes this reset applies; it runs only if they all succeeded. */
+  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; after?: string[]; stage?: 'sent'; bootIdBefore?: string | null; sentAt?: string };
   'power-on': Record<string, never>;
   'os-fix': { fix: 'iommu-args' | 'vfio' };
 }
@@ -73,7 +88,8 @@ export function describeOperation(kind: string, params: unknown, hostName: strin
     }
     case 'assign-vf': {
       const p = params as OperationParams['assign-vf'];
-      const extras = [p.mac && `MAC ${p.mac}`, p.vlan !== undefined && `VLAN ${p.vlan}`].filter(Boolean).join(', ');
+      const mac = p.mac && `MAC ${p.mac}${p.macSource === 'allocated' ? ', its own' : ''}`;
+      const extras = [mac, p.vlan !== undefined && `VLAN ${p.vlan}`].filter(Boolean).join(', ');
       return { targetLabel: vfLabel(p), summary: `Assign ${vfLabel(p)} to ${p.vmName}${extras ? ` (${extras})` : ''}` };
     }
     case 'release-vf': {
@@ -82,11 +98,12 @@ export function describeOperation(kind: string, params: unknown, hostName: strin
     }
     case 'set-bios': {
       const p = params as OperationParams['set-bios'];
-      return { targetLabel: `${host} BIOS`, summary: `Set BIOS ${Object.entries(p.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}` };
+      return { targetLabel: `${host} BIOS`, summary: `Set BIOS ${Object.entries(p.attributes ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}` };
     }
     case 'reset-host': {
       const p = params as OperationParams['reset-host'];
-      const vms = p.vmsGoingDown.length > 0 ? ` (VMs going down: ${p.vmsGoingDown.join(', ')})` : '';
+      // Rows written by older versions (or by hand) may lack the list: the words must not throw.
+      const vms = p.vmsGoingDown?.length ? ` (VMs going down: ${p.vmsGoingDown.join(', ')})` : '';
       return { targetLabel: host, summary: `${p.resetType === 'ForceRestart' ? 'Force restart' : 'Graceful restart'} of ${host} through the iLO${vms}` };
     }
     case 'power-on':

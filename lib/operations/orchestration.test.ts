@@ -6,6 +6,7 @@ import { generateKey } from '@/lib/crypto/secrets';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { REAL_TIMING } from '@/agent/src/sim/kernel';
 import { startSimHosts, type SimHosts } from '@/lib/testing/sim-hosts';
+import { isLocallyAdministered } from '@/lib/inventory/mac';
 
 process.env.SECRETS_KEY ??= generateKey();
 
@@ -239,6 +240,7 @@ describe('failures', () => {
       while ((await db.prisma.operation.findUniqueOrThrow({ where: { id: op.operation.id } })).progress?.startsWith('Asking the agent') !== true) {
         await new Promise((r) => setTimeout(r, 2));
       }
+      const firstStart = (await db.prisma.operation.findUniqueOrThrow({ where: { id: op.operation.id } })).startedAt;
       await sim.member.agent.powerOff();
       await worker.idle();
       await worker.stop({ drain: true });
@@ -247,6 +249,8 @@ describe('failures', () => {
       expect(failed.status).toBe('failed');
       expect(failed.error).toMatch(/^Agent: The agent at 127\.0\.0\.1:\d+ is unreachable: .*\(after 3 attempts\)$/);
       expect(failed.activeKey).toBeNull();
+      // Its retries do not restart its clock: it started when its first attempt did.
+      expect(failed.startedAt).toEqual(firstStart);
       const audit = await db.prisma.auditEvent.findFirstOrThrow({ where: { operationId: failed.id, action: 'set-vf-count.failed' } });
       expect(JSON.parse(audit.after!)).toEqual({ error: failed.error });
 
@@ -290,13 +294,9 @@ describe('drift', () => {
 });
 
 describe('BIOS and reset through the iLO', () => {
-  it('enables SR-IOV and VT-d, resets: the host really restarts and comes back with IOMMU groups', async () => {
-    const { sim, id } = hostOf(1);
+  it('stages SR-IOV and VT-d: the fix that is left is the reboot alone', async () => {
+    const { id } = hostOf(1);
     await lib.syncHost(id);
-    const host = await db.prisma.host.findUniqueOrThrow({ where: { id } });
-    expect(host.iommuActive).toBe(false);
-    const bootBefore = host.bootId;
-
     const bios = await lib.requests.requestBiosChange(id, { attributes: { Sriov: 'Enabled', IntelProcVtd: 'Enabled' } }, who);
     expect(bios.ok).toBe(true);
     await runQueue();
@@ -305,18 +305,31 @@ describe('BIOS and reset through the iLO', () => {
       ['Disabled', 'Enabled', 'Enabled'],
       ['Disabled', 'Enabled', 'Enabled'],
     ]);
-    const readiness = (await lib.getHostDetail(id))!.readiness.links.find((l) => l.id === 'bios')!;
-    expect(readiness).toMatchObject({ pending: true, action: { kind: 'reset-host' } });
+    const detail = (await lib.getHostDetail(id))!;
+    expect(detail.readiness.links.find((l) => l.id === 'bios')).toMatchObject({ pending: true });
+    // The Gen9 profile also lacks intel_iommu=on (behind the same reboot) and vfio-pci (no reboot).
+    expect(detail.fix.changes).toEqual([expect.objectContaining({ kind: 'os-fix', fix: 'iommu-args', needsReboot: true }), expect.objectContaining({ kind: 'os-fix', fix: 'vfio', needsReboot: false })]);
+    expect(detail.fix).toMatchObject({ reboots: 1, fixedByReboot: ['bios', 'iommu'] });
+  });
 
-    // The Gen9 profile lacks intel_iommu=on: add it first, so the reboot brings IOMMU groups.
-    expect((await lib.requests.requestOsFix(id, { fix: 'iommu-args' }, who)).ok).toBe(true);
+  it('applies the host’s fix in one request: kernel arguments, vfio-pci, then one reboot that brings the IOMMU up', async () => {
+    const { sim, id } = hostOf(1);
+    const bootBefore = (await db.prisma.host.findUniqueOrThrow({ where: { id } })).bootId;
+    const fix = await lib.requests.requestFix(id, { reboot: true }, { ...who, role: 'admin' });
+    if (!fix.ok) throw new Error(fix.message);
+    expect(fix.operations.map((o) => o.summary)).toEqual([
+      expect.stringContaining('kernel command line'),
+      expect.stringContaining('Load vfio-pci'),
+      expect.stringContaining('Graceful restart'),
+    ]);
     await runQueue();
-
-    const reset = await lib.requests.requestPower(id, { action: 'reset' }, who);
-    expect(reset.ok).toBe(true);
-    await runQueue();
-    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.ok ? reset.operation.id : '' } });
-    expect(op.status, op.error ?? '').toBe('succeeded');
+    const ops = await Promise.all(fix.operations.map((o) => db.prisma.operation.findUniqueOrThrow({ where: { id: o.id } })));
+    expect(ops.map((o) => [o.kind, o.status, o.error])).toEqual([
+      ['os-fix', 'succeeded', null],
+      ['os-fix', 'succeeded', null],
+      ['reset-host', 'succeeded', null],
+    ]);
+    expect(JSON.parse(ops[2]!.params)).toMatchObject({ after: [ops[0]!.id, ops[1]!.id] });
     const after = await db.prisma.host.findUniqueOrThrow({ where: { id }, include: { bios: true } });
     expect(after.bootId).not.toBe(bootBefore);
     expect(after.iommuActive).toBe(true);
@@ -325,7 +338,46 @@ describe('BIOS and reset through the iLO', () => {
     const detail = await lib.getHostDetail(id);
     expect(detail?.readiness.links.find((l) => l.id === 'bios')?.status).toBe('ok');
     expect(detail?.readiness.links.find((l) => l.id === 'iommu')?.status).toBe('ok');
+    expect(detail?.fix).toMatchObject({ changes: [], reboots: 0 });
+    expect(await db.prisma.operation.count({ where: { hostId: id, kind: 'reset-host' } })).toBe(1);
+    // The next reboot has this one to compare with.
+    expect(detail?.typicalReset).toMatchObject({ basis: 'host', samples: 1, model: after.model });
+    expect(detail!.typicalReset!.medianMs).toBe(ops[2]!.finishedAt!.getTime() - ops[2]!.startedAt!.getTime());
   }, 60_000);
+
+  it('a fix whose BIOS change fails does not reboot the host', async () => {
+    const { id } = hostOf(2);
+    await lib.syncHost(id);
+    const bootBefore = (await db.prisma.host.findUniqueOrThrow({ where: { id } })).bootId;
+    // The inventory says SR-IOV is off; the iLO does not answer (its address moved).
+    await db.prisma.biosSetting.update({ where: { hostId_name: { hostId: id, name: 'Sriov' } }, data: { current: 'Disabled', pending: 'Disabled' } });
+    const bmc = await db.prisma.bmc.findUniqueOrThrow({ where: { hostId: id } });
+    await db.prisma.bmc.update({ where: { hostId: id }, data: { address: 'https://127.0.0.1:9' } });
+    try {
+      const fix = await lib.requests.requestFix(id, { reboot: true, resetType: 'ForceRestart' }, { ...who, role: 'admin' });
+      if (!fix.ok) throw new Error(fix.message);
+      expect(fix.operations.map((o) => o.kind)).toEqual(['set-bios', 'reset-host']);
+      await runQueue();
+      const [bios, reset] = await Promise.all(fix.operations.map((o) => db.prisma.operation.findUniqueOrThrow({ where: { id: o.id } })));
+      expect(bios!.status).toBe('failed');
+      expect(reset!.status).toBe('failed');
+      expect(reset!.error).toMatch(/^Not rebooted: “Set BIOS Sriov=Enabled” failed/);
+      // The host never restarted: the same boot as before.
+      const after = await lib.syncHost(id);
+      expect(after.ok && after.bootId).toBe(bootBefore);
+    } finally {
+      await db.prisma.bmc.update({ where: { hostId: id }, data: { address: bmc.address } });
+    }
+  }, 60_000);
+
+  it('refuses a fix that asks for nothing, or by a role that may not make its changes', async () => {
+    const { id } = hostOf(0);
+    expect(await lib.requests.requestFix(id, { reboot: true }, { ...who, role: 'admin' })).toMatchObject({ ok: false, code: 'conflict', message: expect.stringContaining('needs no fix') });
+    const host = hostOf(2);
+    await db.prisma.biosSetting.update({ where: { hostId_name: { hostId: host.id, name: 'Sriov' } }, data: { current: 'Disabled', pending: 'Disabled' } });
+    expect(await lib.requests.requestFix(host.id, { reboot: false }, { ...who, role: 'operator' })).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringContaining('needs the admin role') });
+    await lib.syncHost(host.id);
+  });
 
   it('a reset whose BIOS values the iLO rejects fails with the iLO’s reasons, after the host is back', async () => {
     const { sim, id } = hostOf(0);
@@ -341,5 +393,77 @@ describe('BIOS and reset through the iLO', () => {
     expect(op.error).toContain('Sometimes');
     // The host itself came back: the agent answers with a new boot.
     expect((await db.prisma.host.findUniqueOrThrow({ where: { id } })).agentStatus).toBe('online');
+  }, 60_000);
+});
+
+describe('MACs', () => {
+  it('a VF assigned without a MAC gets one of its own, never zeros: the same after release, reassignment and a reboot', async () => {
+    const own = await startSimHosts(['dl380-gen10'], { namePrefix: 'orch-mac-' });
+    try {
+      const sim = own.hosts[0]!;
+      const registered = await lib.registerHost(sim.registration);
+      if (!registered.ok) throw new Error(registered.message);
+      const id = registered.host.id;
+      await lib.syncHost(id);
+      const pf = await firstPf(id);
+      expect((await lib.requests.requestVfCount(pf.id, { numVfs: 4 }, who)).ok).toBe(true);
+      await runQueue();
+      const vfOf = async () => db.prisma.virtualFunction.findFirstOrThrow({ where: { pfId: pf.id, index: 2 }, include: { assignment: true } });
+      expect((await vfOf()).mac).toBe('00:00:00:00:00:00');
+      const [web, dbVm] = await Promise.all(['vm-web-01', 'vm-db-01'].map((name) => db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: id, name } })));
+      const agent = new lib.AgentClient({ url: sim.member.url, token: own.token, certSha256: null });
+      const agentMac = async () => (await agent.inventory()).pfs.find((p) => p.address === pf.pciAddress)!.vfs.find((v) => v.index === 2)!.mac;
+
+      const assign = async (vmId: string) => {
+        const outcome = await lib.requests.requestAssign((await vfOf()).id, { vmId }, who);
+        if (!outcome.ok) throw new Error(outcome.message);
+        await runQueue();
+        const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: outcome.operation.id } });
+        expect(op.status, op.error ?? '').toBe('succeeded');
+        return JSON.parse(op.params) as { mac: string; macSource: string };
+      };
+      const release = async () => {
+        expect((await lib.requests.requestRelease((await vfOf()).id, who)).ok).toBe(true);
+        await runQueue();
+      };
+
+      const first = await assign(web!.id);
+      expect(first.macSource).toBe('allocated');
+      expect(isLocallyAdministered(first.mac)).toBe(true);
+      const allocation = await db.prisma.macAllocation.findUniqueOrThrow({ where: { mac: first.mac } });
+      expect(allocation).toMatchObject({ hostId: id, pfAddress: pf.pciAddress, vfIndex: 2, allocatedBy: 'alice' });
+      const assigned = await vfOf();
+      expect(assigned).toMatchObject({ mac: first.mac, desiredMac: first.mac, assignment: expect.objectContaining({ mac: first.mac }) });
+      expect(await agentMac()).toBe(first.mac);
+      // What the VM view and the allocation report say.
+      const { listVms } = await import('@/lib/inventory/vms');
+      const vms = await listVms({ hostId: id });
+      expect(vms.find((vm) => vm.name === 'vm-web-01')?.vfs.find((v) => v.index === 2)?.mac).toBe(first.mac);
+
+      // Another VF may not be asked to take this one's MAC.
+      const neighbour = await db.prisma.virtualFunction.findFirstOrThrow({ where: { pfId: pf.id, index: 3 } });
+      expect(await lib.requests.requestAssign(neighbour.id, { vmId: dbVm!.id, mac: first.mac }, who)).toMatchObject({
+        ok: false,
+        code: 'conflict',
+        message: expect.stringMatching(/^mac: .* is the MAC the dashboard gave VF 2 of /),
+      });
+
+      await release();
+      expect((await vfOf()).mac).toBe(first.mac);
+      const second = await assign(dbVm!.id);
+      expect(second).toMatchObject({ mac: first.mac, macSource: 'kept' });
+      await release();
+
+      // A reboot: VFs do not survive it; the agent creates them again and sets the MAC again.
+      const reset = await lib.requests.requestPower(id, { action: 'reset', resetType: 'ForceRestart' }, who);
+      if (!reset.ok) throw new Error(reset.message);
+      await runQueue();
+      expect((await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.operation.id } })).status).toBe('succeeded');
+      expect(await agentMac()).toBe(first.mac);
+      expect((await vfOf()).mac).toBe(first.mac);
+      expect(await db.prisma.macAllocation.count({ where: { hostId: id } })).toBe(1);
+    } finally {
+      await own.close();
+    }
   }, 60_000);
 });

@@ -3,9 +3,15 @@
 // that does not answer), and the row is created with an activeKey that the database keeps unique
 // while the operation is queued or running, so two requests for the same VF cannot both win.
 
+import 'server-only';
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
 import { Prisma } from '@/lib/generated/prisma/client';
+import { can, refusalReason, type Role } from '@/lib/auth/permissions';
+import { automaticChanges } from '@/lib/inventory/change-set';
+import { CHANGE_PERMISSION } from '@/lib/inventory/host-view';
+import { allocateVfMac, assignmentMac, macHolder } from '@/lib/inventory/mac-allocator';
+import { getHostDetail } from '@/lib/inventory/service';
 import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
 import { recordAudit } from '@/lib/audit';
 import type { ErrorIssue } from '@/lib/http';
@@ -69,56 +75,87 @@ interface NewOperation<K extends OperationKind> {
   params: OperationParams[K];
   /** The state before, for the audit record. */
   before: unknown;
+  /** A reset queued with the changes it applies: it gets their ids as `after` and runs only if they succeeded. */
+  afterEarlier?: boolean;
 }
+
+type AnyNewOperation = { [K in OperationKind]: NewOperation<K> }[OperationKind];
+
+export type FixOutcome =
+  | { ok: true; operations: OperationView[] }
+  | { ok: false; code: 'not-found' | 'conflict' | 'bad-request' | 'forbidden'; message: string };
 
 const operationSelect = {
   id: true, kind: true, hostId: true, targetType: true, targetId: true, params: true, status: true, attempts: true,
   progress: true, error: true, requestedBy: true, queuedAt: true, startedAt: true, finishedAt: true, host: { select: { name: true } },
 } satisfies Prisma.OperationSelect;
 
-async function conflictWith(activeKey: string, what: string): Promise<RequestOutcome> {
+async function conflictWith(activeKey: string, what: string): Promise<Extract<RequestOutcome, { ok: false }>> {
   const holder = await prisma.operation.findUnique({ where: { activeKey }, select: operationSelect });
   if (!holder) return { ok: false, code: 'conflict', message: `${what} is being changed by another request; try again in a moment.` };
   const view = toOperationView(holder);
   return { ok: false, code: 'conflict', message: `${what} is already being changed: "${view.summary}", requested by ${view.requestedBy}, ${view.status}. Wait for it to finish.` };
 }
 
-async function enqueue<K extends OperationKind>(op: NewOperation<K>, who: Requester, what: string): Promise<RequestOutcome> {
-  let row;
+/**
+ * Queues operations together: all of them or none (one transaction, so a conflict on the last one
+ * leaves nothing half-queued). The lane runs them in this order; each is audited with who asked.
+ */
+async function enqueueAll(ops: { op: AnyNewOperation; what: string }[], who: Requester): Promise<{ ok: true; operations: OperationView[] } | Extract<RequestOutcome, { ok: false }>> {
+  let rows: { row: Prisma.OperationGetPayload<{ select: typeof operationSelect }>; op: AnyNewOperation; params: unknown }[];
+  let current: { op: AnyNewOperation; what: string } | undefined;
   try {
-    row = await prisma.operation.create({
-      data: {
-        kind: op.kind,
-        hostId: op.hostId,
-        targetType: op.targetType,
-        targetId: op.targetId,
-        lane: op.lane,
-        activeKey: op.activeKey,
-        params: JSON.stringify(op.params),
-        requestedBy: who.name,
-        sourceAddress: who.sourceAddress,
-      },
-      select: operationSelect,
+    rows = await prisma.$transaction(async (tx) => {
+      const created: typeof rows = [];
+      for (const entry of ops) {
+        current = entry;
+        const params = entry.op.afterEarlier ? { ...entry.op.params, after: created.map((c) => c.row.id) } : entry.op.params;
+        const row = await tx.operation.create({
+          data: {
+            kind: entry.op.kind,
+            hostId: entry.op.hostId,
+            targetType: entry.op.targetType,
+            targetId: entry.op.targetId,
+            lane: entry.op.lane,
+            activeKey: entry.op.activeKey,
+            params: JSON.stringify(params),
+            requestedBy: who.name,
+            sourceAddress: who.sourceAddress,
+          },
+          select: operationSelect,
+        });
+        created.push({ row, op: entry.op, params });
+      }
+      return created;
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return conflictWith(op.activeKey, what);
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && current) return conflictWith(current.op.activeKey, current.what);
     throw error;
   }
-  const view = toOperationView(row);
-  await recordAudit({
-    actor: who.name,
-    action: `${op.kind}.requested`,
-    targetType: op.targetType,
-    targetId: op.targetId,
-    sourceAddress: who.sourceAddress,
-    hostId: op.hostId,
-    hostName: row.host?.name ?? null,
-    before: op.before,
-    after: { summary: view.summary, params: op.params },
-    operationId: row.id,
-  });
+  const views: OperationView[] = [];
+  for (const { row, op, params } of rows) {
+    const view = toOperationView(row);
+    views.push(view);
+    await recordAudit({
+      actor: who.name,
+      action: `${op.kind}.requested`,
+      targetType: op.targetType,
+      targetId: op.targetId,
+      sourceAddress: who.sourceAddress,
+      hostId: op.hostId,
+      hostName: row.host?.name ?? null,
+      before: op.before,
+      after: { summary: view.summary, params },
+      operationId: row.id,
+    });
+  }
   notifyWorker();
-  return { ok: true, operation: view };
+  return { ok: true, operations: views };
+}
+
+async function enqueue<K extends OperationKind>(op: NewOperation<K>, who: Requester, what: string): Promise<RequestOutcome> {
+  const outcome = await enqueueAll([{ op: op as AnyNewOperation, what }], who);
+  return outcome.ok ? { ok: true, operation: outcome.operations[0]! } : outcome;
 }
 
 function agentDown(host: { name: string; agentStatus: string; lastSeenAt: Date | null }): RequestOutcome | null {
@@ -128,9 +165,9 @@ function agentDown(host: { name: string; agentStatus: string; lastSeenAt: Date |
 }
 
 const vfSelect = {
-  id: true, index: true, pciAddress: true, driver: true, mac: true, vlan: true, trust: true, spoofchk: true,
+  id: true, index: true, pciAddress: true, driver: true, mac: true, vlan: true, trust: true, spoofchk: true, desiredMac: true,
   hostId: true,
-  host: { select: { name: true, agentStatus: true, lastSeenAt: true } },
+  host: { select: { name: true, serialNumber: true, agentStatus: true, lastSeenAt: true } },
   pf: { select: { id: true, pciAddress: true, numaNode: true } },
   assignment: { select: { vm: { select: { id: true, name: true } }, mac: true, vlan: true } },
 } satisfies Prisma.VirtualFunctionSelect;
@@ -219,12 +256,22 @@ export async function requestAssign(vfId: string, input: z.infer<typeof assignSc
   if (!vm || vm.hostId !== vf.hostId) return { ok: false, code: 'bad-request', message: `vmId: no VM with id "${input.vmId}" on ${vf.host.name}.` };
   const down = agentDown(vf.host);
   if (down) return down;
+  const identity = { hostId: vf.hostId, serialNumber: vf.host.serialNumber, pfAddress: vf.pf.pciAddress, vfIndex: vf.index };
+  if (input.mac) {
+    const holder = await macHolder(prisma, input.mac);
+    if (holder && !(holder.hostId === identity.hostId && holder.pfAddress === identity.pfAddress && holder.vfIndex === identity.vfIndex)) {
+      const host = holder.hostId === vf.hostId ? vf.host.name : ((await prisma.host.findUnique({ where: { id: holder.hostId }, select: { name: true } }))?.name ?? 'another host');
+      return { ok: false, code: 'conflict', message: `mac: ${input.mac} is the MAC the dashboard gave VF ${holder.vfIndex} of ${holder.pfAddress} on ${host}; leave it empty to use this VF's own.` };
+    }
+  }
+  // Never zeros: without a MAC asked for, the VF keeps the one it was given, or gets its own.
+  const chosen = assignmentMac(input.mac, vf.desiredMac) ?? { mac: await allocateVfMac(prisma, identity, who.name), source: 'allocated' as const };
   return enqueue(
     {
       kind: 'assign-vf', hostId: vf.hostId, targetType: 'vf', targetId: vf.id, lane: `pf:${vf.pf.id}`, activeKey: `vf:${vf.id}`,
       params: {
         pfAddress: vf.pf.pciAddress, vfAddress: vf.pciAddress, index: vf.index, vmId: vm.id, vmName: vm.name,
-        ...(input.mac !== undefined ? { mac: input.mac } : {}), ...(input.vlan !== undefined ? { vlan: input.vlan } : {}),
+        mac: chosen.mac, macSource: chosen.source, ...(input.vlan !== undefined ? { vlan: input.vlan } : {}),
       },
       before: vfBefore(vf),
     },
@@ -318,13 +365,87 @@ export async function requestOsFix(hostId: string, input: z.infer<typeof osFixSc
   if (down) return down;
   return enqueue(
     {
-      kind: 'os-fix', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `os:${hostId}`,
+      kind: 'os-fix', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `os:${hostId}:${input.fix}`,
       params: { fix: input.fix },
       before: input.fix === 'vfio' ? { vfioPciLoaded: host.vfioPciLoaded } : { kernelCmdline: host.kernelCmdline },
     },
     who,
     `The operating system of ${host.name}`,
   );
+}
+
+export const fixSchema = z.strictObject({
+  /** Reboot through the iLO once the changes are made (when the fix needs one); false stages them only. */
+  reboot: z.boolean(),
+  resetType: z.enum(['GracefulRestart', 'ForceRestart']).optional(),
+});
+
+/**
+ * The host's fix, as its change set says (computed here from the inventory, never taken from the
+ * request): its BIOS change and OS fixes queued together, then the one reboot they need, which
+ * runs only if they all succeeded. The lane keeps them in that order.
+ */
+export async function requestFix(hostId: string, input: z.infer<typeof fixSchema>, who: Requester & { role: Role }): Promise<FixOutcome> {
+  const host = await getHostDetail(hostId);
+  if (!host) return { ok: false, code: 'not-found', message: `No host with id "${hostId}".` };
+  const changes = automaticChanges(host.fix);
+  const reboot = input.reboot && host.fix.reboots > 0;
+  if (input.resetType && !input.reboot) return { ok: false, code: 'bad-request', message: 'resetType: only with "reboot": true.' };
+  if (changes.length === 0 && !reboot) {
+    const manual = host.fix.changes.map((c) => c.label);
+    const message =
+      host.fix.reboots > 0
+        ? `The fix of ${host.name} is a reboot: ask for it with "reboot": true.`
+        : manual.length > 0
+          ? `Nothing in the fix of ${host.name} is the dashboard's to do: ${manual.join('; ')}.`
+          : `${host.name} needs no fix: its readiness chain holds as far as the dashboard can change it.`;
+    return { ok: false, code: 'conflict', message };
+  }
+  const kinds = [...new Set([...changes.map((c) => c.kind), ...(reboot ? (['reset-host'] as const) : [])])];
+  const refused = kinds.find((k) => !can(who.role, CHANGE_PERMISSION[k]));
+  if (refused) return { ok: false, code: 'forbidden', message: refusalReason(who.role, CHANGE_PERMISSION[refused]) };
+  if (!host.bmc && (reboot || changes.some((c) => c.kind === 'set-bios'))) return { ok: false, code: 'conflict', message: `${host.name} has no iLO registered.` };
+  if (changes.some((c) => c.kind === 'os-fix')) {
+    const down = agentDown({ name: host.name, agentStatus: host.agentStatus, lastSeenAt: host.lastSeenAt });
+    if (down && !down.ok) return down;
+  }
+  if (reboot && host.powerState === 'Off') return { ok: false, code: 'conflict', message: `${host.name} is powered off; power it on instead (pending BIOS settings apply at that boot).` };
+
+  const bios = new Map(host.bios.map((b) => [b.name, b]));
+  const ops: { op: AnyNewOperation; what: string }[] = [];
+  for (const change of changes) {
+    if (change.kind === 'set-bios') {
+      ops.push({
+        op: {
+          kind: 'set-bios', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `bios:${hostId}`,
+          params: { attributes: change.attributes },
+          before: Object.fromEntries(Object.keys(change.attributes).map((name) => [name, { current: bios.get(name)?.current ?? null, pending: bios.get(name)?.pending ?? null }])),
+        },
+        what: `The BIOS of ${host.name}`,
+      });
+    } else {
+      ops.push({
+        op: {
+          kind: 'os-fix', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `os:${hostId}:${change.fix}`,
+          params: { fix: change.fix },
+          before: change.fix === 'vfio' ? { vfioPciLoaded: host.vfioPciLoaded } : { kernelCmdline: host.kernelCmdline },
+        },
+        what: `The operating system of ${host.name}`,
+      });
+    }
+  }
+  if (reboot) {
+    ops.push({
+      op: {
+        kind: 'reset-host', hostId, targetType: 'host', targetId: hostId, lane: `host:${hostId}`, activeKey: `power:${hostId}`,
+        params: { resetType: input.resetType ?? 'GracefulRestart', vmsGoingDown: host.virtualMachines.filter((vm) => vm.state === 'running').map((vm) => vm.name) },
+        afterEarlier: ops.length > 0,
+        before: { powerState: host.powerState, pending: host.fix.pendingBios.map((b) => `${b.name}=${b.value}`) },
+      },
+      what: `The power of ${host.name}`,
+    });
+  }
+  return enqueueAll(ops, who);
 }
 
 export async function listHostOperations(hostId: string, limit = 50): Promise<OperationView[]> {

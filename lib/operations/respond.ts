@@ -1,6 +1,7 @@
 // The change routes all read the same way: an id from the path, a body checked by its schema, the
 // requester, and the answer: 202 with the queued operation, or the refusal in the envelope.
 
+import 'server-only';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
 import { sourceAddressOf } from '@/lib/audit';

@@ -2,6 +2,8 @@
 // and app routes are compiled separately), so the wake-up goes through globalThis. The worker
 // also polls, so a missed signal only costs its poll interval.
 
+import 'server-only';
+
 const KEY = Symbol.for('sriov-fleet.operations.wake');
 type Holder = { [KEY]?: () => void };
 

@@ -5,6 +5,7 @@
 // queued operations run; running ones are resumed (every agent call is idempotent, and a reset
 // that was already sent resumes waiting for the host instead of resetting again).
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 import { whenDatabaseAnswers } from '@/lib/db/unavailable';
 import { recordAudit } from '@/lib/audit';
@@ -175,7 +176,9 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
       if (!canStart(op, active)) continue;
       const claimed = await prisma.operation.updateMany({
         where: { id: op.id, status: 'queued' },
-        data: { status: 'running', attempts: { increment: 1 }, startedAt: new Date(), nextAttemptAt: null },
+        // startedAt is the first attempt's: a retry does not restart the clock (how long a reboot
+        // took, the history's duration and the page's "restarting for" all count from there).
+        data: { status: 'running', attempts: { increment: 1 }, ...(op.attempts === 0 ? { startedAt: new Date() } : {}), nextAttemptAt: null },
       });
       if (claimed.count !== 1) continue;
       active.push(op);

@@ -5,6 +5,7 @@
 // with the time they began, and every change of state is kept as a transition: "non-compliant
 // since when" has an answer.
 
+import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { HostPlan, PlanPolicy } from './plan';
 

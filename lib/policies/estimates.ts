@@ -2,6 +2,7 @@
 // each kind (resets also per server model: a DL385 boots slower than a DL360). Plans estimate
 // with these, never with a constant; a kind that never ran has no estimate, and the plan says so.
 
+import 'server-only';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 
 export interface DurationStats {

@@ -2,6 +2,7 @@
 // VMs, read a page of hosts at a time (a fleet of thousands is never in memory at once), and a
 // fingerprint of what a plan depends on, so a plan computed earlier can tell what changed since.
 
+import 'server-only';
 import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import Database from 'better-sqlite3';

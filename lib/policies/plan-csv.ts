@@ -1,6 +1,7 @@
 // A plan as CSV: one line per change (a host with nothing to change gets one line too), cells a
 // spreadsheet would run as formulas defused (lib/reports/csv.ts).
 
+import 'server-only';
 import { csvLine } from '@/lib/reports/csv';
 import type { PlanDocument } from './service';
 

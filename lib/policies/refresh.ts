@@ -2,6 +2,7 @@
 // BIOS, the host is judged again against the active policies (a few milliseconds a host; nothing
 // at all while no policy exists).
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 
 let known: { at: number; any: boolean } | null = null;

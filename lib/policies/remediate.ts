@@ -5,6 +5,7 @@
 // whose last automatic attempt failed is not tried again for an hour, so a host that refuses a
 // setting is not asked every poll.
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 import type { OperationKind } from '@/lib/operations/kinds';
 import type { HostPlan, PlanChange } from './plan';

@@ -1,5 +1,6 @@
 // Policy and plan outcomes as answers: the value as JSON, or the refusal in the envelope.
 
+import 'server-only';
 import { NextResponse } from 'next/server';
 import { errorResponse } from '@/lib/http';
 import type { Outcome } from './service';

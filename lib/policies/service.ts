@@ -1,6 +1,7 @@
 // Policies kept, versioned and checked; plans computed and kept; compliance evaluated. Route
 // handlers call these; the rules live in document.ts, plan.ts and compliance.ts.
 
+import 'server-only';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import { recordAudit } from '@/lib/audit';

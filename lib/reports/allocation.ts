@@ -3,6 +3,7 @@
 // Fabric), which is what latency-sensitive VNFs are placed to avoid; so it is flagged.
 
 import { z } from 'zod';
+import { shownMac } from '@/lib/inventory/mac';
 import { iso, type Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, matchesVm, nicModelLabel, type HostFilters } from './filters';
 import { readinessIfSelected } from './host-filter';
@@ -88,7 +89,7 @@ export function allocationRows(host: AllocationHostRecord, query: AllocationQuer
         vf: a.vf.index,
         vfPciAddress: a.vf.pciAddress,
         // What libvirt sets for this VM (the assignment) wins over what the PF last reported.
-        mac: a.mac ?? a.vf.mac,
+        mac: shownMac(a.mac) ?? shownMac(a.vf.mac),
         vlan: a.vlan ?? a.vf.vlan,
         assignedBy: a.assignedBy,
         assignedAt: a.assignedAt.toISOString(),

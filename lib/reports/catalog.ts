@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ALLOCATION_COLUMNS, allocationQuerySchema } from './allocation';
 import { CAPACITY_COLUMNS, capacityQuerySchema } from './capacity';
 import type { Column, ReportRow } from './columns';
-import { COMPLIANCE_COLUMNS, complianceQuerySchema } from './compliance';
+import { BASELINE_SCOPE, COMPLIANCE_COLUMNS, complianceQuerySchema } from './compliance';
 import { HISTORY_COLUMNS, historyQuerySchema } from './history';
 import { INVENTORY_COLUMNS, inventoryQuerySchema } from './inventory';
 
@@ -37,6 +37,8 @@ export interface ReportMeta {
   title: string;
   /** The question the report answers, in an operator's words. */
   question: string;
+  /** What the report's verdict covers and what it does not, said on the page and in print. */
+  scope?: string;
   filters: readonly FilterKey[];
   columns: readonly Column<ReportRow>[];
   schema: z.ZodType;
@@ -78,6 +80,7 @@ export const REPORTS: Record<ReportName, ReportMeta> = {
     name: 'compliance',
     title: 'BIOS and readiness compliance',
     question: 'Which hosts differ from the SR-IOV baseline (BIOS SR-IOV, VT-d / AMD IOMMU, VT-x; kernel IOMMU; vfio-pci), what fails and what is pending.',
+    scope: BASELINE_SCOPE,
     filters: [...HOST_FILTERS, 'compliance'],
     columns: COMPLIANCE_COLUMNS as Column<ReportRow>[],
     schema: complianceQuerySchema,

@@ -4,7 +4,7 @@
 export type CellValue = string | number | boolean | null;
 
 /** How a cell reads on the page; CSV and JSON carry the raw value. */
-export type CellKind = 'text' | 'number' | 'time' | 'yes-no' | 'check' | 'verdict' | 'placement' | 'status' | 'capacity';
+export type CellKind = 'text' | 'number' | 'time' | 'yes-no' | 'check' | 'verdict' | 'placement' | 'status' | 'capacity' | 'operation-kind';
 
 export interface Column<Row> {
   key: keyof Row & string;
@@ -14,6 +14,10 @@ export interface Column<Row> {
   downloadOnly?: boolean;
   /** A sentence for the column header's tooltip. */
   description?: string;
+  /** Sentences, not values: the cell wraps between words instead of widening the table. */
+  wrap?: boolean;
+  /** On screen, another field shown under this one's value when it has one (it is a column of its own in CSV and JSON). */
+  secondary?: { key: keyof Row & string; label: string };
 }
 
 export type ReportRow = Record<string, CellValue>;

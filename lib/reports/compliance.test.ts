@@ -13,6 +13,19 @@ describe('compliance report', () => {
     expect(COMPLIANCE_COLUMNS.map((c) => c.key).sort()).toEqual(Object.keys(row ?? {}).sort());
   });
 
+  it('says when a host meets the baseline but is not ready, and why, in the readiness chain’s words', () => {
+    const noSriovNic = complianceHost('kvm-c04', { physicalFunctions: [{ ...complianceHost('x').physicalFunctions[0]!, vendorId: '14e4', deviceId: '1657', totalVfs: 0, modelName: 'HPE 331i' }] });
+    const row = complianceRow(noSriovNic, {});
+    expect(row).toMatchObject({ compliance: 'compliant', readiness: 'not-ready' });
+    expect(row?.outsideBaseline).toContain('SR-IOV NIC');
+    const firmwareOff = complianceRow(complianceHost('kvm-e01', { physicalFunctions: complianceHost('x').physicalFunctions.map((pf) => ({ ...pf, firmwareMaxVfs: 0 })) }), {});
+    expect(firmwareOff).toMatchObject({ compliance: 'compliant', readiness: 'not-ready', outsideBaseline: 'NIC firmware' });
+    // vfio-pci is in the baseline: its failure is not "outside" it.
+    expect(complianceRow(complianceHost('kvm-d01', { vfioPciLoaded: false }), {})?.outsideBaseline).toBeNull();
+    const summary = summarize(complianceTally(), [row!, firmwareOff!, complianceRow(complianceHost('kvm-a01'), {})!]);
+    expect(summary).toMatchObject({ byVerdict: { compliant: 3 }, ready: 1, compliantNotReady: 2 });
+  });
+
   it('names what fails, what is pending, and when the failure was last seen', () => {
     const row = complianceRow(complianceHost('kvm-c02', { bios: bios({ IntelProcVtd: ['Disabled', 'Enabled'] }), iommuActive: false }), {});
     expect(row).toMatchObject({

@@ -1,14 +1,14 @@
 // Change history: the operations (lib schema: Operation) in a time range, by user, host and
-// kind, with their outcome. Empty until orchestration records operations; the page says so.
+// kind, with their outcome, each saying what it changed in words (the same words as the host
+// page's timeline: lib/operations/kinds.ts). Empty until someone changes a host; the page says so.
 
 import { z } from 'zod';
+import { describeOperation, OPERATION_KIND_WORDS, OPERATION_KINDS, OPERATION_STATUSES, parseParams, type OperationKind, type OperationStatus } from '@/lib/operations/kinds';
 import { iso, type Column } from './columns';
 import type { OperationRecord } from './records';
 import type { Tally } from './tally';
 
-export const OPERATION_KINDS = ['set-vf-count', 'set-vf', 'bind-vf', 'assign-vf', 'release-vf', 'set-bios', 'reset-host'] as const;
-export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
-export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+export { OPERATION_KINDS, OPERATION_STATUSES };
 
 /** A day ("2026-11-24", taken as 00:00 UTC) or a full ISO-8601 time with offset. */
 const instant = (field: string, endOfDay: boolean) =>
@@ -38,6 +38,10 @@ export type HistoryRow = {
   queuedAt: string;
   kind: string;
   host: string | null;
+  /** "VF 3 of 0000:31:00.0", "0000:31:00.0", "kvm-a04 BIOS". */
+  target: string;
+  /** "Release VF 0 of 0000:31:00.0 from web-01". */
+  change: string;
   targetType: string;
   targetId: string;
   requestedBy: string;
@@ -52,26 +56,31 @@ export type HistoryRow = {
 
 export const HISTORY_COLUMNS: Column<HistoryRow>[] = [
   { key: 'queuedAt', header: 'Requested at', kind: 'time' },
-  { key: 'kind', header: 'Kind' },
+  { key: 'kind', header: 'Kind', kind: 'operation-kind' },
   { key: 'host', header: 'Host' },
-  { key: 'targetType', header: 'Target' },
-  { key: 'targetId', header: 'Target id', downloadOnly: true },
+  { key: 'target', header: 'Target' },
+  { key: 'change', header: 'What changed', wrap: true },
+  { key: 'targetType', header: 'Target type', downloadOnly: true },
+  { key: 'targetId', header: 'Target id (internal)', downloadOnly: true },
   { key: 'requestedBy', header: 'User' },
   { key: 'status', header: 'Outcome', kind: 'status' },
   { key: 'attempts', header: 'Attempts', kind: 'number' },
   { key: 'startedAt', header: 'Started at', kind: 'time', downloadOnly: true },
   { key: 'finishedAt', header: 'Finished at', kind: 'time', downloadOnly: true },
   { key: 'durationSeconds', header: 'Took (s)', kind: 'number' },
-  { key: 'error', header: 'Error' },
+  { key: 'error', header: 'Error', wrap: true },
   { key: 'operation', header: 'Operation id', downloadOnly: true },
 ];
 
 export function historyRow(op: OperationRecord): HistoryRow {
+  // The host may have been removed since (the relation is set null): the words say "the host".
+  const { targetLabel, summary } = describeOperation(op.kind, parseParams(op.params), op.host?.name ?? null);
   return {
     queuedAt: op.queuedAt.toISOString(),
     kind: op.kind,
-    // The host may have been removed since (the relation is set null): say so rather than blank.
     host: op.host?.name ?? null,
+    target: targetLabel,
+    change: summary,
     targetType: op.targetType,
     targetId: op.targetId,
     requestedBy: op.requestedBy,
@@ -94,6 +103,33 @@ export interface HistorySummary {
   byDay: ({ day: string } & Record<OperationStatus | 'other', number>)[];
   oldest: string | null;
   newest: string | null;
+}
+
+export type HistoryDay = HistorySummary['byDay'][number];
+
+/**
+ * The days the chart shows: every day from the first to the last operation, and at least
+ * `minDays` ending on the last, so one day of data is one bar among its neighbours rather than
+ * one block the width of the chart.
+ */
+export function historyChartDays(byDay: readonly HistoryDay[], minDays = 14): HistoryDay[] {
+  const first = byDay[0];
+  const last = byDay.at(-1);
+  if (!first || !last) return [];
+  const end = Date.parse(`${last.day}T00:00:00Z`);
+  const start = Math.min(Date.parse(`${first.day}T00:00:00Z`), end - (minDays - 1) * 86_400_000);
+  const known = new Map(byDay.map((d) => [d.day, d]));
+  const days: HistoryDay[] = [];
+  for (let t = start; t <= end; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    days.push(known.get(day) ?? { day, queued: 0, running: 0, succeeded: 0, failed: 0, other: 0 });
+  }
+  return days;
+}
+
+/** A kind in words for the page ("Assign VF"); CSV and JSON keep the kind's key. */
+export function operationKindWords(kind: string): string {
+  return OPERATION_KIND_WORDS[kind as OperationKind] ?? kind;
 }
 
 function statusKey(status: string): OperationStatus | 'other' {

@@ -16,6 +16,7 @@
 // the same way (ASSIGNMENT_SELECT), host by host: 218-253 MB peak RSS at 2,000 hosts, 379-443 MB
 // through nested selects.
 
+import 'server-only';
 import Database from 'better-sqlite3';
 import { Prisma, type PrismaClient } from '@/lib/generated/prisma/client';
 import { sqliteFileOf } from '@/lib/db/sqlite-file';

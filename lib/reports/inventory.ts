@@ -3,6 +3,7 @@
 // shows what exists and not only what is in use.
 
 import { z } from 'zod';
+import { shownMac } from '@/lib/inventory/mac';
 import { iso, type Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, matchesVm, nicModelLabel, type HostFilters } from './filters';
 import { readinessIfSelected, type FilterableHost } from './host-filter';
@@ -96,7 +97,8 @@ function inventoryRow(h: HostPart, p: PfPart, vf: InventoryVfRecord | null): Inv
     vf: vf ? vf.index : null,
     vfPciAddress: vf ? vf.pciAddress : null,
     vfDriver: vf ? vf.driver : null,
-    mac: vf ? vf.mac : null,
+    // All zeros is no MAC (the guest makes one up at each boot): empty, not an address.
+    mac: vf ? shownMac(vf.mac) : null,
     vlan: vf ? vf.vlan : null,
     qos: vf ? vf.qos : null,
     trust: vf ? vf.trust : null,

@@ -1,6 +1,7 @@
 // The inventory records the reports read, as explicit selects: encrypted columns (agentTokenEnc,
 // Bmc.passwordEnc) are never selected, so they cannot reach a download.
 
+import 'server-only';
 import { readinessPfSelect } from '@/lib/db/hosts';
 import type { Prisma } from '@/lib/generated/prisma/client';
 
@@ -107,6 +108,7 @@ export type ComplianceHostRecord = Prisma.HostGetPayload<{ select: typeof compli
 export const operationSelect = {
   id: true,
   kind: true,
+  params: true,
   targetType: true,
   targetId: true,
   status: true,

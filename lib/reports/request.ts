@@ -1,6 +1,7 @@
 // Parsing a report request: the report's name, its filters (the report's own strict schema, so
 // an unknown or misspelt filter is a 400 naming it) and, for downloads, the format.
 
+import 'server-only';
 import { z } from 'zod';
 import { errorResponse, parseSearchParams, type Parsed } from '@/lib/http';
 import { isReportName, REPORT_FORMATS, REPORT_NAMES, REPORTS, type ReportFormat, type ReportName } from './catalog';

@@ -2,6 +2,7 @@
 // time (keyset paging on the unique name), each page turned into rows by the pure functions
 // beside this file, so a fleet of thousands of hosts never sits in memory at once.
 
+import 'server-only';
 import type { PrismaClient, Prisma } from '@/lib/generated/prisma/client';
 import { NIC_MODELS } from '@/lib/inventory/nic-catalog';
 import { allocationRows, allocationTally, type AllocationQuery } from './allocation';

@@ -2,6 +2,7 @@
 // CSV or JSON text, so memory holds one page, never the fleet. The stream is pull-based: the
 // next page is read from the database only when the client has taken the previous one.
 
+import 'server-only';
 import { rowValues, type Column, type ReportRow } from './columns';
 import { csvLine } from './csv';
 import type { Tally } from './tally';

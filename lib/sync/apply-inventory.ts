@@ -2,6 +2,7 @@
 // desired columns and who-assigned-what are kept. Only rows that changed are written, so a poll of
 // an unchanged host costs a few reads.
 
+import 'server-only';
 import type { Inventory, PhysicalFunction as AgentPf, VirtualFunction as AgentVf, Vm } from '@/agent/src/api-types';
 import { prisma } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';

@@ -2,6 +2,7 @@
 // and power. Read after BIOS changes and resets, on demand, and when the agent does not answer,
 // so a host that is down still shows its power state.
 
+import 'server-only';
 import { connectionOptions, readBios, readPower, withIlo, type IloTarget, type RegistryDigest } from '@/agent/src/redfish';
 import { iloTargetFor } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';

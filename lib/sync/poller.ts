@@ -1,6 +1,7 @@
 // Polls every host's agent on an interval with bounded concurrency. One round at a time: a round
 // that takes longer than the interval delays the next instead of piling up.
 
+import 'server-only';
 import { prisma } from '@/lib/db/client';
 import { syncHost, type SyncOutcome } from './sync-host';
 

@@ -2,6 +2,7 @@
 // A host whose agent does not answer turns offline (never-seen stays never-seen) with the reason
 // and keeps its rows; its power state is then read through the iLO.
 
+import 'server-only';
 import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { agentClientFor, HostAccessError } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export default async function RegisterHostPage() {
   const principal = await requireUser('/hosts/new');
   if (!can(principal.role, 'host:manage')) {
-    return <Refusal role={principal.role} action="host:manage" />;
+    return <Refusal name={principal.name} role={principal.role} action="host:manage" />;
   }
   return (
     <div className="mx-auto max-w-xl space-y-4">
