@@ -13,4 +13,4 @@ export const POST = route('host:fix', async (request, ctx: RouteContext<'/api/ho
   const outcome = await requestFix(id.data, body.data, { name: principal.name, sourceAddress: sourceAddressOf(request), role: principal.role });
   if (!outcome.ok) return errorResponse(outcome.code, outcome.message);
   return NextResponse.json({ operations: outcome.operations }, { status: 202 });
-});
+}, { body: true });
