@@ -5,6 +5,7 @@ import 'server-only';
 import { env } from '@/lib/env';
 import { startPoller } from '@/lib/sync/poller';
 import { DEFAULT_WORKER_OPTIONS, startWorker } from '@/lib/operations/worker';
+import { startRolloutDriver } from '@/lib/rollouts/driver';
 
 const KEY = Symbol.for('sriov-fleet.background');
 type Holder = { [KEY]?: { stop(): Promise<void> } };
@@ -15,15 +16,17 @@ export function startBackground(): void {
   const log = (message: string) => console.log(`[${new Date().toISOString()}] ${message}`);
   const worker = startWorker({
     ...DEFAULT_WORKER_OPTIONS,
+    concurrency: env.workerConcurrency,
     maxAttempts: env.workerMaxAttempts,
     retryBaseMs: env.workerRetryBaseMs,
     timing: { ...DEFAULT_WORKER_OPTIONS.timing, resetTimeoutMs: env.resetTimeoutMs },
     log,
   });
+  const rollouts = startRolloutDriver({ pollMs: env.rolloutPollMs, log });
   const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log: env.syncLogRounds ? log : undefined });
   holder[KEY] = {
     async stop() {
-      await Promise.all([worker.stop(), poller.stop()]);
+      await Promise.all([worker.stop(), poller.stop(), rollouts.stop()]);
     },
   };
   log(`background: polling agents every ${env.syncIntervalMs / 1000} s (${env.syncConcurrency} at once); operations worker running`);

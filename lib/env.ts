@@ -56,6 +56,14 @@ export const env = {
   get iloRetryBaseMs(): number {
     return positive('ILO_RETRY_BASE_MS', 500);
   },
+  /** How often the rollout driver looks at running rollouts (ROLLOUT_POLL_MS, default 1 s). */
+  get rolloutPollMs(): number {
+    return positive('ROLLOUT_POLL_MS', 1_000);
+  },
+  /** Operations carried out at once across the fleet, each alone in its lane (WORKER_CONCURRENCY, default 16). */
+  get workerConcurrency(): number {
+    return positive('WORKER_CONCURRENCY', 16);
+  },
   /** FLEET_BACKGROUND=off runs the server without the poller and the operations worker. */
   get backgroundEnabled(): boolean {
     return process.env.FLEET_BACKGROUND !== 'off';

@@ -12,6 +12,9 @@ export interface AgentProxy {
   killOn(pattern: RegExp): Promise<void>;
   /** Cut every connection and refuse new ones now. */
   kill(): void;
+  /** Hold what clients send (requests stay in flight, unanswered) until release(). */
+  hold(): void;
+  release(): void;
   revive(): void;
   close(): Promise<void>;
 }
@@ -19,6 +22,7 @@ export interface AgentProxy {
 export async function startAgentProxy(target: URL): Promise<AgentProxy> {
   const sockets = new Set<net.Socket>();
   let dead = false;
+  let held: { upstream: net.Socket; chunk: Buffer }[] | null = null;
   let watch: { pattern: RegExp; fired: () => void } | null = null;
 
   const cutAll = () => {
@@ -32,6 +36,7 @@ export async function startAgentProxy(target: URL): Promise<AgentProxy> {
     const upstream = net.connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstream);
     client.on('data', (chunk: Buffer) => {
+      if (held) return void held.push({ upstream, chunk });
       upstream.write(chunk);
       if (watch && watch.pattern.test(chunk.toString('latin1').split('\r\n')[0] ?? '')) {
         const { fired } = watch;
@@ -61,6 +66,14 @@ export async function startAgentProxy(target: URL): Promise<AgentProxy> {
       return new Promise((resolve) => (watch = { pattern, fired: resolve }));
     },
     kill: cutAll,
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const queued = held ?? [];
+      held = null;
+      for (const { upstream, chunk } of queued) upstream.write(chunk);
+    },
     revive() {
       dead = false;
     },

@@ -25,6 +25,8 @@ export const ACTIONS = {
   'policy:edit': ['admin'],
   /** Compute plans (nothing moves: a plan only says what would). */
   'plan:compute': ['operator', 'admin'],
+  /** Start, pause, resume and cancel rollouts: they reboot hosts and change VFs fleet-wide. */
+  'rollout:run': ['admin'],
   'user:manage': ['admin'],
   'token:manage': ['admin'],
   'audit:read': ['admin'],
@@ -80,6 +82,7 @@ export const ACTION_WORDS: Record<Action, string> = {
   'host:label': 'label hosts',
   'policy:edit': 'create, edit or import policies',
   'plan:compute': 'compute plans',
+  'rollout:run': 'start, pause or cancel rollouts',
   'user:manage': 'manage users',
   'token:manage': 'manage API tokens',
   'audit:read': 'read the audit log',

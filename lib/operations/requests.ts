@@ -22,6 +22,8 @@ import { notifyWorker } from './signal';
 export interface Requester {
   name: string;
   sourceAddress: string | null;
+  /** The rollout the change is a step of. */
+  rolloutId?: string;
 }
 
 export type RequestOutcome =
@@ -121,6 +123,7 @@ async function enqueueAll(ops: { op: AnyNewOperation; what: string }[], who: Req
             params: JSON.stringify(params),
             requestedBy: who.name,
             sourceAddress: who.sourceAddress,
+            rolloutId: who.rolloutId ?? null,
           },
           select: operationSelect,
         });

@@ -23,6 +23,15 @@ export async function refreshBios(hostId: string): Promise<IloFacts> {
 
 export async function storeBios(hostId: string, facts: IloFacts, now = new Date()): Promise<void> {
   await storeBiosRegistry(hostId, facts.registry, now);
+  // Attributes a policy asked for beyond the tracked ones follow the iLO too, or their desired
+  // value would read as drift forever.
+  const tracked = new Set(facts.bios.map((b) => b.name));
+  const others = await prisma.biosSetting.findMany({ where: { hostId, name: { notIn: [...tracked] } }, select: { name: true, current: true, pending: true } });
+  for (const row of others) {
+    const [current, pending] = facts.values[row.name] ?? [null, null];
+    const next = { current: current === null ? null : String(current), pending: pending === null ? (current === null ? null : String(current)) : String(pending) };
+    if (next.current !== row.current || next.pending !== row.pending) await prisma.biosSetting.update({ where: { hostId_name: { hostId, name: row.name } }, data: next });
+  }
   await prisma.$transaction([
     ...facts.bios.map((b) =>
       prisma.biosSetting.upsert({

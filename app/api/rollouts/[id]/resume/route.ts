@@ -1,0 +1,3 @@
+import { rolloutAction } from '@/lib/rollouts/respond';
+
+export const POST = rolloutAction('resume');

@@ -1,0 +1,315 @@
+// Carries rollouts out, beside the operations worker (lib/background.ts). Every tick, for each
+// rollout it holds the lease of: settle the steps of hosts on their way (their operations ended?),
+// ask the scheduler what next, start hosts and steps, queue their operations, move waves on,
+// halt or finish. Everything is written to the rollout's rows before it is acted on, so a server
+// restart resumes where it was: a reset already sent is waited for, never sent again.
+
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { prisma } from '@/lib/db/client';
+import { whenDatabaseAnswers } from '@/lib/db/unavailable';
+import { recordAudit } from '@/lib/audit';
+import type { Requester, RequestOutcome } from '@/lib/operations/requests';
+import { rolloutOptionsSchema } from './options';
+import { decide, type ScheduledHost } from './schedule';
+import { onRolloutSignal } from './signal';
+import type { Step, StepOp } from './steps';
+
+const LEASE_MS = 30_000;
+const ACTIVE = ['running', 'paused', 'cancelled'];
+
+type HostRow = {
+  id: string;
+  hostId: string;
+  hostName: string;
+  wave: number;
+  state: string;
+  steps: string;
+  step: number;
+  reason: string | null;
+  preflight: string | null;
+  resetSentAt: Date | null;
+  previous: string | null;
+  unavailableSince: Date | null;
+};
+
+type RolloutRow = { id: string; status: string; options: string; wave: number; soakUntil: Date | null; createdBy: string; finishedAt: Date | null };
+
+export interface DriverOptions {
+  pollMs: number;
+  log?: (message: string) => void;
+}
+
+export interface RolloutDriver {
+  kick(): void;
+  stop(): Promise<void>;
+  /** One pass now (tests). */
+  tick(): Promise<void>;
+}
+
+const requester = (rollout: RolloutRow): Requester => ({ name: `${rollout.createdBy} (rollout ${rollout.id.slice(-8)})`, sourceAddress: null, rolloutId: rollout.id });
+
+async function vfId(pfId: string, index: number): Promise<string | null> {
+  return (await prisma.virtualFunction.findUnique({ where: { pfId_index: { pfId, index } }, select: { id: true } }))?.id ?? null;
+}
+
+/** Queues one step operation; the outcome names the operation or why it could not be queued. */
+async function queueOp(hostId: string, op: StepOp, who: Requester): Promise<RequestOutcome> {
+  const requests = await import('@/lib/operations/requests');
+  switch (op.kind) {
+    case 'set-bios':
+      return requests.requestBiosChange(hostId, { attributes: op.attributes as never }, who);
+    case 'os-fix':
+      return requests.requestOsFix(hostId, { fix: op.fix }, who);
+    case 'reset-host':
+      return requests.requestPower(hostId, { action: 'reset' }, who);
+    case 'set-vf-count':
+      return requests.requestVfCount(op.pfId, { numVfs: op.numVfs }, who);
+    default: {
+      const id = await vfId(op.pfId, op.index);
+      if (!id) return { ok: false, code: 'not-found', message: `VF ${op.index} of the PF is not in the inventory (its VFs did not come up)` };
+      if (op.kind === 'release-vf') return requests.requestRelease(id, who);
+      if (op.kind === 'bind-vf') return requests.requestVfBind(id, { driver: op.driver }, who);
+      return requests.requestVfSettings(id, op.settings, who);
+    }
+  }
+}
+
+function parseSteps(row: HostRow): Step[] {
+  return JSON.parse(row.steps) as Step[];
+}
+
+export function startRolloutDriver(options: DriverOptions): RolloutDriver {
+  const owner = `driver-${randomUUID().slice(0, 8)}`;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let passing: Promise<void> | null = null;
+  let again = false;
+
+  async function claim(id: string, now: Date): Promise<boolean> {
+    const claimed = await prisma.rollout.updateMany({
+      where: { id, OR: [{ leaseOwner: null }, { leaseOwner: owner }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+    });
+    return claimed.count === 1;
+  }
+
+  async function saveHost(row: HostRow, data: Partial<Omit<HostRow, 'id' | 'hostId' | 'hostName' | 'wave'>> & { startedAt?: Date; finishedAt?: Date }): Promise<void> {
+    Object.assign(row, data);
+    await whenDatabaseAnswers(() => prisma.rolloutHost.update({ where: { id: row.id }, data }));
+  }
+
+  /** Ends a host failed, undoing honestly what can be undone: staged BIOS values before a reset. */
+  async function failHost(rollout: RolloutRow, row: HostRow, reason: string): Promise<void> {
+    let text = reason;
+    const previous = row.previous ? (JSON.parse(row.previous) as Record<string, string>) : null;
+    if (previous && Object.keys(previous).length) {
+      const values = Object.entries(previous).map(([k, v]) => `${k}=${v}`).join(', ');
+      if (!row.resetSentAt) {
+        const withdrawn = await queueOp(row.hostId, { kind: 'set-bios', attributes: previous }, requester(rollout));
+        text += withdrawn.ok ? `; the staged BIOS values were withdrawn (back to ${values})` : `; withdrawing the staged BIOS values failed (${withdrawn.message}): they apply at the next reboot`;
+      } else {
+        text += `; the reset applied the new BIOS values: restoring ${values} needs a reboot, which was not done`;
+      }
+    }
+    await saveHost(row, { state: 'failed', reason: text, finishedAt: new Date(), unavailableSince: null });
+    options.log?.(`rollout ${rollout.id}: ${row.hostName} failed: ${text}`);
+  }
+
+  /** Looks at the operations of the host's current step: done, failed, or still going. */
+  async function settle(rollout: RolloutRow, row: HostRow): Promise<void> {
+    const steps = parseSteps(row);
+    const step = steps[row.step];
+    if (!step) {
+      await saveHost(row, { state: 'done', finishedAt: new Date(), unavailableSince: null, reason: null });
+      return;
+    }
+    if (step.status !== 'running') return;
+    const ids = step.ops.flatMap((o) => (o.operationId ? [o.operationId] : []));
+    const ops = await prisma.operation.findMany({ where: { id: { in: ids } }, select: { id: true, status: true, error: true } });
+    for (const o of step.ops) {
+      const found = ops.find((x) => x.id === o.operationId);
+      if (found?.status === 'succeeded') o.status = 'succeeded';
+      if (found?.status === 'failed') Object.assign(o, { status: 'failed', error: found.error ?? 'failed' });
+    }
+    const failed = step.ops.filter((o) => o.status === 'failed');
+    if (failed.length) {
+      step.status = 'failed';
+      await saveHost(row, { steps: JSON.stringify(steps) });
+      await failHost(rollout, row, `step ${row.step + 1} of ${steps.length} (${step.label}) failed: ${failed.map((o) => o.error).join('; ')}`);
+      return;
+    }
+    if (step.ops.every((o) => o.status === 'succeeded')) {
+      step.status = 'done';
+      const next = row.step + 1;
+      const moreDisruptive = steps.slice(next).some((s) => s.disruptive);
+      await saveHost(row, { steps: JSON.stringify(steps), step: next, ...(moreDisruptive ? {} : { unavailableSince: null }), reason: null });
+      if (next >= steps.length) await saveHost(row, { state: 'done', finishedAt: new Date(), unavailableSince: null });
+    }
+  }
+
+  async function beginStep(rollout: RolloutRow, row: HostRow): Promise<void> {
+    const steps = parseSteps(row);
+    const step = steps[row.step]!;
+    const who = requester(rollout);
+    if (step.id === 'stage') {
+      // What the BIOS holds now, for an honest undo if the host fails before its reset.
+      const names = step.ops.flatMap((o) => (o.op.kind === 'set-bios' ? Object.keys(o.op.attributes) : []));
+      const bios = await prisma.biosSetting.findMany({ where: { hostId: row.hostId, name: { in: names } }, select: { name: true, current: true } });
+      const previous = Object.fromEntries(bios.flatMap((b) => (b.current === null ? [] : [[b.name, b.current]])));
+      await saveHost(row, { previous: JSON.stringify(previous) });
+    }
+    if (step.id === 'reboot') {
+      // Never a second reset of a host in one rollout, whatever happened to the first one's row.
+      if (row.resetSentAt) {
+        await failHost(rollout, row, 'a reset was already sent to this host by this rollout; it is not sent twice');
+        return;
+      }
+      await saveHost(row, { resetSentAt: new Date() });
+    }
+    if (step.disruptive && !row.unavailableSince) await saveHost(row, { unavailableSince: new Date() });
+    step.status = 'running';
+    for (const o of step.ops) {
+      const outcome = await queueOp(row.hostId, o.op, who);
+      if (outcome.ok) Object.assign(o, { operationId: outcome.operation.id, status: 'queued' });
+      else Object.assign(o, { status: 'failed', error: outcome.message });
+    }
+    await saveHost(row, { steps: JSON.stringify(steps), reason: step.label });
+  }
+
+  /** VFs VMs hold on the PFs a 'wait' host is to change: none left means it may go on. */
+  async function stillHeld(row: HostRow): Promise<string[]> {
+    const steps = parseSteps(row);
+    const pfIds = steps.flatMap((s) => s.ops.flatMap((o) => (o.op.kind === 'set-vf-count' ? [o.op.pfId] : [])));
+    if (!pfIds.length) return [];
+    const held = await prisma.assignment.findMany({ where: { vf: { pfId: { in: pfIds } } }, select: { vm: { select: { name: true } }, vf: { select: { index: true } } } });
+    return held.map((h) => `VF ${h.vf.index} (${h.vm.name})`);
+  }
+
+  async function advance(rollout: RolloutRow): Promise<void> {
+    const now = new Date();
+    const rows: HostRow[] = await prisma.rolloutHost.findMany({
+      where: { rolloutId: rollout.id },
+      orderBy: [{ wave: 'asc' }, { hostName: 'asc' }],
+      select: { id: true, hostId: true, hostName: true, wave: true, state: true, steps: true, step: true, reason: true, preflight: true, resetSentAt: true, previous: true, unavailableSince: true },
+    });
+    for (const row of rows) if (row.state === 'running') await settle(rollout, row);
+
+    if (rollout.status === 'cancelled') {
+      for (const row of rows) if (row.state === 'waiting') await saveHost(row, { state: 'skipped', reason: 'the rollout was cancelled before this host started', finishedAt: now });
+    }
+    const opts = rolloutOptionsSchema.parse(JSON.parse(rollout.options));
+    const hosts: ScheduledHost[] = rows.map((row) => {
+      const step = row.state === 'running' ? parseSteps(row)[row.step] : undefined;
+      return { id: row.id, name: row.hostName, wave: row.wave, state: row.state as ScheduledHost['state'], wantsDisruptive: Boolean(step?.disruptive && step.status === 'waiting'), unavailable: row.unavailableSince !== null, reason: row.reason };
+    });
+    const decision = decide({ status: rollout.status as 'running', wave: rollout.wave, soakUntil: rollout.soakUntil, options: opts, totalHosts: rows.length }, hosts, now);
+
+    if (decision.kind === 'work') {
+      for (const id of decision.start) {
+        const row = rows.find((r) => r.id === id)!;
+        // Decided when the rollout was made: the plan refused a change, or VMs hold VFs it would take.
+        if (row.preflight === 'fail') await saveHost(row, { state: 'failed', startedAt: now, finishedAt: now });
+        else if (row.preflight === 'skip') await saveHost(row, { state: 'skipped', startedAt: now, finishedAt: now });
+        else await saveHost(row, { state: 'running', startedAt: now, reason: null });
+      }
+      for (const row of rows) {
+        if (row.state !== 'running') continue;
+        const step = parseSteps(row)[row.step];
+        if (!step) {
+          await saveHost(row, { state: 'done', finishedAt: now, unavailableSince: null });
+          continue;
+        }
+        if (step.status !== 'waiting') continue;
+        if (step.disruptive && !row.unavailableSince && !decision.disruptive.includes(row.id)) {
+          if (row.reason !== 'waiting for a host to be available again') await saveHost(row, { reason: 'waiting for a host to be available again' });
+          continue;
+        }
+        if (opts.onVmsHoldingVfs === 'wait' && step.id === 'vf-count') {
+          const held = await stillHeld(row);
+          if (held.length) {
+            const reason = `waiting for VMs to release ${held.join(', ')}`;
+            if (row.reason !== reason) await saveHost(row, { reason });
+            continue;
+          }
+        }
+        await beginStep(rollout, row);
+      }
+      const reason = decision.waiting ?? null;
+      await prisma.rollout.update({ where: { id: rollout.id }, data: { reason: rollout.status === 'running' ? reason : undefined } });
+      if (rollout.status === 'cancelled' && rows.every((r) => r.state !== 'running' && r.state !== 'waiting')) await finishRollout(rollout, 'cancelled', null);
+      return;
+    }
+    if (decision.kind === 'next-wave') {
+      await prisma.rollout.update({ where: { id: rollout.id }, data: { wave: decision.wave, soakUntil: decision.soakUntil } });
+      options.log?.(`rollout ${rollout.id}: wave ${decision.wave} next`);
+      return;
+    }
+    if (decision.kind === 'halt') {
+      await prisma.rollout.update({ where: { id: rollout.id }, data: { status: 'halted', reason: decision.reason, finishedAt: now } });
+      await recordAudit({ actor: `rollout ${rollout.id.slice(-8)}`, action: 'rollout-halted', targetType: 'rollout', targetId: rollout.id, after: { reason: decision.reason, startedBy: rollout.createdBy } });
+      options.log?.(`rollout ${rollout.id} halted: ${decision.reason}`);
+      return;
+    }
+    await finishRollout(rollout, rollout.status === 'cancelled' ? 'cancelled' : 'done', null);
+  }
+
+  async function finishRollout(rollout: RolloutRow, status: 'done' | 'cancelled', reason: string | null): Promise<void> {
+    if (rollout.finishedAt) return;
+    const tally = await prisma.rolloutHost.groupBy({ by: ['state'], where: { rolloutId: rollout.id }, _count: { _all: true } });
+    const counts = Object.fromEntries(tally.map((t) => [t.state, t._count._all]));
+    await prisma.rollout.update({ where: { id: rollout.id }, data: { status, reason, finishedAt: new Date() } });
+    await recordAudit({ actor: `rollout ${rollout.id.slice(-8)}`, action: status === 'done' ? 'rollout-done' : 'rollout-cancelled-done', targetType: 'rollout', targetId: rollout.id, after: { ...counts, startedBy: rollout.createdBy } });
+    options.log?.(`rollout ${rollout.id} ${status}: ${JSON.stringify(counts)}`);
+  }
+
+  const tick = async (): Promise<void> => {
+    const now = new Date();
+    const rollouts: RolloutRow[] = await prisma.rollout.findMany({ where: { status: { in: ACTIVE }, finishedAt: null }, select: { id: true, status: true, options: true, wave: true, soakUntil: true, createdBy: true, finishedAt: true } });
+    for (const rollout of rollouts) {
+      if (stopped) return;
+      if (!(await claim(rollout.id, now))) continue;
+      await advance(rollout);
+    }
+  };
+
+  const kick = (): void => {
+    if (stopped) return;
+    if (passing) {
+      again = true;
+      return;
+    }
+    passing = tick()
+      .catch((error: unknown) => options.log?.(`rollouts: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        passing = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      kick();
+      schedule();
+    }, options.pollMs);
+  };
+  onRolloutSignal(kick);
+  kick();
+  schedule();
+  return {
+    kick,
+    tick: async () => {
+      await passing;
+      await tick();
+    },
+    async stop() {
+      stopped = true;
+      onRolloutSignal(undefined);
+      if (timer) clearTimeout(timer);
+      await passing;
+    },
+  };
+}
