@@ -126,18 +126,22 @@ describe('a rollout', () => {
     await syncHost(stack.hostIds.get('ro-dl380-gen10-002')!);
   }, 60_000);
 
-  it('halts when its canary fails, with no other host touched', async () => {
+  it('halts when its canary fails, with no other host touched; the operator names the canary', async () => {
     const planId = await policyPlan('ro-canary', { selector: { names: ['ro-dl380-gen10-*'] }, priority: 10, nics: [{ match: { pciIds: '8086:10fb' }, numVfs: 6 }] });
-    const canary = stack.proxies.get('ro-dl380-gen10-002')!;
+    const unknown = await api('POST', '/api/rollouts', { planId, options: { canaryHosts: ['ro-dl380-gen10-003', 'nope'] } });
+    expect(unknown.status).toBe(400);
+    expect((unknown.json as unknown as { error: { message: string } }).error.message).toBe('options.canaryHosts: nope is not among the hosts this plan changes');
+    const canary = stack.proxies.get('ro-dl380-gen10-003')!;
     canary.kill();
     try {
-      const id = await rollout(planId, { canary: 1, maxUnavailable: 2 });
+      // The plan's order would start with -002; the canary named goes first instead.
+      const id = await rollout(planId, { canaryHosts: ['ro-dl380-gen10-003'], maxUnavailable: 2 });
       const halted = await finished(id);
       expect(halted.status).toBe('halted');
-      expect(halted.reason).toMatch(/^The canary failed: ro-dl380-gen10-002: step 1 of 1 \(0000:12:00\.0 to 6 VFs, 0000:12:00\.1 to 6 VFs\) failed: Agent: .*unreachable.*\. The other hosts were not touched\.$/);
-      expect(halted.hosts.map((h) => h.state)).toEqual(['failed', 'waiting', 'waiting']);
+      expect(halted.reason).toMatch(/^The canary failed: ro-dl380-gen10-003: step 1 of 1 \(0000:12:00\.0 to 6 VFs, 0000:12:00\.1 to 6 VFs\) failed: Agent: .*unreachable.*\. The other hosts were not touched\.$/);
+      expect(halted.hosts.map((h) => [h.hostName, h.wave, h.state])).toEqual([['ro-dl380-gen10-003', 0, 'failed'], ['ro-dl380-gen10-002', 1, 'waiting'], ['ro-dl380-gen10-004', 1, 'waiting']]);
       const touched = await stack.db.prisma.operation.findMany({ where: { rolloutId: id }, select: { host: { select: { name: true } } } });
-      expect(new Set(touched.map((o) => o.host?.name))).toEqual(new Set(['ro-dl380-gen10-002']));
+      expect(new Set(touched.map((o) => o.host?.name))).toEqual(new Set(['ro-dl380-gen10-003']));
       expect(await stack.db.prisma.auditEvent.count({ where: { targetId: id, action: 'rollout-halted' } })).toBe(1);
     } finally {
       canary.revive();

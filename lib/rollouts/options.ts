@@ -27,6 +27,8 @@ export const rolloutOptionsSchema = z.strictObject({
   /** Hosts changed first, alone; any failure among them halts (canaryFailures: how many are tolerated). */
   canary: z.number().int().min(0).max(100).default(1),
   canaryFailures: z.number().int().min(0).default(0),
+  /** The canary's hosts by name (the most telling ones: a new model, a host with a lock); they go first, and the canary is at least as many. */
+  canaryHosts: z.array(z.string().min(1).max(253)).max(100).optional(),
   /** Hosts unavailable at once, from their first disruptive step until they are ready again. */
   maxUnavailable: count.default(1),
   /** Hosts in progress at once (a wave's size); by default maxUnavailable. */

@@ -28,7 +28,7 @@ export interface Who {
 }
 
 export async function startRollout(prisma: PrismaClient, input: z.infer<typeof startRolloutSchema>, who: Who): Promise<Outcome<{ id: string; hosts: number; waves: number }>> {
-  const options: RolloutOptions = input.options ?? rolloutOptionsSchema.parse({});
+  const options: RolloutOptions = { ...(input.options ?? rolloutOptionsSchema.parse({})) };
   const planRow = await prisma.plan.findUnique({ where: { id: input.planId }, select: { id: true, document: true } });
   if (!planRow) return { ok: false, code: 'not-found', message: `planId: no plan with id "${input.planId}"` };
   const plan = JSON.parse(planRow.document) as PlanDocument;
@@ -41,8 +41,15 @@ export async function startRollout(prisma: PrismaClient, input: z.infer<typeof s
   }
 
   // Only hosts with something to do take part; the plan's unknown hosts are skipped with the reason.
-  const hosts = plan.hosts.filter((h) => h.status !== 'compliant');
+  let hosts = plan.hosts.filter((h) => h.status !== 'compliant');
   if (hosts.length === 0) return { ok: false, code: 'bad-request', message: 'planId: every host of this plan is compliant: there is nothing to roll out' };
+  if (options.canaryHosts?.length) {
+    const named = new Set(options.canaryHosts);
+    const missing = [...named].filter((name) => !hosts.some((h) => h.hostName === name));
+    if (missing.length) return { ok: false, code: 'bad-request', message: `options.canaryHosts: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not among the hosts this plan changes`, issues: [{ path: 'options.canaryHosts', message: 'not a host this plan changes' }] };
+    hosts = [...hosts.filter((h) => named.has(h.hostName)), ...hosts.filter((h) => !named.has(h.hostName))];
+    options.canary = Math.max(options.canary, named.size);
+  }
 
   const busy = await prisma.rolloutHost.findMany({
     where: { hostId: { in: hosts.map((h) => h.hostId) }, state: { in: ['waiting', 'running'] }, rollout: { status: { in: ACTIVE } } },
