@@ -14,10 +14,10 @@ import { allocateVfMac, assignmentMac, macHolder } from '@/lib/inventory/mac-all
 import { getHostDetail } from '@/lib/inventory/service';
 import { BIOS_ATTRIBUTES } from '@/lib/inventory/vocabulary';
 import { recordAudit } from '@/lib/audit';
+import { wake } from '@/lib/background-loop';
 import type { ErrorIssue } from '@/lib/http';
 import { checkBiosChange, loadBiosRegistry } from '@/lib/ilo/bios-registry';
 import { toOperationView, type OperationKind, type OperationParams, type OperationView } from './kinds';
-import { notifyWorker } from './signal';
 
 export interface Requester {
   name: string;
@@ -152,7 +152,7 @@ async function enqueueAll(ops: { op: AnyNewOperation; what: string }[], who: Req
       operationId: row.id,
     });
   }
-  notifyWorker();
+  wake('operations');
   return { ok: true, operations: views };
 }
 

@@ -11,7 +11,7 @@ import { whenDatabaseAnswers } from '@/lib/db/unavailable';
 import { recordAudit } from '@/lib/audit';
 import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';
 import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
-import { onWorkerSignal } from './signal';
+import { startBackgroundLoop } from '@/lib/background-loop';
 
 export interface WorkerOptions {
   /** Operations carried out at once across the fleet (each still alone in its lane). */
@@ -109,10 +109,6 @@ async function requestedBefore(operationId: string): Promise<unknown> {
 
 export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Worker {
   const running = new Map<string, { op: Claimable; done: Promise<void> }>();
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let passing: Promise<void> | null = null;
-  let again = false;
   const ready = recoverInterrupted(options.log).catch((error: unknown) => options.log?.(`operations: recovery failed: ${String(error)}`));
 
   const run = async (op: Claimable & { params: string; targetId: string; requestedBy: string; attempts: number }): Promise<void> => {
@@ -155,9 +151,9 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
     }
   };
 
-  const pass = async (): Promise<void> => {
+  const pass = async (stopped: () => boolean): Promise<void> => {
     await ready;
-    if (stopped || running.size >= options.concurrency) return;
+    if (stopped() || running.size >= options.concurrency) return;
     const now = new Date();
     const queued = await prisma.operation.findMany({
       where: { status: 'queued' },
@@ -186,57 +182,28 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         .catch((error: unknown) => options.log?.(`operation ${op.id}: ${String(error)}`))
         .finally(() => {
           running.delete(op.id);
-          kick();
+          loop.kick();
         });
       running.set(op.id, { op, done });
     }
   };
 
-  const kick = (): void => {
-    if (stopped) return;
-    if (passing) {
-      again = true;
-      return;
-    }
-    passing = pass()
-      .catch((error: unknown) => options.log?.(`operations: ${String(error)}`))
-      .finally(() => {
-        passing = null;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-  };
-
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      kick();
-      schedule();
-    }, options.pollMs);
-  };
-  onWorkerSignal(kick);
-  kick();
-  schedule();
+  const loop = startBackgroundLoop('operations', pass, { pollMs: options.pollMs, onError: (error) => options.log?.(`operations: ${String(error)}`) });
 
   return {
-    kick,
+    kick: loop.kick,
     async idle() {
       for (;;) {
-        await passing;
+        await loop.settled();
         await Promise.all([...running.values()].map((r) => r.done));
         const waiting = await prisma.operation.count({ where: { status: { in: ['queued', 'running'] } } });
-        if (waiting === 0 || stopped) return;
+        if (waiting === 0 || loop.stopped()) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, 50)));
-        kick();
+        loop.kick();
       }
     },
     async stop({ drain = false } = {}) {
-      stopped = true;
-      onWorkerSignal(undefined);
-      if (timer) clearTimeout(timer);
-      await passing;
+      await loop.stop();
       if (drain) await Promise.all([...running.values()].map((r) => r.done));
     },
   };

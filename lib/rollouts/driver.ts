@@ -12,7 +12,7 @@ import { recordAudit } from '@/lib/audit';
 import type { Requester, RequestOutcome } from '@/lib/operations/requests';
 import { rolloutOptionsSchema } from './options';
 import { decide, type ScheduledHost } from './schedule';
-import { onRolloutSignal } from './signal';
+import { startBackgroundLoop } from '@/lib/background-loop';
 import type { Step, StepOp } from './steps';
 
 const LEASE_MS = 30_000;
@@ -81,10 +81,6 @@ function parseSteps(row: HostRow): Step[] {
 
 export function startRolloutDriver(options: DriverOptions): RolloutDriver {
   const owner = `driver-${randomUUID().slice(0, 8)}`;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let passing: Promise<void> | null = null;
-  let again = false;
 
   async function claim(id: string, now: Date): Promise<boolean> {
     const claimed = await prisma.rollout.updateMany({
@@ -263,53 +259,23 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     options.log?.(`rollout ${rollout.id} ${status}: ${JSON.stringify(counts)}`);
   }
 
-  const tick = async (): Promise<void> => {
+  const tick = async (stopped: () => boolean): Promise<void> => {
     const now = new Date();
     const rollouts: RolloutRow[] = await prisma.rollout.findMany({ where: { status: { in: ACTIVE }, finishedAt: null }, select: { id: true, status: true, options: true, wave: true, soakUntil: true, createdBy: true, finishedAt: true } });
     for (const rollout of rollouts) {
-      if (stopped) return;
+      if (stopped()) return;
       if (!(await claim(rollout.id, now))) continue;
       await advance(rollout);
     }
   };
 
-  const kick = (): void => {
-    if (stopped) return;
-    if (passing) {
-      again = true;
-      return;
-    }
-    passing = tick()
-      .catch((error: unknown) => options.log?.(`rollouts: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        passing = null;
-        if (again) {
-          again = false;
-          kick();
-        }
-      });
-  };
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      kick();
-      schedule();
-    }, options.pollMs);
-  };
-  onRolloutSignal(kick);
-  kick();
-  schedule();
+  const loop = startBackgroundLoop('rollouts', tick, { pollMs: options.pollMs, onError: (error) => options.log?.(`rollouts: ${error instanceof Error ? error.message : String(error)}`) });
   return {
-    kick,
+    kick: loop.kick,
     tick: async () => {
-      await passing;
-      await tick();
+      await loop.settled();
+      await tick(loop.stopped);
     },
-    async stop() {
-      stopped = true;
-      onRolloutSignal(undefined);
-      if (timer) clearTimeout(timer);
-      await passing;
-    },
+    stop: loop.stop,
   };
 }

@@ -6,6 +6,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { recordAudit } from '@/lib/audit';
+import { wake } from '@/lib/background-loop';
 import type { ErrorIssue } from '@/lib/http';
 import { planFreshness, type PlanDocument } from '@/lib/policies/service';
 import { rolloutOptionsSchema, type RolloutOptions } from './options';
@@ -108,8 +109,7 @@ export async function startRollout(prisma: PrismaClient, input: z.infer<typeof s
   });
   const waveCount = new Set(waves).size;
   await recordAudit({ actor: who.name, action: 'rollout-start', targetType: 'rollout', targetId: rollout.id, sourceAddress: who.sourceAddress, after: { planId: planRow.id, hosts: hosts.length, waves: waveCount, options } });
-  const { kickRollouts } = await import('./signal');
-  kickRollouts();
+  wake('rollouts');
   return { ok: true, value: { id: rollout.id, hosts: hosts.length, waves: waveCount } };
 }
 
@@ -128,8 +128,7 @@ export async function steerRollout(prisma: PrismaClient, id: string, action: 'pa
     return { ok: false, code: 'conflict', message: `The rollout is ${row.status}: it cannot be ${action === 'resume' ? 'resumed' : action === 'pause' ? 'paused' : 'cancelled'}.` };
   }
   await recordAudit({ actor: who.name, action: `rollout-${action}`, targetType: 'rollout', targetId: id, sourceAddress: who.sourceAddress, after: { status: rule.to } });
-  const { kickRollouts } = await import('./signal');
-  kickRollouts();
+  wake('rollouts');
   return { ok: true, value: { id, status: rule.to } };
 }
 

@@ -1,0 +1,74 @@
+// The worker and the rollout driver run the same way: a pass now, then one every pollMs and
+// whenever a request signals there is work; never two passes at once (a signal during a pass
+// runs one more right after it). Route handlers and the loops may sit in different bundles of
+// the Next server (instrumentation and app routes are compiled separately), so the wake-up goes
+// through globalThis; a missed signal only costs one poll interval.
+
+import 'server-only';
+
+type Holder = Record<symbol, (() => void) | undefined>;
+const channelKey = (channel: string) => Symbol.for(`sriov-fleet.${channel}.wake`);
+
+/** Wakes the loop listening on `channel`, if one runs in this process. */
+export function wake(channel: string): void {
+  (globalThis as Holder)[channelKey(channel)]?.();
+}
+
+export interface BackgroundLoop {
+  kick(): void;
+  stopped(): boolean;
+  /** The pass under way, if any. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startBackgroundLoop(
+  channel: string,
+  pass: (stopped: () => boolean) => Promise<void>,
+  options: { pollMs: number; onError: (error: unknown) => void },
+): BackgroundLoop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let passing: Promise<void> | null = null;
+  let again = false;
+  const isStopped = () => stopped;
+
+  const kick = (): void => {
+    if (stopped) return;
+    if (passing) {
+      again = true;
+      return;
+    }
+    passing = pass(isStopped)
+      .catch(options.onError)
+      .finally(() => {
+        passing = null;
+        if (again) {
+          again = false;
+          kick();
+        }
+      });
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      kick();
+      schedule();
+    }, options.pollMs);
+  };
+  (globalThis as Holder)[channelKey(channel)] = kick;
+  kick();
+  schedule();
+
+  return {
+    kick,
+    stopped: isStopped,
+    settled: async () => void (await passing),
+    async stop() {
+      stopped = true;
+      (globalThis as Holder)[channelKey(channel)] = undefined;
+      if (timer) clearTimeout(timer);
+      await passing;
+    },
+  };
+}
