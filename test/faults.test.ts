@@ -165,7 +165,12 @@ describe('the server killed during a reset', () => {
     const stop = sim.ilo.machine.onBoot(() => void boots++);
     try {
       const opId = await queue(admin, 'POST', `/api/hosts/${id}/power`, { action: 'reset' });
-      await waitFor('the reset to be sent', async () => ((await operation(opId)).progress === 'Waiting for the host to restart' ? true : null), 60_000, 20);
+      await waitFor('the reset to be sent', async () => {
+        const op = await operation(opId);
+        // An operation that ended before the wait began would never show it: say how it ended.
+        if (op.status === 'failed' || op.status === 'succeeded') throw new Error(`the reset ended ${op.status} before its wait was seen: ${op.error ?? op.progress ?? ''}`);
+        return op.progress === 'Waiting for the host to restart' ? true : null;
+      }, 60_000, 20);
       await stack.restartServer('SIGKILL');
       const op = await ended(opId, 60_000);
       expect(op.status, op.error ?? '').toBe('succeeded');
