@@ -129,7 +129,9 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
       if (found?.status === 'failed') Object.assign(o, { status: 'failed', error: found.error ?? 'failed' });
     }
     const failed = step.ops.filter((o) => o.status === 'failed');
-    if (failed.length) {
+    // A host ends failed only once the rest of its step has ended too: a rollout is never done
+    // while one of its operations still runs.
+    if (failed.length && step.ops.every((o) => o.status === 'failed' || o.status === 'succeeded')) {
       step.status = 'failed';
       await saveHost(row, { steps: JSON.stringify(steps) });
       await failHost(rollout, row, `step ${row.step + 1} of ${steps.length} (${step.label}) failed: ${failed.map((o) => o.error).join('; ')}`);
