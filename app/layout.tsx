@@ -36,6 +36,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   <Link href="/vms" className="hover:text-white">
                     VMs
                   </Link>
+                  <Link href="/policies" className="hover:text-white">
+                    Policies
+                  </Link>
                   <Link href="/rollouts" className="hover:text-white">
                     Rollouts
                   </Link>

@@ -2,13 +2,18 @@
 
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
+import { useState } from 'react';
 import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { useFleetHosts } from '@/hooks/use-fleet';
+import { useSession } from '@/hooks/use-session';
+import { can } from '@/lib/auth/permissions';
 import { AGENT_FILTERS, type AgentFilter, type FleetQuery, type FleetRow, type FleetSortKey } from '@/lib/inventory/fleet';
 import { fleetQueryFromParams, fleetSearchParams } from '@/lib/inventory/fleet-params';
 import { READINESS_VERDICTS, type ReadinessVerdict } from '@/lib/inventory/readiness';
 import { SERVER_GENERATIONS } from '@/lib/inventory/vocabulary';
 import { AgentBadge, VerdictBadge } from '@/components/ui/status';
+import { Button } from '@/components/ui/button';
+import { LabelDialog } from './label-dialog';
 import { ReadinessChips } from './readiness-chips';
 
 const VERDICT_LABEL: Record<ReadinessVerdict, string> = { ready: 'Ready', 'not-ready': 'Not ready', unknown: 'Unknown' };
@@ -41,16 +46,16 @@ function useFleetQuery(): [FleetQuery, (change: Partial<FleetQuery>) => void] {
   return [query, update];
 }
 
-function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
+function SearchBox({ label, placeholder, value, onChange }: { label: string; placeholder: string; value: string; onChange: (q: string) => void }) {
   const [text, type] = useDebouncedInput(value, onChange, 250);
   return (
     <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-      Search by name
+      {label}
       <input
         type="search"
         value={text}
         onChange={(e) => type(e.target.value)}
-        placeholder="e.g. kvm-a0"
+        placeholder={placeholder}
         className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-normal text-slate-900 shadow-xs placeholder:text-slate-400"
       />
     </label>
@@ -77,16 +82,31 @@ function Select<T extends string>({ label, value, options, onChange }: { label: 
   );
 }
 
-function HostRow({ host }: { host: FleetRow }) {
+function HostRow({ host, selected, onSelect }: { host: FleetRow; selected?: boolean; onSelect?: (on: boolean) => void }) {
   const router = useRouter();
   const href = `/hosts/${host.id}`;
+  const labels = Object.entries(host.labels);
   return (
-    <tr className="cursor-pointer border-t border-slate-100 hover:bg-sky-50/60" onClick={(e) => (e.target as HTMLElement).closest('a') || router.push(href)}>
+    <tr className={`cursor-pointer border-t border-slate-100 hover:bg-sky-50/60 ${selected ? 'bg-sky-50' : ''}`} onClick={(e) => (e.target as HTMLElement).closest('a, input') || router.push(href)}>
+      {onSelect && (
+        <td className="py-2 pl-3">
+          <input type="checkbox" aria-label={`Select ${host.name}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} />
+        </td>
+      )}
       <th scope="row" className="px-2.5 py-2 text-left font-medium whitespace-nowrap">
         <Link href={href} className="text-sky-800 hover:underline">
           {host.name}
         </Link>
       </th>
+      <td className="px-2.5 py-2">
+        <div className="flex max-w-56 flex-wrap gap-1">
+          {labels.map(([k, v]) => (
+            <span key={k} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] whitespace-nowrap text-slate-700">
+              {k}={v}
+            </span>
+          ))}
+        </div>
+      </td>
       <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.model.replace(/^ProLiant /, '')}</td>
       <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
       <td className="px-2.5 py-2">
@@ -115,11 +135,26 @@ export function FleetTable() {
   const [query, update] = useFleetQuery();
   const { data, error, isFetching, isPlaceholderData } = useFleetHosts(query);
   const setQ = (q: string) => update({ q: q || undefined });
+  const session = useSession();
+  const canLabel = session ? can(session.role, 'host:label') : false;
+  // Kept across pages and filters: a selection is built up, then labelled at once.
+  const [selected, setSelected] = useState<Map<string, string>>(new Map());
+  const [labelling, setLabelling] = useState(false);
+  const select = (host: FleetRow, on: boolean) =>
+    setSelected((before) => {
+      const next = new Map(before);
+      if (on) next.set(host.id, host.name);
+      else next.delete(host.id);
+      return next;
+    });
+  const pageHosts = data?.hosts ?? [];
+  const allOnPage = pageHosts.length > 0 && pageHosts.every((h) => selected.has(h.id));
 
   return (
     <section aria-label="Hosts" className="rounded-lg border border-slate-200 bg-white shadow-xs">
       <div className="flex flex-wrap items-end gap-4 border-b border-slate-200 px-4 py-3">
-        <SearchBox value={query.q ?? ''} onChange={setQ} />
+        <SearchBox label="Search by name" placeholder="e.g. kvm-a0" value={query.q ?? ''} onChange={setQ} />
+        <SearchBox label="Labels" placeholder="role=kvm, rack" value={query.label ?? ''} onChange={(label) => update({ label: label || undefined })} />
         <Select label="Readiness" value={query.readiness} options={READINESS_VERDICTS.map((v) => ({ value: v, label: VERDICT_LABEL[v] }))} onChange={(readiness) => update({ readiness })} />
         <Select label="Generation" value={query.generation} options={SERVER_GENERATIONS.map((g) => ({ value: g, label: g }))} onChange={(generation) => update({ generation })} />
         <Select label="Agent" value={query.agent} options={AGENT_FILTERS.map((a) => ({ value: a, label: AGENT_LABEL[a] }))} onChange={(agent) => update({ agent })} />
@@ -128,6 +163,18 @@ export function FleetTable() {
           {isFetching && data ? ' · updating' : ''}
         </p>
       </div>
+      {canLabel && selected.size > 0 && (
+        <div role="toolbar" aria-label="Selected hosts" className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-sky-50 px-4 py-2 text-sm">
+          <span className="font-medium">{selected.size} selected</span>
+          <Button size="sm" variant="primary" onClick={() => setLabelling(true)}>
+            Label…
+          </Button>
+          <Button size="sm" onClick={() => setSelected(new Map())}>
+            Clear selection
+          </Button>
+        </div>
+      )}
+      <LabelDialog hosts={[...selected].map(([id, name]) => ({ id, name }))} open={labelling} onClose={() => setLabelling(false)} onDone={() => setSelected(new Map())} />
       {error && (
         <p role="alert" className="m-4 rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800">
           Could not load hosts: {error.message}
@@ -137,10 +184,22 @@ export function FleetTable() {
         <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
           <thead className="bg-slate-50 text-left text-xs text-slate-600">
             <tr>
+              {canLabel && (
+                <th className="py-2 pl-3">
+                  <input
+                    type="checkbox"
+                    aria-label="Select the hosts on this page"
+                    checked={allOnPage}
+                    onChange={(e) => {
+                      for (const h of pageHosts) select(h, e.target.checked);
+                    }}
+                  />
+                </th>
+              )}
               {COLUMNS.map((c) => {
                 const active = query.sort === c.key;
                 const ariaSort = active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none';
-                return (
+                const header = (
                   <th key={c.key} aria-sort={ariaSort} className={`px-2.5 py-2 font-semibold ${c.numeric ? 'text-right' : ''}`}>
                     <button
                       type="button"
@@ -155,14 +214,15 @@ export function FleetTable() {
                     </button>
                   </th>
                 );
+                return c.key === 'name' ? [header, <th key="labels" className="px-2.5 py-2 font-semibold uppercase">Labels</th>] : header;
               })}
             </tr>
           </thead>
           <tbody>
-            {data?.hosts.map((host) => <HostRow key={host.id} host={host} />)}
+            {data?.hosts.map((host) => <HostRow key={host.id} host={host} {...(canLabel ? { selected: selected.has(host.id), onSelect: (on: boolean) => select(host, on) } : {})} />)}
             {data && data.hosts.length === 0 && (
               <tr>
-                <td colSpan={COLUMNS.length} className="px-3 py-10 text-center text-slate-500">
+                <td colSpan={COLUMNS.length + 1 + (canLabel ? 1 : 0)} className="px-3 py-10 text-center text-slate-500">
                   No host matches these filters.
                 </td>
               </tr>

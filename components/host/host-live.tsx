@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { LabelDialog } from '@/components/fleet/label-dialog';
 import { useSession } from '@/hooks/use-session';
 import { Button } from '@/components/ui/button';
 import { Card, Facts, YesNo } from '@/components/ui/card';
@@ -45,6 +46,7 @@ export function HostLive({ id }: { id: string }) {
   const hostQuery = useHost(id);
   const opsQuery = useHostOperations(id);
   const [rebootOpen, setRebootOpen] = useState(false);
+  const [labelling, setLabelling] = useState(false);
   const host: HostView | undefined = hostQuery.data;
   if (!host) {
     return hostQuery.error ? (
@@ -83,6 +85,20 @@ export function HostLive({ id }: { id: string }) {
           <p className="text-sm text-slate-600">
             {host.model} · {host.generation} · {host.cpuVendor} · serial {host.serialNumber}
           </p>
+          <div aria-label="Labels" className="mt-1 flex flex-wrap items-center gap-1 text-xs">
+            {host.labels.map((l) => (
+              <span key={l.key} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-slate-700">
+                {l.key}={l.value}
+              </span>
+            ))}
+            {host.labels.length === 0 && <span className="text-slate-500">No labels</span>}
+            {can(role, 'host:label') && (
+              <button type="button" onClick={() => setLabelling(true)} className="ml-1 text-sky-700 hover:underline">
+                Edit labels
+              </button>
+            )}
+          </div>
+          <LabelDialog hosts={[{ id: host.id, name: host.name }]} open={labelling} onClose={() => setLabelling(false)} onDone={() => void hostQuery.refetch()} />
         </div>
         <div className="flex flex-wrap items-center gap-x-3 gap-y-2 text-sm">
           <span className="flex items-center gap-2">

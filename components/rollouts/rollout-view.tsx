@@ -31,7 +31,18 @@ export function RolloutDetail({ id }: { id: string }) {
             Rollout of {rollout.policy ? rollout.policy.name : 'a deleted policy'}
           </h1>
           <p className="text-sm text-slate-600">
-            Started by {rollout.createdBy} {utcTime(rollout.createdAt)} · plan <code className="text-xs">{rollout.planId}</code>
+            Started by {rollout.createdBy} {utcTime(rollout.createdAt)} ·{' '}
+            <Link href={`/plans/${rollout.planId}`} className="text-sky-700 hover:underline">
+              the plan it applies
+            </Link>
+            {rollout.policy && (
+              <>
+                {' '}·{' '}
+                <Link href={`/policies/${rollout.policy.id}`} className="text-sky-700 hover:underline">
+                  the policy
+                </Link>
+              </>
+            )}
           </p>
         </div>
         {mayRun && open && (

@@ -39,6 +39,7 @@ export const fleetHostSelect = {
   bios: { select: biosSelect },
   physicalFunctions: { select: readinessPfSelect },
   _count: { select: { virtualMachines: true, assignments: true } },
+  labels: { select: { key: true, value: true }, orderBy: { key: 'asc' } },
 } satisfies Prisma.HostSelect;
 
 export type FleetHostRecord = Prisma.HostGetPayload<{ select: typeof fleetHostSelect }>;
@@ -117,6 +118,7 @@ export const hostDetailSelect = {
   },
   /** The MACs the dashboard gave this host's VFs, so the assign dialog can say which one a VF gets. */
   macAllocations: { select: { pfAddress: true, vfIndex: true, mac: true } },
+  labels: { select: { key: true, value: true }, orderBy: { key: 'asc' } },
 } satisfies Prisma.HostSelect;
 
 export type HostDetailRecord = Prisma.HostGetPayload<{ select: typeof hostDetailSelect }>;

@@ -42,10 +42,18 @@ const lines = fs
 
 try {
   if (values.reseed) {
-    // A fresh demo: the inventory and its history go, and the sign-in failures counted with that
-    // history (each e2e run signs in wrong once: runs against one database would lock 127.0.0.1
-    // out after ten); users stay.
-    await prisma.$transaction([prisma.auditEvent.deleteMany(), prisma.operation.deleteMany(), prisma.host.deleteMany(), prisma.loginThrottle.deleteMany()]);
+    // A fresh demo: the inventory and its history go (policies, plans and rollouts with it), and
+    // the sign-in failures counted with that history (each e2e run signs in wrong once: runs
+    // against one database would lock 127.0.0.1 out after ten); users stay.
+    await prisma.$transaction([
+      prisma.auditEvent.deleteMany(),
+      prisma.operation.deleteMany(),
+      prisma.plan.deleteMany(),
+      prisma.policy.deleteMany(),
+      prisma.complianceTransition.deleteMany(),
+      prisma.host.deleteMany(),
+      prisma.loginThrottle.deleteMany(),
+    ]);
   }
   let added = 0;
   let updated = 0;

@@ -15,6 +15,7 @@ function row(name: string, over: Partial<FleetRow> & { verdict?: ReadinessVerdic
     vfs: { assigned: 0, enabled: 0, capacity: 126 },
     vms: 0,
     agent: { status: 'online', lastSeenAt: null },
+    labels: {},
     ...rest,
   };
 }
@@ -23,8 +24,8 @@ const q = (input: Record<string, string> = {}) => fleetQuerySchema.parse(input);
 
 describe('queryFleet', () => {
   const rows = [
-    row('kvm-10', { generation: 'Gen11', vms: 3, verdict: 'not-ready' }),
-    row('kvm-2', { generation: 'Gen9', vms: 1 }),
+    row('kvm-10', { generation: 'Gen11', vms: 3, verdict: 'not-ready', labels: { role: 'kvm', rack: 'a12' } }),
+    row('kvm-2', { generation: 'Gen9', vms: 1, labels: { role: 'kvm' } }),
     row('kvm-1', { generation: 'Gen10 Plus', vms: 3, verdict: 'unknown', agent: { status: 'never-seen', lastSeenAt: null } }),
     row('db-1', { generation: 'Gen10', vms: 0, agent: { status: 'offline', lastSeenAt: '2026-11-24T08:00:00Z' } }),
   ];
@@ -64,6 +65,14 @@ describe('queryFleet', () => {
     expect(names(queryFleet(rows, q({ agent: 'not-reporting' })))).toEqual(['db-1', 'kvm-1']);
     expect(names(queryFleet(rows, q({ agent: 'online' })))).toEqual(['kvm-2', 'kvm-10']);
     expect(fleetQuerySchema.safeParse({ agent: 'asleep' }).error?.issues[0]?.path).toEqual(['agent']);
+  });
+
+  it('filters by labels: key=value, or a key alone for any value; every part must hold', () => {
+    expect(names(queryFleet(rows, q({ label: 'role=kvm' })))).toEqual(['kvm-2', 'kvm-10']);
+    expect(names(queryFleet(rows, q({ label: 'rack' })))).toEqual(['kvm-10']);
+    expect(names(queryFleet(rows, q({ label: 'role=kvm, rack=a13' })))).toEqual([]);
+    const bad = fleetQuerySchema.safeParse({ label: 'role==kvm' });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ['label'], message: '"role==kvm" is not key=value or key (labels like role=kvm)' });
   });
 
   it('pages', () => {

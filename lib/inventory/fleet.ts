@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { queryInt } from '@/lib/query';
 import type { FleetHostRecord } from '@/lib/db/hosts';
+import { labelKeySchema, labelValueSchema } from '@/lib/policies/selector';
 import { hostReadiness, READINESS_VERDICTS, type Readiness, type ReadinessVerdict } from './readiness';
 import { AGENT_STATUSES, SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
 
@@ -18,6 +19,7 @@ export interface FleetRow {
   vfs: { assigned: number; enabled: number; capacity: number };
   vms: number;
   agent: { status: AgentStatus; lastSeenAt: string | null };
+  labels: Record<string, string>;
 }
 
 export function toFleetRow(host: FleetHostRecord): FleetRow {
@@ -37,6 +39,7 @@ export function toFleetRow(host: FleetHostRecord): FleetRow {
     },
     vms: host._count.virtualMachines,
     agent: { status: host.agentStatus as AgentStatus, lastSeenAt: host.lastSeenAt?.toISOString() ?? null },
+    labels: Object.fromEntries(host.labels.map((l) => [l.key, l.value])),
   };
 }
 
@@ -52,8 +55,34 @@ export function agentNotReporting(status: AgentStatus): boolean {
   return status !== 'online';
 }
 
+/**
+ * "role=kvm, rack=a12" or "role" (has the label, any value): the fleet's label filter, as typed.
+ * The first part that is neither is named, so a typo is not taken for "matches nothing".
+ */
+export function parseLabelFilter(text: string): { ok: true; labels: Record<string, string> } | { ok: false; message: string } {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, value, extra] = part.split('=').map((x) => x.trim());
+    if (extra !== undefined || !labelKeySchema.safeParse(key).success || (value !== undefined && !labelValueSchema.safeParse(value).success)) {
+      return { ok: false, message: `"${part}" is not key=value or key (labels like role=kvm)` };
+    }
+    labels[key!] = value ?? '*';
+  }
+  return { ok: true, labels };
+}
+
+const labelFilterSchema = z
+  .string()
+  .trim()
+  .max(300, 'at most 300 characters')
+  .superRefine((text, ctx) => {
+    const parsed = parseLabelFilter(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  });
+
 export const fleetQuerySchema = z.strictObject({
   q: z.string().trim().max(100, 'q: at most 100 characters').optional(),
+  label: labelFilterSchema.optional(),
   readiness: z.enum(READINESS_VERDICTS).optional(),
   generation: z.enum(SERVER_GENERATIONS).optional(),
   agent: z.enum(AGENT_FILTERS).optional(),
@@ -101,9 +130,12 @@ export interface FleetPage {
 
 export function queryFleet(rows: FleetRow[], query: FleetQuery): FleetPage {
   const needle = query.q?.toLowerCase();
+  const parsed = query.label ? parseLabelFilter(query.label) : null;
+  const labels = parsed?.ok ? Object.entries(parsed.labels) : [];
   const filtered = rows.filter(
     (r) =>
       (!needle || r.name.toLowerCase().includes(needle)) &&
+      labels.every(([key, value]) => r.labels[key] !== undefined && (value === '*' || r.labels[key] === value)) &&
       (!query.readiness || r.readiness.verdict === query.readiness) &&
       (!query.generation || r.generation === query.generation) &&
       (!query.agent || (query.agent === 'not-reporting' ? agentNotReporting(r.agent.status) : r.agent.status === query.agent)),

@@ -60,21 +60,3 @@ export async function applyLabels(prisma: PrismaClient, hostIds: string[], label
   await evaluateCompliance(prisma, { hostIds: unique });
   return { ok: true, hosts: results };
 }
-
-/** "role=kvm,rack=a12" or "role" (has the label): the fleet filter's syntax. */
-export const labelFilterSchema = z
-  .string()
-  .trim()
-  .max(300)
-  .transform((text, ctx) => {
-    const out: Record<string, string> = {};
-    for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [key, value, extra] = part.split('=');
-      if (extra !== undefined || !labelKeySchema.safeParse(key).success || (value !== undefined && !labelValueSchema.safeParse(value).success)) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not key=value or key (labels like role=kvm)` });
-        return z.NEVER;
-      }
-      out[key!] = value ?? '*';
-    }
-    return out;
-  });

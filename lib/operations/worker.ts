@@ -11,7 +11,7 @@ import { whenDatabaseAnswers } from '@/lib/db/unavailable';
 import { recordAudit } from '@/lib/audit';
 import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';
 import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
-import { startBackgroundLoop } from '@/lib/background-loop';
+import { startBackgroundLoop, wake } from '@/lib/background-loop';
 
 export interface WorkerOptions {
   /** Operations carried out at once across the fleet (each still alone in its lane). */
@@ -85,8 +85,10 @@ async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: {
       ...(outcome.result !== undefined ? { result: JSON.stringify(outcome.result) } : {}),
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     },
-    select: { kind: true, hostId: true, targetType: true, targetId: true, requestedBy: true, sourceAddress: true, host: { select: { name: true } } },
+    select: { kind: true, hostId: true, targetType: true, targetId: true, requestedBy: true, sourceAddress: true, rolloutId: true, host: { select: { name: true } } },
   });
+  // The rollout waits on this operation: its driver looks now rather than at its next poll.
+  if (op.rolloutId) wake('rollouts');
   await recordAudit({
     actor: op.requestedBy,
     action: `${op.kind}.${status}`,

@@ -9,8 +9,9 @@ import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { HostPlan, PlanPolicy } from './plan';
 
-export const COMPLIANCE_STATES = ['compliant', 'drifted', 'pending-reboot', 'refused', 'unknown'] as const;
-export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
+import type { ComplianceState } from './words';
+
+export { COMPLIANCE_STATES, type ComplianceState } from './words';
 
 export interface ComplianceEntry {
   state: ComplianceState;

@@ -48,7 +48,7 @@ export type VfDefaults = z.infer<typeof vfDefaultsSchema>;
 export const nicRuleSchema = z
   .strictObject({
     match: nicMatchSchema,
-    numVfs: z.union([z.number().int('a whole number').min(0).max(1024), z.literal('max')]).optional(),
+    numVfs: z.union([z.number().int('a whole number').min(0).max(1024), z.literal('max')], { error: 'a whole number of VFs from 0 to 1024, or "max"' }).optional(),
     driver: z.enum(['vfio-pci', 'default']).optional(),
     vfDefaults: vfDefaultsSchema.optional(),
   })
