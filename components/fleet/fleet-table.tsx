@@ -21,7 +21,7 @@ const AGENT_LABEL: Record<AgentFilter, string> = { online: 'Online', offline: 'O
 
 const COLUMNS: { key: FleetSortKey; label: string; numeric?: boolean; title?: string }[] = [
   { key: 'name', label: 'Host' },
-  { key: 'model', label: 'Model', title: 'Sorted by generation, then model' },
+  { key: 'model', label: 'Model', title: 'Sorted by generation, then model; the host’s labels under it' },
   { key: 'ilo', label: 'iLO' },
   { key: 'readiness', label: 'Readiness' },
   { key: 'pfs', label: 'PFs', numeric: true, title: 'Physical functions (SR-IOV capable / all)' },
@@ -88,26 +88,25 @@ function HostRow({ host, selected, onSelect }: { host: FleetRow; selected?: bool
   const labels = Object.entries(host.labels);
   return (
     <tr className={`cursor-pointer border-t border-slate-100 hover:bg-sky-50/60 ${selected ? 'bg-sky-50' : ''}`} onClick={(e) => (e.target as HTMLElement).closest('a, input') || router.push(href)}>
-      {onSelect && (
-        <td className="py-2 pl-3">
-          <input type="checkbox" aria-label={`Select ${host.name}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} />
-        </td>
-      )}
       <th scope="row" className="px-2.5 py-2 text-left font-medium whitespace-nowrap">
+        {onSelect && <input type="checkbox" aria-label={`Select ${host.name}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} className="mr-2 align-middle" />}
         <Link href={href} className="text-sky-800 hover:underline">
           {host.name}
         </Link>
       </th>
-      <td className="px-2.5 py-2">
-        <div className="flex max-w-56 flex-wrap gap-1">
-          {labels.map(([k, v]) => (
-            <span key={k} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] whitespace-nowrap text-slate-700">
-              {k}={v}
-            </span>
-          ))}
-        </div>
+      {/* Labels under the model: one more column would not fit at 1280 px. */}
+      <td className="px-2.5 py-2 text-slate-700">
+        <span className="whitespace-nowrap">{host.model.replace(/^ProLiant /, '')}</span>
+        {labels.length > 0 && (
+          <span className="mt-1 flex max-w-48 flex-wrap gap-1">
+            {labels.map(([k, v]) => (
+              <span key={k} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] whitespace-nowrap text-slate-700">
+                {k}={v}
+              </span>
+            ))}
+          </span>
+        )}
       </td>
-      <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.model.replace(/^ProLiant /, '')}</td>
       <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
       <td className="px-2.5 py-2">
         <div className="flex items-center gap-2">
@@ -184,23 +183,22 @@ export function FleetTable() {
         <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
           <thead className="bg-slate-50 text-left text-xs text-slate-600">
             <tr>
-              {canLabel && (
-                <th className="py-2 pl-3">
-                  <input
-                    type="checkbox"
-                    aria-label="Select the hosts on this page"
-                    checked={allOnPage}
-                    onChange={(e) => {
-                      for (const h of pageHosts) select(h, e.target.checked);
-                    }}
-                  />
-                </th>
-              )}
               {COLUMNS.map((c) => {
                 const active = query.sort === c.key;
                 const ariaSort = active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none';
-                const header = (
-                  <th key={c.key} aria-sort={ariaSort} className={`px-2.5 py-2 font-semibold ${c.numeric ? 'text-right' : ''}`}>
+                return (
+                  <th key={c.key} aria-sort={ariaSort} className={`px-2.5 py-2 font-semibold whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}>
+                    {c.key === 'name' && canLabel && (
+                      <input
+                        type="checkbox"
+                        aria-label="Select the hosts on this page"
+                        checked={allOnPage}
+                        onChange={(e) => {
+                          for (const h of pageHosts) select(h, e.target.checked);
+                        }}
+                        className="mr-2 align-middle"
+                      />
+                    )}
                     <button
                       type="button"
                       title={c.title}
@@ -214,7 +212,6 @@ export function FleetTable() {
                     </button>
                   </th>
                 );
-                return c.key === 'name' ? [header, <th key="labels" className="px-2.5 py-2 font-semibold uppercase">Labels</th>] : header;
               })}
             </tr>
           </thead>
@@ -222,7 +219,7 @@ export function FleetTable() {
             {data?.hosts.map((host) => <HostRow key={host.id} host={host} {...(canLabel ? { selected: selected.has(host.id), onSelect: (on: boolean) => select(host, on) } : {})} />)}
             {data && data.hosts.length === 0 && (
               <tr>
-                <td colSpan={COLUMNS.length + 1 + (canLabel ? 1 : 0)} className="px-3 py-10 text-center text-slate-500">
+                <td colSpan={COLUMNS.length} className="px-3 py-10 text-center text-slate-500">
                   No host matches these filters.
                 </td>
               </tr>
