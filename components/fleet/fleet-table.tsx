@@ -88,14 +88,14 @@ function HostRow({ host, selected, onSelect }: { host: FleetRow; selected?: bool
   const labels = Object.entries(host.labels);
   return (
     <tr className={`cursor-pointer border-t border-slate-100 hover:bg-sky-50/60 ${selected ? 'bg-sky-50' : ''}`} onClick={(e) => (e.target as HTMLElement).closest('a, input') || router.push(href)}>
-      <th scope="row" className="px-2.5 py-2 text-left font-medium whitespace-nowrap">
+      <th scope="row" className="px-2 py-2 text-left font-medium whitespace-nowrap">
         {onSelect && <input type="checkbox" aria-label={`Select ${host.name}`} checked={selected} onChange={(e) => onSelect(e.target.checked)} className="mr-2 align-middle" />}
         <Link href={href} className="text-sky-800 hover:underline">
           {host.name}
         </Link>
       </th>
       {/* Labels under the model: one more column would not fit at 1280 px. */}
-      <td className="px-2.5 py-2 text-slate-700">
+      <td className="px-2 py-2 text-slate-700">
         <span className="whitespace-nowrap">{host.model.replace(/^ProLiant /, '')}</span>
         {labels.length > 0 && (
           <span className="mt-1 flex max-w-48 flex-wrap gap-1">
@@ -107,8 +107,8 @@ function HostRow({ host, selected, onSelect }: { host: FleetRow; selected?: bool
           </span>
         )}
       </td>
-      <td className="px-2.5 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
-      <td className="px-2.5 py-2">
+      <td className="px-2 py-2 whitespace-nowrap text-slate-700">{host.ilo ? `${host.ilo.generation} ${host.ilo.firmwareVersion ?? ''}` : '—'}</td>
+      <td className="px-2 py-2">
         <div className="flex items-center gap-2">
           <span className="w-[5.5rem] shrink-0">
             <VerdictBadge verdict={host.readiness.verdict} />
@@ -116,14 +116,14 @@ function HostRow({ host, selected, onSelect }: { host: FleetRow; selected?: bool
           <ReadinessChips links={host.readiness.links} />
         </div>
       </td>
-      <td className="px-2.5 py-2 text-right tabular-nums">
+      <td className="px-2 py-2 text-right tabular-nums">
         {host.pfs.sriovCapable} / {host.pfs.total}
       </td>
-      <td className="px-2.5 py-2 text-right tabular-nums">{host.vfs.assigned}</td>
-      <td className="px-2.5 py-2 text-right tabular-nums">{host.vfs.enabled}</td>
-      <td className="px-2.5 py-2 text-right tabular-nums">{host.vfs.capacity}</td>
-      <td className="px-2.5 py-2 text-right tabular-nums">{host.vms}</td>
-      <td className="px-2.5 py-2">
+      <td className="px-2 py-2 text-right tabular-nums">{host.vfs.assigned}</td>
+      <td className="px-2 py-2 text-right tabular-nums">{host.vfs.enabled}</td>
+      <td className="px-2 py-2 text-right tabular-nums">{host.vfs.capacity}</td>
+      <td className="px-2 py-2 text-right tabular-nums">{host.vms}</td>
+      <td className="px-2 py-2">
         <AgentBadge status={host.agent.status} lastSeenAt={host.agent.lastSeenAt} />
       </td>
     </tr>
@@ -187,7 +187,7 @@ export function FleetTable() {
                 const active = query.sort === c.key;
                 const ariaSort = active ? (query.dir === 'asc' ? 'ascending' : 'descending') : 'none';
                 return (
-                  <th key={c.key} aria-sort={ariaSort} className={`px-2.5 py-2 font-semibold whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}>
+                  <th key={c.key} aria-sort={ariaSort} className={`px-2 py-2 font-semibold whitespace-nowrap ${c.numeric ? 'text-right' : ''}`}>
                     {c.key === 'name' && canLabel && (
                       <input
                         type="checkbox"
