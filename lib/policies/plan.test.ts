@@ -163,6 +163,8 @@ describe('the operating system', () => {
 
   it('a host whose agent never reported is unknown for OS and NIC settings', () => {
     expect(planHost(host({ agentStatus: 'never-seen', observedAt: null }), [VFS(8)], opts)).toMatchObject({ status: 'unknown', unknownReason: 'its agent has never reported, so its NICs are not known' });
+    // Said once, whatever the policies ask that only the agent could tell.
+    expect(planHost(host({ agentStatus: 'never-seen', observedAt: null }), [SRIOV, VFS(8)], opts).unknownReason).toBe('its agent has never reported, so its kernel arguments and modules, and its NICs are not known');
   });
 });
 

@@ -275,7 +275,9 @@ export function planHost(host: PlanHost, policies: PlanPolicy[], options: PlanOp
   const argsDecision = osWanted('iommuKernelArgs');
   const vfioDecision = osWanted('vfioAtBoot');
   const agentProblem = host.agentStatus === 'never-seen' ? 'the agent has never reported' : 'the agent is offline';
-  if ((argsDecision || vfioDecision) && !host.observedAt) unknown.push('its agent has never reported');
+  // What the agent would have told: said once ("…never reported, so its kernel arguments and its NICs are not known").
+  const unreported: string[] = [];
+  if ((argsDecision || vfioDecision) && !host.observedAt) unreported.push('its kernel arguments and modules');
   else {
     if (argsDecision?.ok && !hasIommuArgs(host.cpuVendor, host.kernelCmdline)) {
       const args = iommuArgs(host.cpuVendor);
@@ -309,7 +311,8 @@ export function planHost(host: PlanHost, policies: PlanPolicy[], options: PlanOp
   // NICs: per PF, the first rule of each policy that matches it.
   const vmsLosing = new Map<string, string[]>();
   const nicRules = matched.some((p) => (p.document.nics?.length ?? 0) > 0);
-  if (nicRules && !host.observedAt) unknown.push('its agent has never reported, so its NICs are not known');
+  if (nicRules && !host.observedAt) unreported.push('its NICs');
+  if (unreported.length) unknown.push(`its agent has never reported, so ${unreported.join(', and ')} are not known`);
   for (const pf of host.observedAt ? host.pfs : []) {
     const rules = matched.flatMap((policy) => {
       const rule = policy.document.nics?.find((r) => ruleMatchesPf(r, pf));
