@@ -232,16 +232,55 @@ async function checkEarlierChanges(ids: readonly string[]): Promise<void> {
   if (unfinished.length > 0) throw new OperationFailure(`Waiting for ${unfinished.map(words).join(' and ')} before rebooting.`, true);
 }
 
+/** How long a resumed reset looks for signs that the reset it may have sent went out. */
+const RESET_EVIDENCE_MS = 2 * 60_000;
+
+/** Whether the host went away or came back with a new boot id within `withinMs`. */
+async function hostRestarted(ctx: ExecutionContext<'reset-host'>, agent: () => Promise<AgentClient>, before: string | null, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const bootId = await bootIdNow(agent);
+    if (bootId === null || bootId !== before) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(ctx.timing.pollMs);
+  }
+}
+
 const resetHost: Executor<'reset-host'> = async (ctx, agent) => {
   let params = ctx.params;
+  if (params.stage === 'sending') {
+    // The server stopped while it asked the iLO: the reset may or may not have gone out. Never a
+    // second one on a guess: it went out if the host goes away or reboots; else the operator decides.
+    await ctx.progress('Resuming: checking whether the reset reached the host');
+    const within = Math.min(RESET_EVIDENCE_MS, ctx.timing.resetTimeoutMs);
+    if (!(await hostRestarted(ctx, agent, params.bootIdBefore ?? null, within))) {
+      throw new OperationFailure(
+        `The server stopped while it asked the iLO for the reset, and the host has not restarted in the ${Math.round(within / 1000)} s since: the reset most likely did not go out. It is not sent again on a guess (a second reset could cut the first one short); reset the host again if it still needs it.`,
+        false,
+      );
+    }
+    params = { ...params, stage: 'sent' };
+    await ctx.saveParams(params);
+  }
   if (params.stage !== 'sent') {
     await checkEarlierChanges(params.after ?? []);
     const bootIdBefore = (await bootIdNow(agent)) ?? (await prisma.host.findUnique({ where: { id: ctx.hostId }, select: { bootId: true } }))?.bootId ?? null;
     await ctx.progress(`Asking the iLO for a ${params.resetType === 'ForceRestart' ? 'forced' : 'graceful'} restart`);
     const target = await iloTargetFor(ctx.hostId);
-    const sent = await withIlo(iloOptions(target), (client) => resetServer(client, params.resetType));
-    // Kept in the row: a server restart during the wait resumes waiting instead of resetting twice.
-    params = { ...params, stage: 'sent', bootIdBefore, sentAt: new Date().toISOString(), resetType: sent.resetType };
+    // Kept in the row before and after the request: a server restart resumes waiting (or checks
+    // whether the reset went out) instead of resetting twice.
+    params = { ...params, stage: 'sending', bootIdBefore, sentAt: new Date().toISOString() };
+    await ctx.saveParams(params);
+    let sent: Awaited<ReturnType<typeof resetServer>>;
+    try {
+      sent = await withIlo(iloOptions(target), (client) => resetServer(client, params.resetType));
+    } catch (error) {
+      // The iLO refused or could not be reached: nothing went out, so a retry asks again.
+      const { stage: _stage, ...unsent } = params;
+      await ctx.saveParams(unsent);
+      throw error;
+    }
+    params = { ...params, stage: 'sent', resetType: sent.resetType };
     await ctx.saveParams(params);
   }
   const startedAt = params.sentAt ? Date.parse(params.sentAt) : Date.now();

@@ -41,7 +41,7 @@ export interface OperationParams {
   'release-vf': { pfAddress: string; vfAddress: string; index: number; vmName: string };
   'set-bios': { attributes: Record<string, string> };
   /** `after`: the operations of the same fix whose changes this reset applies; it runs only if they all succeeded. */
-  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; after?: string[]; stage?: 'sent'; bootIdBefore?: string | null; sentAt?: string };
+  'reset-host': { resetType: 'GracefulRestart' | 'ForceRestart'; vmsGoingDown: string[]; after?: string[]; stage?: 'sending' | 'sent'; bootIdBefore?: string | null; sentAt?: string };
   'power-on': Record<string, never>;
   'os-fix': { fix: 'iommu-args' | 'vfio' };
 }

@@ -396,6 +396,56 @@ describe('BIOS and reset through the iLO', () => {
   }, 60_000);
 });
 
+describe('a server stopped while it asked the iLO for a reset', () => {
+  // The operation's row says 'sending': the reset may or may not have gone out.
+  async function interruptedReset(hostId: string) {
+    const reset = await lib.requests.requestPower(hostId, { action: 'reset', resetType: 'ForceRestart' }, who);
+    if (!reset.ok) throw new Error(reset.message);
+    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: reset.operation.id } });
+    const bootIdBefore = (await db.prisma.host.findUniqueOrThrow({ where: { id: hostId } })).bootId;
+    const params = { ...JSON.parse(op.params), stage: 'sending', bootIdBefore, sentAt: new Date().toISOString() };
+    await db.prisma.operation.update({ where: { id: op.id }, data: { status: 'running', attempts: 1, startedAt: new Date(), params: JSON.stringify(params) } });
+    return op.id;
+  }
+
+  it('it went out (the host is rebooting): the new server waits for it and sends no second reset', async () => {
+    const { sim, id } = hostOf(2);
+    await lib.syncHost(id);
+    // About the reset only: the VF counts earlier tests left behind the server's back are not checked after it.
+    await db.prisma.physicalFunction.updateMany({ where: { hostId: id }, data: { desiredVfs: null } });
+    let boots = 0;
+    const stop = sim.ilo.machine.onBoot(() => void boots++);
+    try {
+      const opId = await interruptedReset(id);
+      // The reset the old server sent before it died.
+      void sim.member.agent.reboot({ sriov: true, iommu: true });
+      await runQueue();
+      const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: opId } });
+      expect(op.status, op.error ?? '').toBe('succeeded');
+      expect(boots).toBe(0);
+    } finally {
+      stop();
+    }
+  }, 60_000);
+
+  it('no sign that it went out: the operation fails saying so, and no reset is sent on a guess', async () => {
+    const { sim, id } = hostOf(2);
+    await lib.syncHost(id);
+    let boots = 0;
+    const stop = sim.ilo.machine.onBoot(() => void boots++);
+    try {
+      const opId = await interruptedReset(id);
+      await runQueue({ timing: { resetTimeoutMs: 1_500, pollMs: 100 } });
+      const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: opId } });
+      expect(op.status).toBe('failed');
+      expect(op.error).toMatch(/^The server stopped while it asked the iLO for the reset, and the host has not restarted in the 2 s since: the reset most likely did not go out\. It is not sent again on a guess/);
+      expect(boots).toBe(0);
+    } finally {
+      stop();
+    }
+  }, 60_000);
+});
+
 describe('MACs', () => {
   it('a VF assigned without a MAC gets one of its own, never zeros: the same after release, reassignment and a reboot', async () => {
     const own = await startSimHosts(['dl380-gen10'], { namePrefix: 'orch-mac-' });
