@@ -21,6 +21,8 @@ export const startRolloutSchema = z.strictObject({
 });
 
 const RECENT_RESET_MS = 60 * 60_000;
+/** Host ids per query: well under SQLite's limit on bound parameters. */
+const CHUNK = 500;
 const ACTIVE = ['running', 'paused'];
 
 export interface Who {
@@ -52,23 +54,27 @@ export async function startRollout(prisma: PrismaClient, input: z.infer<typeof s
     options.canary = Math.max(options.canary, named.size);
   }
 
-  const busy = await prisma.rolloutHost.findMany({
-    where: { hostId: { in: hosts.map((h) => h.hostId) }, state: { in: ['waiting', 'running'] }, rollout: { status: { in: ACTIVE } } },
-    select: { hostName: true, rollout: { select: { id: true, createdBy: true } } },
-    take: 10,
+  // Read what is active and match here: a list of thousands of host ids in the query would pass
+  // SQLite's limit on bound parameters (the 1,000-host benchmark met it).
+  const planned = new Set(hosts.map((h) => h.hostId));
+  const active = await prisma.rolloutHost.findMany({
+    where: { state: { in: ['waiting', 'running'] }, rollout: { status: { in: ACTIVE } } },
+    select: { hostId: true, hostName: true, rollout: { select: { id: true, createdBy: true } } },
   });
+  const busy = active.filter((b) => planned.has(b.hostId)).slice(0, 10);
   if (busy.length) {
     const r = busy[0]!.rollout;
     return { ok: false, code: 'conflict', message: `Rollout ${r.id} (started by ${r.createdBy}) is still changing ${busy.map((b) => b.hostName).join(', ')}; wait for it, or cancel it first.` };
   }
 
-  const rebooting = hosts.filter((h) => h.reboot.needed).map((h) => h.hostId);
-  if (rebooting.length && !options.confirmRecentReboots) {
-    const recent = await prisma.operation.findMany({
-      where: { kind: 'reset-host', hostId: { in: rebooting }, OR: [{ status: { in: ['queued', 'running'] } }, { finishedAt: { gt: new Date(Date.now() - RECENT_RESET_MS) } }] },
-      select: { host: { select: { name: true } }, finishedAt: true },
+  const rebooting = new Set(hosts.filter((h) => h.reboot.needed).map((h) => h.hostId));
+  if (rebooting.size && !options.confirmRecentReboots) {
+    const resets = await prisma.operation.findMany({
+      where: { kind: 'reset-host', OR: [{ status: { in: ['queued', 'running'] } }, { finishedAt: { gt: new Date(Date.now() - RECENT_RESET_MS) } }] },
+      select: { hostId: true, host: { select: { name: true } }, finishedAt: true },
       distinct: ['hostId'],
     });
+    const recent = resets.filter((r) => r.hostId !== null && rebooting.has(r.hostId));
     if (recent.length) {
       return {
         ok: false,
@@ -78,16 +84,21 @@ export async function startRollout(prisma: PrismaClient, input: z.infer<typeof s
     }
   }
 
-  const held = await prisma.assignment.findMany({
-    where: { hostId: { in: hosts.map((h) => h.hostId) } },
-    select: { hostId: true, vm: { select: { name: true } }, vf: { select: { pfId: true, index: true } } },
-  });
+  // In chunks, for the same limit on bound parameters.
+  const heldByHost = new Map<string, { pfId: string; index: number; vm: string }[]>();
+  for (let i = 0; i < hosts.length; i += CHUNK) {
+    const rows = await prisma.assignment.findMany({
+      where: { hostId: { in: hosts.slice(i, i + CHUNK).map((h) => h.hostId) } },
+      select: { hostId: true, vm: { select: { name: true } }, vf: { select: { pfId: true, index: true } } },
+    });
+    for (const a of rows) heldByHost.set(a.hostId, [...(heldByHost.get(a.hostId) ?? []), { pfId: a.vf.pfId, index: a.vf.index, vm: a.vm.name }]);
+  }
   const waves = assignWaves(hosts.length, options);
   const rollout = await prisma.$transaction(async (tx) => {
     const created = await tx.rollout.create({ data: { planId: planRow.id, status: 'running', options: JSON.stringify(options), createdBy: who.name }, select: { id: true } });
     await tx.rolloutHost.createMany({
       data: hosts.map((h, i) => {
-        const steps = hostSteps(h, options, held.filter((a) => a.hostId === h.hostId).map((a) => ({ pfId: a.vf.pfId, index: a.vf.index, vm: a.vm.name })));
+        const steps = hostSteps(h, options, heldByHost.get(h.hostId) ?? []);
         let preflight: string | null = null;
         let reason: string | null = null;
         if (h.status === 'unknown') [preflight, reason] = ['skip', `not reported: ${h.unknownReason ?? 'unknown'}`];
