@@ -112,6 +112,8 @@ const PROGRESS_WORD: Record<OperationKind, string> = {
   'set-vf-count': 'changing VF count',
   'set-vf': 'applying settings',
   'bind-vf': 'binding driver',
+  'set-vfs': 'applying settings',
+  'bind-vfs': 'binding drivers',
   'assign-vf': 'assigning',
   'release-vf': 'releasing',
   'set-bios': 'changing BIOS',

@@ -11,7 +11,7 @@ import { prisma } from '@/lib/db/client';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { iloOptions, refreshBios } from '@/lib/sync/ilo-state';
 import { syncHost } from '@/lib/sync/sync-host';
-import { describeOperation, parseParams, type OperationKind, type OperationParams } from './kinds';
+import { describeOperation, parseParams, vfsLabel, type OperationKind, type OperationParams } from './kinds';
 
 /** A failure with the words to show; `transient` ones are retried with backoff. */
 export class OperationFailure extends Error {
@@ -33,6 +33,11 @@ export interface ExecutionContext<K extends OperationKind> {
   progress(text: string): Promise<void>;
   /** Keeps what a resumed attempt needs (the reset's boot id before) in the row's params. */
   saveParams(params: OperationParams[K]): Promise<void>;
+  /**
+   * Only waiting (a host booting): the operation gives its worker slot to others meanwhile, and on
+   * `false` waits for a slot again. It keeps its lane: nothing else runs on that host.
+   */
+  waiting(on: boolean): Promise<void>;
   timing: ExecutionTiming;
 }
 
@@ -99,20 +104,82 @@ const setVf: Executor<'set-vf'> = async (ctx, agent) => {
   const { vfAddress, settings } = ctx.params;
   await ctx.progress(`Setting ${vfAddress}`);
   const change = await (await agent()).setVf(vfAddress, settings);
-  await prisma.virtualFunction.update({
-    where: { id: ctx.targetId },
-    data: {
-      ...(settings.mac !== undefined ? { desiredMac: settings.mac } : {}),
-      ...(settings.vlan !== undefined ? { desiredVlan: settings.vlan } : {}),
-      ...(settings.qos !== undefined ? { desiredQos: settings.qos } : {}),
-      ...(settings.trust !== undefined ? { desiredTrust: settings.trust } : {}),
-      ...(settings.spoofchk !== undefined ? { desiredSpoofchk: settings.spoofchk } : {}),
-      ...(settings.linkState !== undefined ? { desiredLinkState: settings.linkState } : {}),
-      ...(settings.maxTxRate !== undefined ? { desiredMaxTxRateMbps: settings.maxTxRate } : {}),
-    },
-  });
+  await prisma.virtualFunction.update({ where: { id: ctx.targetId }, data: desiredColumns(settings) });
   await syncOrFail(ctx.hostId);
   return { result: { changed: change.changed, steps: change.steps }, after: vfAfter(await vfRow(ctx.hostId, vfAddress)) };
+};
+
+/** What a VF setting asks for, as the inventory's desired columns. */
+function desiredColumns(settings: OperationParams['set-vf']['settings']) {
+  return {
+    ...(settings.mac !== undefined ? { desiredMac: settings.mac } : {}),
+    ...(settings.vlan !== undefined ? { desiredVlan: settings.vlan } : {}),
+    ...(settings.qos !== undefined ? { desiredQos: settings.qos } : {}),
+    ...(settings.trust !== undefined ? { desiredTrust: settings.trust } : {}),
+    ...(settings.spoofchk !== undefined ? { desiredSpoofchk: settings.spoofchk } : {}),
+    ...(settings.linkState !== undefined ? { desiredLinkState: settings.linkState } : {}),
+    ...(settings.maxTxRate !== undefined ? { desiredMaxTxRateMbps: settings.maxTxRate } : {}),
+  };
+}
+
+/**
+ * Each VF of the batch in turn, then one read-back of the host for all of them (a read-back per VF
+ * is what made a policy's VF defaults cost a sync per VF). A VF the agent refuses ends the
+ * operation failed, naming it and the VFs already set; a retry sets them again (idempotent).
+ */
+async function eachVf<T extends { index: number; vfAddress: string }>(
+  ctx: ExecutionContext<'set-vfs' | 'bind-vfs'>,
+  vfs: readonly T[],
+  apply: (vf: T) => Promise<{ changed: boolean }>,
+): Promise<{ changed: number[] }> {
+  const changed: number[] = [];
+  const done: number[] = [];
+  for (const [i, vf] of vfs.entries()) {
+    await ctx.progress(`VF ${vf.index} (${i + 1} of ${vfs.length})`);
+    try {
+      if ((await apply(vf)).changed) changed.push(vf.index);
+      done.push(vf.index);
+    } catch (error) {
+      const failure = classify(error);
+      const already = done.length ? `; ${vfsLabel(done, ctx.params.pfAddress)} ${done.length === 1 ? 'was' : 'were'} set` : '';
+      throw new OperationFailure(`VF ${vf.index}: ${failure.message}${already}`, failure.transient);
+    }
+  }
+  await ctx.progress('Reading the host back');
+  await syncOrFail(ctx.hostId);
+  return { changed };
+}
+
+async function pfVfsAfter(pfId: string, indexes: number[]) {
+  const rows = await prisma.virtualFunction.findMany({
+    where: { pfId, index: { in: indexes } },
+    orderBy: { index: 'asc' },
+    select: { index: true, driver: true, mac: true, vlan: true, trust: true, spoofchk: true, assignment: { select: { vm: { select: { name: true } } } } },
+  });
+  return Object.fromEntries(rows.map((vf) => [vf.index, { driver: vf.driver, mac: vf.mac, vlan: vf.vlan, trust: vf.trust, spoofchk: vf.spoofchk, vm: vf.assignment?.vm.name ?? null }]));
+}
+
+const setVfs: Executor<'set-vfs'> = async (ctx, agent) => {
+  const client = await agent();
+  const { changed } = await eachVf(ctx, ctx.params.vfs, async (vf) => {
+    const change = await client.setVf(vf.vfAddress, vf.settings);
+    await prisma.virtualFunction.updateMany({ where: { pfId: ctx.targetId, index: vf.index }, data: desiredColumns(vf.settings) });
+    return change;
+  });
+  const indexes = ctx.params.vfs.map((v) => v.index);
+  return { result: { changed }, after: await pfVfsAfter(ctx.targetId, indexes) };
+};
+
+const bindVfs: Executor<'bind-vfs'> = async (ctx, agent) => {
+  const client = await agent();
+  const { driver } = ctx.params;
+  const { changed } = await eachVf(ctx, ctx.params.vfs, async (vf) => {
+    const change = await client.bind(vf.vfAddress, driver);
+    await prisma.virtualFunction.updateMany({ where: { pfId: ctx.targetId, index: vf.index }, data: { desiredDriver: driver === 'vfio-pci' ? 'vfio-pci' : null } });
+    return change;
+  });
+  const indexes = ctx.params.vfs.map((v) => v.index);
+  return { result: { changed }, after: await pfVfsAfter(ctx.targetId, indexes) };
 };
 
 const bindVf: Executor<'bind-vf'> = async (ctx, agent) => {
@@ -182,6 +249,15 @@ async function bootIdNow(agent: () => Promise<AgentClient>): Promise<string | nu
 
 /** Waits for the agent to answer with a boot id other than `before` (any boot id when `before` is null). */
 async function waitForBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>, agent: () => Promise<AgentClient>, before: string | null, startedAt: number): Promise<string> {
+  await ctx.waiting(true);
+  try {
+    return await pollForBoot(ctx, agent, before, startedAt);
+  } finally {
+    await ctx.waiting(false);
+  }
+}
+
+async function pollForBoot(ctx: ExecutionContext<'reset-host' | 'power-on'>, agent: () => Promise<AgentClient>, before: string | null, startedAt: number): Promise<string> {
   let markedDown = false;
   for (;;) {
     const bootId = await bootIdNow(agent);
@@ -316,6 +392,8 @@ const EXECUTORS: { [K in OperationKind]: Executor<K> } = {
   'set-vf-count': setVfCount,
   'set-vf': setVf,
   'bind-vf': bindVf,
+  'set-vfs': setVfs,
+  'bind-vfs': bindVfs,
   'assign-vf': assignVf,
   'release-vf': releaseVf,
   'set-bios': setBiosOp,

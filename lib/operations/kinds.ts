@@ -1,7 +1,7 @@
 // The changes the dashboard makes to hosts, and how an operation row is shown. Pure: the timeline
 // in the browser uses the same descriptions.
 
-export const OPERATION_KINDS = ['set-vf-count', 'set-vf', 'bind-vf', 'assign-vf', 'release-vf', 'set-bios', 'reset-host', 'power-on', 'os-fix'] as const;
+export const OPERATION_KINDS = ['set-vf-count', 'set-vf', 'bind-vf', 'set-vfs', 'bind-vfs', 'assign-vf', 'release-vf', 'set-bios', 'reset-host', 'power-on', 'os-fix'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** Each kind as an operator names it: menus, the audit log, the change history. */
@@ -9,6 +9,8 @@ export const OPERATION_KIND_WORDS: Record<OperationKind, string> = {
   'set-vf-count': 'Set VF count',
   'set-vf': 'Change VF settings',
   'bind-vf': 'Bind VF driver',
+  'set-vfs': 'Change VF settings on a PF',
+  'bind-vfs': 'Bind VF drivers on a PF',
   'assign-vf': 'Assign VF',
   'release-vf': 'Release VF',
   'set-bios': 'Change BIOS',
@@ -36,6 +38,9 @@ export interface OperationParams {
   'set-vf-count': { pfAddress: string; numVfs: number };
   'set-vf': { pfAddress: string; vfAddress: string; index: number; settings: VfSettingsParams };
   'bind-vf': { pfAddress: string; vfAddress: string; index: number; driver: 'vfio-pci' | 'default' };
+  /** Several VFs of one PF in one operation (a policy's VF defaults, the MACs of its ledger): one read-back for all. */
+  'set-vfs': { pfAddress: string; vfs: { index: number; vfAddress: string; settings: VfSettingsParams }[] };
+  'bind-vfs': { pfAddress: string; vfs: { index: number; vfAddress: string }[]; driver: 'vfio-pci' | 'default' };
   /** `mac`: asked for, kept from an earlier setting, or allocated (lib/inventory/mac-allocator.ts); absent only in rows from before. */
   'assign-vf': { pfAddress: string; vfAddress: string; index: number; vmId: string; vmName: string; mac?: string; macSource?: 'asked' | 'kept' | 'allocated'; vlan?: number };
   'release-vf': { pfAddress: string; vfAddress: string; index: number; vmName: string };
@@ -66,6 +71,19 @@ export interface OperationView {
 
 const vfLabel = (p: { index: number; pfAddress: string }) => `VF ${p.index} of ${p.pfAddress}`;
 
+/** "VFs 0–7, 9 of 0000:5e:00.0": indexes as ranges. */
+export function vfsLabel(indexes: readonly number[], pfAddress: string): string {
+  const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
+    i = j;
+  }
+  return `VF${sorted.length === 1 ? '' : 's'} ${parts.join(', ')} of ${pfAddress}`;
+}
+
 function settingsText(s: VfSettingsParams): string {
   const parts = Object.entries(s).map(([k, v]) => `${k} ${String(v)}`);
   return parts.join(', ') || 'no change';
@@ -85,6 +103,17 @@ export function describeOperation(kind: string, params: unknown, hostName: strin
     case 'bind-vf': {
       const p = params as OperationParams['bind-vf'];
       return { targetLabel: vfLabel(p), summary: `Bind ${vfLabel(p)} to ${p.driver === 'default' ? 'its default driver' : 'vfio-pci'}` };
+    }
+    case 'set-vfs': {
+      const p = params as OperationParams['set-vfs'];
+      const vfs = p.vfs ?? [];
+      const texts = new Set(vfs.map((v) => settingsText(v.settings)));
+      const what = texts.size === 1 ? [...texts][0]! : vfs.map((v) => `VF ${v.index}: ${settingsText(v.settings)}`).join('; ');
+      return { targetLabel: p.pfAddress, summary: `Set ${vfsLabel(vfs.map((v) => v.index), p.pfAddress)}: ${what}` };
+    }
+    case 'bind-vfs': {
+      const p = params as OperationParams['bind-vfs'];
+      return { targetLabel: p.pfAddress, summary: `Bind ${vfsLabel((p.vfs ?? []).map((v) => v.index), p.pfAddress)} to ${p.driver === 'default' ? 'their default driver' : 'vfio-pci'}` };
     }
     case 'assign-vf': {
       const p = params as OperationParams['assign-vf'];

@@ -293,6 +293,44 @@ describe('drift', () => {
   });
 });
 
+describe('several VFs of one PF in one operation', () => {
+  it('sets each VF as asked, reads the host back once, and names a VF that is not there', async () => {
+    const { sim, id } = hostOf(0);
+    const pf = await firstPf(id, true);
+    const batch = await lib.requests.requestPfVfSettings(pf.id, [3, 4, 5].map((index) => ({ index, settings: { maxTxRate: 1000 } })).concat([{ index: 6, settings: { trust: true, linkState: 'disable' } as never }]), who);
+    if (!batch.ok) throw new Error(batch.message);
+    expect(batch.operation.summary).toBe(`Set VFs 3–6 of ${pf.pciAddress}: VF 3: maxTxRate 1000; VF 4: maxTxRate 1000; VF 5: maxTxRate 1000; VF 6: trust true, linkState disable`);
+    // The PF is busy while it runs: a second batch is refused, naming the first.
+    const second = await lib.requests.requestPfVfBind(pf.id, [7], { driver: 'vfio-pci' }, who);
+    expect(second).toMatchObject({ ok: false, code: 'conflict', message: expect.stringContaining('is already being changed: "Set VFs 3–6') });
+    await runQueue();
+    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: batch.operation.id } });
+    expect(op.status, op.error ?? '').toBe('succeeded');
+    expect(JSON.parse(op.result!)).toEqual({ changed: [3, 4, 5, 6] });
+    const agentVfs = (await new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null }).inventory()).pfs.find((p) => p.address === pf.pciAddress)!.vfs;
+    expect([3, 4, 5, 6].map((i) => agentVfs.find((v) => v.index === i)).map((v) => [v?.maxTxRate, v?.trust, v?.linkState])).toEqual([
+      [1000, false, 'auto'],
+      [1000, false, 'auto'],
+      [1000, false, 'auto'],
+      [0, true, 'disable'],
+    ]);
+    const rows = await db.prisma.virtualFunction.findMany({ where: { pfId: pf.id, index: { in: [3, 6] } }, orderBy: { index: 'asc' } });
+    expect(rows.map((r) => [r.desiredMaxTxRateMbps, r.desiredTrust, r.desiredLinkState])).toEqual([
+      [1000, null, null],
+      [null, true, 'disable'],
+    ]);
+    const audit = await db.prisma.auditEvent.findMany({ where: { operationId: op.id }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ['set-vfs.requested', 'alice'],
+      ['set-vfs.succeeded', 'alice'],
+    ]);
+
+    const missing = await lib.requests.requestPfVfSettings(pf.id, [{ index: 7, settings: { trust: true } }, { index: 40, settings: { trust: true } }, { index: 41, settings: { trust: true } }], who);
+    expect(missing).toEqual({ ok: false, code: 'not-found', message: `VFs 40–41 of ${pf.pciAddress} are not in the inventory (the PF has other VFs).` });
+    expect(await db.prisma.operation.count({ where: { targetId: pf.id, status: 'queued' } })).toBe(0);
+  });
+});
+
 describe('BIOS and reset through the iLO', () => {
   it('stages SR-IOV and VT-d: the fix that is left is the reboot alone', async () => {
     const { id } = hostOf(1);
@@ -393,6 +431,37 @@ describe('BIOS and reset through the iLO', () => {
     expect(op.error).toContain('Sometimes');
     // The host itself came back: the agent answers with a new boot.
     expect((await db.prisma.host.findUniqueOrThrow({ where: { id } })).agentStatus).toBe('online');
+  }, 60_000);
+});
+
+describe('a reset waiting for its host to boot', () => {
+  it('holds no worker slot: with one slot, another host’s change runs while the host boots', async () => {
+    const booting = hostOf(2);
+    const other = hostOf(0);
+    await lib.syncHost(booting.id);
+    await db.prisma.physicalFunction.updateMany({ where: { hostId: booting.id }, data: { desiredVfs: null } });
+    await lib.syncHost(other.id);
+    // A PF with VFs on the other host (earlier tests leave one; alone, this test makes it).
+    if (!(await firstPf(other.id, true))) {
+      expect((await lib.requests.requestVfCount((await firstPf(other.id)).id, { numVfs: 8 }, who)).ok).toBe(true);
+      await runQueue();
+    }
+    const pf = await firstPf(other.id, true);
+    const reset = await lib.requests.requestPower(booting.id, { action: 'reset', resetType: 'ForceRestart' }, who);
+    if (!reset.ok) throw new Error(reset.message);
+    const change = await lib.requests.requestPfVfSettings(pf.id, [{ index: 7, settings: { trust: true } }], who);
+    if (!change.ok) throw new Error(change.message);
+    // The reset is older, so it takes the one slot first; the host's boot takes at least 1.5 s.
+    await db.prisma.operation.update({ where: { id: reset.operation.id }, data: { queuedAt: new Date(Date.now() - 1_000) } });
+    booting.sim.member.agent.bootMs = 1_500;
+    try {
+      await runQueue({ concurrency: 1 });
+    } finally {
+      booting.sim.member.agent.bootMs = 50;
+    }
+    const [r, c] = await Promise.all([reset.operation.id, change.operation.id].map((opId) => db.prisma.operation.findUniqueOrThrow({ where: { id: opId } })));
+    expect([r!.status, c!.status], `${r!.error} / ${c!.error}`).toEqual(['succeeded', 'succeeded']);
+    expect(c!.finishedAt!.getTime()).toBeLessThan(r!.finishedAt!.getTime());
   }, 60_000);
 });
 

@@ -17,7 +17,7 @@ import { recordAudit } from '@/lib/audit';
 import { wake } from '@/lib/background-loop';
 import type { ErrorIssue } from '@/lib/http';
 import { checkBiosChange, loadBiosRegistry } from '@/lib/ilo/bios-registry';
-import { toOperationView, type OperationKind, type OperationParams, type OperationView } from './kinds';
+import { toOperationView, vfsLabel, type OperationKind, type OperationParams, type OperationView } from './kinds';
 
 export interface Requester {
   name: string;
@@ -180,7 +180,7 @@ async function findVf(vfId: string) {
 }
 
 const vfName = (vf: { index: number; pf: { pciAddress: string } }) => `VF ${vf.index} of ${vf.pf.pciAddress}`;
-const vfBefore = (vf: NonNullable<Awaited<ReturnType<typeof findVf>>>) => ({
+const vfBefore = (vf: Pick<NonNullable<Awaited<ReturnType<typeof findVf>>>, 'driver' | 'mac' | 'vlan' | 'trust' | 'spoofchk' | 'assignment'>) => ({
   driver: vf.driver, mac: vf.mac, vlan: vf.vlan, trust: vf.trust, spoofchk: vf.spoofchk, vm: vf.assignment?.vm.name ?? null,
 });
 
@@ -248,6 +248,71 @@ export async function requestVfBind(vfId: string, input: z.infer<typeof vfDriver
     },
     who,
     vfName(vf),
+  );
+}
+
+/** The PF and those of its VFs a batch is for; a missing one is named. */
+async function findPfVfs(pfId: string, indexes: readonly number[]) {
+  const pf = await prisma.physicalFunction.findUnique({
+    where: { id: pfId },
+    select: {
+      id: true, hostId: true, pciAddress: true,
+      host: { select: { name: true, agentStatus: true, lastSeenAt: true } },
+      virtualFunctions: { where: { index: { in: [...indexes] } }, orderBy: { index: 'asc' }, select: { ...vfSelect, pf: undefined } },
+    },
+  });
+  if (!pf) return { ok: false as const, outcome: { ok: false as const, code: 'not-found' as const, message: `No physical function with id "${pfId}".` } };
+  const missing = indexes.filter((i) => !pf.virtualFunctions.some((vf) => vf.index === i));
+  if (missing.length) return { ok: false as const, outcome: { ok: false as const, code: 'not-found' as const, message: `${vfsLabel(missing, pf.pciAddress)} ${missing.length === 1 ? 'is' : 'are'} not in the inventory (the PF has ${pf.virtualFunctions.length ? 'other VFs' : 'no VFs'}).` } };
+  return { ok: true as const, pf };
+}
+
+/**
+ * VF settings for several VFs of one PF, as one operation (what a rollout or a policy's automatic
+ * remediation asks): the same checks as one VF's, all VFs or none.
+ */
+export async function requestPfVfSettings(pfId: string, vfs: { index: number; settings: z.infer<typeof vfSettingsSchema> }[], who: Requester): Promise<RequestOutcome> {
+  if (vfs.length === 0) return { ok: false, code: 'bad-request', message: 'vfs: give at least one VF.' };
+  const found = await findPfVfs(pfId, vfs.map((v) => v.index));
+  if (!found.ok) return found.outcome;
+  const { pf } = found;
+  const down = agentDown(pf.host);
+  if (down) return down;
+  const rows = vfs.map((v) => ({ ...v, row: pf.virtualFunctions.find((vf) => vf.index === v.index)! }));
+  const locked = rows.filter((v) => v.row.assignment && (v.settings.mac !== undefined || v.settings.vlan !== undefined));
+  if (locked.length) {
+    return { ok: false, code: 'conflict', message: `${locked.map((v) => `VF ${v.index} (${v.row.assignment!.vm.name})`).join(', ')} of ${pf.pciAddress}: assigned to a VM, so libvirt sets their MAC and VLAN. Release them to change those.` };
+  }
+  const clean = (settings: z.infer<typeof vfSettingsSchema>) => Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as OperationParams['set-vf']['settings'];
+  return enqueue(
+    {
+      kind: 'set-vfs', hostId: pf.hostId, targetType: 'pf', targetId: pf.id, lane: `pf:${pf.id}`, activeKey: `pf:${pf.id}`,
+      params: { pfAddress: pf.pciAddress, vfs: rows.map((v) => ({ index: v.index, vfAddress: v.row.pciAddress, settings: clean(v.settings) })) },
+      before: Object.fromEntries(rows.map((v) => [v.index, vfBefore(v.row)])),
+    },
+    who,
+    pf.pciAddress,
+  );
+}
+
+/** Drivers for several free VFs of one PF, as one operation. */
+export async function requestPfVfBind(pfId: string, indexes: number[], input: z.infer<typeof vfDriverSchema>, who: Requester): Promise<RequestOutcome> {
+  if (indexes.length === 0) return { ok: false, code: 'bad-request', message: 'vfs: give at least one VF.' };
+  const found = await findPfVfs(pfId, indexes);
+  if (!found.ok) return found.outcome;
+  const { pf } = found;
+  const down = agentDown(pf.host);
+  if (down) return down;
+  const held = pf.virtualFunctions.filter((vf) => vf.assignment);
+  if (held.length) return { ok: false, code: 'conflict', message: `${held.map((vf) => `VF ${vf.index} (${vf.assignment!.vm.name})`).join(', ')} of ${pf.pciAddress}: assigned to a VM; libvirt manages their driver. Release them first.` };
+  return enqueue(
+    {
+      kind: 'bind-vfs', hostId: pf.hostId, targetType: 'pf', targetId: pf.id, lane: `pf:${pf.id}`, activeKey: `pf:${pf.id}`,
+      params: { pfAddress: pf.pciAddress, vfs: pf.virtualFunctions.map((vf) => ({ index: vf.index, vfAddress: vf.pciAddress })), driver: input.driver },
+      before: Object.fromEntries(pf.virtualFunctions.map((vf) => [vf.index, vfBefore(vf)])),
+    },
+    who,
+    pf.pciAddress,
   );
 }
 

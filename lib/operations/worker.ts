@@ -1,5 +1,6 @@
 // The operations worker, started with the server (instrumentation.ts). It takes queued operations
-// oldest first, one at a time per lane (a PF, or a whole host for BIOS and power), carries them
+// oldest first, one at a time per lane (a PF, or a whole host for BIOS and power), at most
+// `concurrency` at work at once (a reset waiting for its host to boot is not at work), carries them
 // out, retries transient failures with exponential backoff, and ends each one succeeded or failed
 // with an audit record of before and after. At start it picks up what a previous server left:
 // queued operations run; running ones are resumed (every agent call is idempotent, and a reset
@@ -110,7 +111,29 @@ async function requestedBefore(operationId: string): Promise<unknown> {
 }
 
 export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Worker {
-  const running = new Map<string, { op: Claimable; done: Promise<void> }>();
+  // `waiting`: the operation only waits (a host booting) and holds no slot of `concurrency`.
+  const running = new Map<string, { op: Claimable; done: Promise<void>; waiting: boolean }>();
+  // Operations done waiting, in line for a slot: they go before new ones.
+  const slotWaiters: (() => void)[] = [];
+  const busy = () => [...running.values()].filter((r) => !r.waiting).length;
+  const freeSlots = () => {
+    while (slotWaiters.length && busy() < options.concurrency) slotWaiters.shift()!();
+  };
+  const setWaiting = async (id: string, on: boolean): Promise<void> => {
+    const entry = running.get(id);
+    if (!entry || entry.waiting === on) return;
+    if (on) {
+      entry.waiting = true;
+      freeSlots();
+      loop.kick();
+      return;
+    }
+    if (slotWaiters.length === 0 && busy() < options.concurrency) {
+      entry.waiting = false;
+      return;
+    }
+    await new Promise<void>((resolve) => slotWaiters.push(() => ((entry.waiting = false), resolve())));
+  };
   const ready = recoverInterrupted(options.log).catch((error: unknown) => options.log?.(`operations: recovery failed: ${String(error)}`));
 
   const run = async (op: Claimable & { params: string; targetId: string; requestedBy: string; attempts: number }): Promise<void> => {
@@ -127,6 +150,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         requestedBy: op.requestedBy,
         timing: options.timing,
         progress: async (text) => void (await whenDatabaseAnswers(() => prisma.operation.update({ where: { id: op.id }, data: { progress: text } }), 60_000)),
+        waiting: (on) => setWaiting(op.id, on),
         saveParams: async (next) => {
           params = next;
           await whenDatabaseAnswers(() => prisma.operation.update({ where: { id: op.id }, data: { params: JSON.stringify(next) } }));
@@ -155,7 +179,8 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
 
   const pass = async (stopped: () => boolean): Promise<void> => {
     await ready;
-    if (stopped() || running.size >= options.concurrency) return;
+    const full = () => busy() + slotWaiters.length >= options.concurrency;
+    if (stopped() || full()) return;
     const now = new Date();
     const queued = await prisma.operation.findMany({
       where: { status: 'queued' },
@@ -166,7 +191,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
     const active = [...running.values()].map((r) => r.op);
     const blockedLanes = new Set<string>();
     for (const op of queued) {
-      if (running.size >= options.concurrency) break;
+      if (full()) break;
       // First come, first served within a lane: a later operation never overtakes one waiting to retry.
       if (blockedLanes.has(op.lane)) continue;
       blockedLanes.add(op.lane);
@@ -184,9 +209,10 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         .catch((error: unknown) => options.log?.(`operation ${op.id}: ${String(error)}`))
         .finally(() => {
           running.delete(op.id);
+          freeSlots();
           loop.kick();
         });
-      running.set(op.id, { op, done });
+      running.set(op.id, { op, done, waiting: false });
     }
   };
 

@@ -25,7 +25,7 @@ export const NO_HISTORY: DurationStats = { byKind: {}, byModel: {} };
 
 export async function loadDurations(prisma: Pick<PrismaClient, 'operation'>): Promise<DurationStats> {
   const stats: DurationStats = { byKind: {}, byModel: {} };
-  for (const kind of ['set-bios', 'reset-host', 'os-fix', 'set-vf-count', 'bind-vf', 'set-vf']) {
+  for (const kind of ['set-bios', 'reset-host', 'os-fix', 'set-vf-count', 'bind-vf', 'set-vf', 'bind-vfs', 'set-vfs']) {
     const rows = await prisma.operation.findMany({
       where: { kind, status: 'succeeded', startedAt: { not: null }, finishedAt: { not: null } },
       orderBy: { finishedAt: 'desc' },

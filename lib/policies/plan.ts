@@ -442,10 +442,21 @@ function estimateHost(host: PlanHost, changes: PlanChange[], reboot: boolean, du
   if (planned.some((c) => c.kind === 'kernel-args')) add('os-fix');
   if (planned.some((c) => c.kind === 'vfio-at-boot')) add('os-fix');
   if (reboot) add('reset-host', 1, host.model);
+  // VF settings and drivers go as one operation per PF (lib/rollouts/steps.ts); history from
+  // before that knows only one operation per VF.
+  const batches = { 'set-vf': new Map<string, Set<number>>(), 'bind-vf': new Map<string, Set<number>>() };
   for (const c of planned) {
     if (c.apply.kind === 'set-vf-count') add('set-vf-count');
-    if (c.apply.kind === 'bind-vf') add('bind-vf', c.apply.vfIndexes.length);
-    if (c.apply.kind === 'set-vf') add('set-vf', c.apply.vfIndexes.length);
+    if (c.apply.kind === 'bind-vf' || c.apply.kind === 'set-vf') {
+      const pfs = batches[c.apply.kind];
+      pfs.set(c.apply.pfId, new Set([...(pfs.get(c.apply.pfId) ?? []), ...c.apply.vfIndexes]));
+    }
+  }
+  for (const [single, pfs] of Object.entries(batches)) {
+    if (pfs.size === 0) continue;
+    const batch = `${single}s`;
+    if (durations.byKind[batch] !== undefined || durations.byKind[single] === undefined) add(batch, pfs.size);
+    else add(single, [...pfs.values()].reduce((n, vfs) => n + vfs.size, 0));
   }
   if (missing.size > 0) return { seconds: null, note: `no past ${[...missing].join(', ')} operation to go by` };
   return { seconds: Math.round(total) };

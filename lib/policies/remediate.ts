@@ -34,14 +34,18 @@ export async function remediate(plan: HostPlan, policyName: string): Promise<str
       continue;
     }
     if (apply.kind !== 'set-vf' && apply.kind !== 'bind-vf') continue;
-    const vfs = await prisma.virtualFunction.findMany({ where: { pfId: apply.pfId, index: { in: apply.vfIndexes } }, select: { id: true } });
-    for (const vf of vfs) {
-      const kind = apply.kind === 'set-vf' ? 'set-vf' : 'bind-vf';
-      if (await recentlyFailed(kind, vf.id)) continue;
-      const outcome = apply.kind === 'set-vf' ? await requests.requestVfSettings(vf.id, apply.settings, who) : await requests.requestVfBind(vf.id, { driver: apply.driver }, who);
-      // A change already queued for the VF (409) is fine: it is on its way.
-      if (outcome.ok) queued.push(outcome.operation.id);
-    }
+    // One operation for the PF's VFs; a change already queued for the PF (409) is fine: it is on its way.
+    // VFs a VF count queued beside it will make are set at a later pass, once they exist.
+    const kind = apply.kind === 'set-vf' ? 'set-vfs' : 'bind-vfs';
+    if (await recentlyFailed(kind, apply.pfId)) continue;
+    const existing = await prisma.virtualFunction.findMany({ where: { pfId: apply.pfId, index: { in: apply.vfIndexes } }, orderBy: { index: 'asc' }, select: { index: true } });
+    const indexes = existing.map((vf) => vf.index);
+    if (indexes.length === 0) continue;
+    const outcome =
+      apply.kind === 'set-vf'
+        ? await requests.requestPfVfSettings(apply.pfId, indexes.map((index) => ({ index, settings: apply.settings })), who)
+        : await requests.requestPfVfBind(apply.pfId, indexes, { driver: apply.driver }, who);
+    if (outcome.ok) queued.push(outcome.operation.id);
   }
   return queued;
 }

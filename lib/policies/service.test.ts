@@ -199,8 +199,8 @@ describe('labels and policies', () => {
     });
     expect(auto.status).toBe(201);
     const queued = await db.prisma.operation.findMany({ where: { requestedBy: 'policy:auto-trust' }, select: { kind: true, status: true } });
-    // The two VFs of 0000:12:00.0 get trust on; the BIOS change needs a reboot and waits for an apply.
-    expect(queued.map((o) => o.kind)).toEqual(['set-vf', 'set-vf']);
+    // The two VFs of 0000:12:00.0 get trust on, in one operation; the BIOS change needs a reboot and waits for an apply.
+    expect(queued.map((o) => o.kind)).toEqual(['set-vfs']);
     expect(await db.prisma.operation.count({ where: { kind: 'set-bios' } })).toBe(0);
   });
 });

@@ -65,6 +65,10 @@ async function queueOp(hostId: string, op: StepOp, who: Requester): Promise<Requ
       return requests.requestPower(hostId, { action: 'reset' }, who);
     case 'set-vf-count':
       return requests.requestVfCount(op.pfId, { numVfs: op.numVfs }, who);
+    case 'set-vfs':
+      return requests.requestPfVfSettings(op.pfId, op.vfs, who);
+    case 'bind-vfs':
+      return requests.requestPfVfBind(op.pfId, op.indexes, { driver: op.driver }, who);
     default: {
       const id = await vfId(op.pfId, op.index);
       if (!id) return { ok: false, code: 'not-found', message: `VF ${op.index} of the PF is not in the inventory (its VFs did not come up)` };

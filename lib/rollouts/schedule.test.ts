@@ -106,10 +106,12 @@ describe('steps', () => {
       ['stage', false, ['set-bios', 'os-fix']],
       ['reboot', true, ['reset-host']],
       ['vf-count', false, ['set-vf-count']],
-      ['vf-settings', false, ['set-vf', 'set-vf']],
+      ['vf-settings', false, ['set-vfs']],
     ]);
     expect(steps.steps[0]!.ops[0]!.op).toEqual({ kind: 'set-bios', attributes: { Sriov: 'Enabled', IntelProcVtd: 'Enabled' } });
-    expect(steps.steps[3]!.ops[0]!.op).toEqual({ kind: 'set-vf', pfId: 'pf1', index: 0, settings: { trust: true, spoofchk: false } });
+    // One operation for the PF, each VF once with every setting of its own.
+    expect(steps.steps[3]!.ops[0]!.op).toEqual({ kind: 'set-vfs', pfId: 'pf1', vfs: [{ index: 0, settings: { trust: true, spoofchk: false } }, { index: 1, settings: { trust: true } }] });
+    expect(steps.steps[3]!.label).toBe('set trust, spoofchk on 2 VFs');
   });
 
   it('a VF count VMs would lose VFs to: left out when skipping, preceded by releasing them when going ahead', () => {

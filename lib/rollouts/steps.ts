@@ -14,7 +14,10 @@ export type StepOp =
   | { kind: 'release-vf'; pfId: string; index: number; vm: string }
   | { kind: 'set-vf-count'; pfId: string; numVfs: number }
   | { kind: 'bind-vf'; pfId: string; index: number; driver: 'vfio-pci' | 'default' }
-  | { kind: 'set-vf'; pfId: string; index: number; settings: VfDefaults };
+  | { kind: 'set-vf'; pfId: string; index: number; settings: VfDefaults }
+  /** What rollouts queue now: one operation per PF (the two above are in rollouts made before). */
+  | { kind: 'set-vfs'; pfId: string; vfs: { index: number; settings: VfDefaults }[] }
+  | { kind: 'bind-vfs'; pfId: string; indexes: number[]; driver: 'vfio-pci' | 'default' };
 
 export interface StepOpState {
   op: StepOp;
@@ -73,22 +76,35 @@ export function hostSteps(plan: HostPlan, options: { onVmsHoldingVfs: 'skip' | '
     const a = c.apply as Extract<PlanChange['apply'], { kind: 'set-vf-count' }>;
     return { kind: 'set-vf-count', pfId: a.pfId, numVfs: a.numVfs };
   }));
-  const drivers = usable.flatMap((c) => (c.apply.kind === 'bind-vf' ? c.apply.vfIndexes.map((index) => ({ kind: 'bind-vf' as const, pfId: (c.apply as { pfId: string }).pfId, index, driver: (c.apply as { driver: 'vfio-pci' | 'default' }).driver })) : []));
-  step('vf-driver', `bind ${drivers.length} VF${drivers.length === 1 ? '' : 's'} to ${drivers[0]?.driver === 'vfio-pci' ? 'vfio-pci' : 'the default driver'}`, false, drivers);
-  const settings = usable.flatMap((c) => (c.apply.kind === 'set-vf' ? c.apply.vfIndexes.map((index) => ({ kind: 'set-vf' as const, pfId: (c.apply as { pfId: string }).pfId, index, settings: (c.apply as { settings: VfDefaults }).settings })) : []));
-  const merged = mergeSettings(settings);
-  step('vf-settings', `set ${[...new Set(settings.flatMap((s) => Object.keys(s.settings)))].join(', ')} on ${merged.length} VF${merged.length === 1 ? '' : 's'}`, false, merged);
+  const drivers = usable.flatMap((c) => (c.apply.kind === 'bind-vf' ? c.apply.vfIndexes.map((index) => ({ pfId: (c.apply as { pfId: string }).pfId, index, driver: (c.apply as { driver: 'vfio-pci' | 'default' }).driver })) : []));
+  step('vf-driver', `bind ${drivers.length} VF${drivers.length === 1 ? '' : 's'} to ${drivers[0]?.driver === 'vfio-pci' ? 'vfio-pci' : 'the default driver'}`, false, bindsByPf(drivers));
+  const settings = usable.flatMap((c) => (c.apply.kind === 'set-vf' ? c.apply.vfIndexes.map((index) => ({ pfId: (c.apply as { pfId: string }).pfId, index, settings: (c.apply as { settings: VfDefaults }).settings })) : []));
+  const byPf = settingsByPf(settings);
+  const vfCount = byPf.reduce((n, op) => n + op.vfs.length, 0);
+  step('vf-settings', `set ${[...new Set(settings.flatMap((s) => Object.keys(s.settings)))].join(', ')} on ${vfCount} VF${vfCount === 1 ? '' : 's'}`, false, byPf);
 
   return { steps, refused, blocked: blockedChanges.map((c) => `${c.target}: ${c.reason ?? 'blocked'}`) };
 }
 
-/** One operation per VF, however many of its settings change. */
-function mergeSettings(ops: Extract<StepOp, { kind: 'set-vf' }>[]): StepOp[] {
-  const byVf = new Map<string, Extract<StepOp, { kind: 'set-vf' }>>();
-  for (const op of ops) {
-    const key = `${op.pfId}/${op.index}`;
-    const seen = byVf.get(key);
-    byVf.set(key, seen ? { ...seen, settings: { ...seen.settings, ...op.settings } } : op);
+/** One operation per PF; each VF once, with all of its settings that change. */
+function settingsByPf(changes: { pfId: string; index: number; settings: VfDefaults }[]): Extract<StepOp, { kind: 'set-vfs' }>[] {
+  const pfs = new Map<string, Map<number, VfDefaults>>();
+  for (const c of changes) {
+    const vfs = pfs.get(c.pfId) ?? new Map<number, VfDefaults>();
+    vfs.set(c.index, { ...vfs.get(c.index), ...c.settings });
+    pfs.set(c.pfId, vfs);
   }
-  return [...byVf.values()];
+  return [...pfs].map(([pfId, vfs]) => ({ kind: 'set-vfs', pfId, vfs: [...vfs].sort(([a], [b]) => a - b).map(([index, settings]) => ({ index, settings })) }));
+}
+
+/** One operation per PF and driver. */
+function bindsByPf(changes: { pfId: string; index: number; driver: 'vfio-pci' | 'default' }[]): Extract<StepOp, { kind: 'bind-vfs' }>[] {
+  const groups = new Map<string, Extract<StepOp, { kind: 'bind-vfs' }>>();
+  for (const c of changes) {
+    const key = `${c.pfId}/${c.driver}`;
+    const group = groups.get(key) ?? { kind: 'bind-vfs', pfId: c.pfId, indexes: [], driver: c.driver };
+    if (!group.indexes.includes(c.index)) group.indexes.push(c.index);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((g) => ({ ...g, indexes: g.indexes.sort((a, b) => a - b) }));
 }

@@ -27,12 +27,15 @@ export class SimulatedAgent {
   private port: number;
   private rebooting: Promise<RebootReport> | null = null;
   private closed = false;
+  /** How long the next reboots keep the agent away (tests lengthen one host's boot). */
+  bootMs: number;
 
   constructor(
     readonly host: SimulatedHost,
     private readonly options: SimulatedAgentOptions,
   ) {
     this.port = options.port ?? 0;
+    this.bootMs = options.bootMs ?? 0;
   }
 
   get url(): string {
@@ -83,7 +86,7 @@ export class SimulatedAgent {
     this.rebooting = (async () => {
       await this.powerOff();
       const report = await this.host.reboot(bios);
-      await new Promise((resolve) => setTimeout(resolve, this.options.bootMs ?? 0));
+      await new Promise((resolve) => setTimeout(resolve, this.bootMs));
       await this.start();
       this.options.log('info', `${this.host.profile.id} rebooted`, { sriov: bios.sriov, iommu: bios.iommu, reapplied: report.reapply.applied.length, failed: report.reapply.failed.length });
       return report;
