@@ -60,7 +60,7 @@ export const env = {
   get rolloutPollMs(): number {
     return positive('ROLLOUT_POLL_MS', 1_000);
   },
-  /** Operations carried out at once across the fleet, each alone in its lane (WORKER_CONCURRENCY, default 16). */
+  /** Operations carried out at once across the fleet, each alone in its lane (WORKER_CONCURRENCY, default 16); a reset waiting for a boot does not count. */
   get workerConcurrency(): number {
     return positive('WORKER_CONCURRENCY', 16);
   },

@@ -124,27 +124,31 @@ function desiredColumns(settings: OperationParams['set-vf']['settings']) {
 
 /**
  * Each VF of the batch in turn, then one read-back of the host for all of them (a read-back per VF
- * is what made a policy's VF defaults cost a sync per VF). A VF the agent refuses ends the
- * operation failed, naming it and the VFs already set; a retry sets them again (idempotent).
+ * is what made a policy's VF defaults cost a sync per VF). What was set is recorded as desired
+ * state in a few writes (`record`), also when a VF the agent refuses ends the operation failed,
+ * naming it and the VFs already set; a retry sets them again (idempotent).
  */
 async function eachVf<T extends { index: number; vfAddress: string }>(
   ctx: ExecutionContext<'set-vfs' | 'bind-vfs'>,
   vfs: readonly T[],
   apply: (vf: T) => Promise<{ changed: boolean }>,
+  record: (done: T[]) => Promise<void>,
 ): Promise<{ changed: number[] }> {
   const changed: number[] = [];
-  const done: number[] = [];
-  for (const [i, vf] of vfs.entries()) {
-    await ctx.progress(`VF ${vf.index} (${i + 1} of ${vfs.length})`);
+  const done: T[] = [];
+  await ctx.progress(`Setting ${vfsLabel(vfs.map((v) => v.index), ctx.params.pfAddress)}`);
+  for (const vf of vfs) {
     try {
       if ((await apply(vf)).changed) changed.push(vf.index);
-      done.push(vf.index);
+      done.push(vf);
     } catch (error) {
       const failure = classify(error);
-      const already = done.length ? `; ${vfsLabel(done, ctx.params.pfAddress)} ${done.length === 1 ? 'was' : 'were'} set` : '';
+      if (done.length) await record(done);
+      const already = done.length ? `; ${vfsLabel(done.map((v) => v.index), ctx.params.pfAddress)} ${done.length === 1 ? 'was' : 'were'} set` : '';
       throw new OperationFailure(`VF ${vf.index}: ${failure.message}${already}`, failure.transient);
     }
   }
+  await record(done);
   await ctx.progress('Reading the host back');
   await syncOrFail(ctx.hostId);
   return { changed };
@@ -161,25 +165,35 @@ async function pfVfsAfter(pfId: string, indexes: number[]) {
 
 const setVfs: Executor<'set-vfs'> = async (ctx, agent) => {
   const client = await agent();
-  const { changed } = await eachVf(ctx, ctx.params.vfs, async (vf) => {
-    const change = await client.setVf(vf.vfAddress, vf.settings);
-    await prisma.virtualFunction.updateMany({ where: { pfId: ctx.targetId, index: vf.index }, data: desiredColumns(vf.settings) });
-    return change;
-  });
-  const indexes = ctx.params.vfs.map((v) => v.index);
-  return { result: { changed }, after: await pfVfsAfter(ctx.targetId, indexes) };
+  const { changed } = await eachVf(
+    ctx,
+    ctx.params.vfs,
+    (vf) => client.setVf(vf.vfAddress, vf.settings),
+    async (done) => {
+      // One write per distinct set of settings (a policy's defaults are the same for every VF).
+      const groups = new Map<string, { settings: (typeof done)[number]['settings']; indexes: number[] }>();
+      for (const vf of done) {
+        const key = JSON.stringify(vf.settings);
+        const group = groups.get(key) ?? { settings: vf.settings, indexes: [] };
+        group.indexes.push(vf.index);
+        groups.set(key, group);
+      }
+      for (const group of groups.values()) await prisma.virtualFunction.updateMany({ where: { pfId: ctx.targetId, index: { in: group.indexes } }, data: desiredColumns(group.settings) });
+    },
+  );
+  return { result: { changed }, after: await pfVfsAfter(ctx.targetId, ctx.params.vfs.map((v) => v.index)) };
 };
 
 const bindVfs: Executor<'bind-vfs'> = async (ctx, agent) => {
   const client = await agent();
   const { driver } = ctx.params;
-  const { changed } = await eachVf(ctx, ctx.params.vfs, async (vf) => {
-    const change = await client.bind(vf.vfAddress, driver);
-    await prisma.virtualFunction.updateMany({ where: { pfId: ctx.targetId, index: vf.index }, data: { desiredDriver: driver === 'vfio-pci' ? 'vfio-pci' : null } });
-    return change;
-  });
-  const indexes = ctx.params.vfs.map((v) => v.index);
-  return { result: { changed }, after: await pfVfsAfter(ctx.targetId, indexes) };
+  const { changed } = await eachVf(
+    ctx,
+    ctx.params.vfs,
+    (vf) => client.bind(vf.vfAddress, driver),
+    async (done) => void (await prisma.virtualFunction.updateMany({ where: { pfId: ctx.targetId, index: { in: done.map((v) => v.index) } }, data: { desiredDriver: driver === 'vfio-pci' ? 'vfio-pci' : null } })),
+  );
+  return { result: { changed }, after: await pfVfsAfter(ctx.targetId, ctx.params.vfs.map((v) => v.index)) };
 };
 
 const bindVf: Executor<'bind-vf'> = async (ctx, agent) => {
