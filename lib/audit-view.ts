@@ -19,6 +19,8 @@ export interface AuditEntry {
   hostName: string | null;
   note: string | null;
   changes: FieldChange[];
+  /** The rollout the event belongs to: its own events, and those of the operations it queued. */
+  rolloutId: string | null;
 }
 
 export async function listAuditEntries(query: AuditQuery) {
@@ -26,7 +28,7 @@ export async function listAuditEntries(query: AuditQuery) {
   const ids = (type: string) => [...new Set(page.events.filter((e) => e.targetType === type).map((e) => e.targetId))];
   const operationIds = [...new Set(page.events.flatMap((e) => (e.operationId ? [e.operationId] : [])))];
   const [operations, users, tokens, vfs, pfs] = await Promise.all([
-    prisma.operation.findMany({ where: { id: { in: operationIds } }, select: { id: true, kind: true, params: true } }),
+    prisma.operation.findMany({ where: { id: { in: operationIds } }, select: { id: true, kind: true, params: true, rolloutId: true } }),
     prisma.user.findMany({ where: { id: { in: ids('user') } }, select: { id: true, userName: true } }),
     prisma.apiToken.findMany({ where: { id: { in: ids('api-token') } }, select: { id: true, name: true } }),
     prisma.virtualFunction.findMany({ where: { id: { in: ids('vf') } }, select: { id: true, index: true, pf: { select: { pciAddress: true } } } }),
@@ -63,6 +65,7 @@ export async function listAuditEntries(query: AuditQuery) {
       note: auditNote(e.action, op, e.hostName, e.after),
       // A request's "after" is what was asked (the note says it), not a state to compare.
       changes: e.action.endsWith('.requested') || e.action === 'denied' ? [] : auditDiff(e.before, e.after),
+      rolloutId: op?.rolloutId ?? (e.targetType === 'rollout' ? e.targetId : null),
     };
   });
   return { ...page, entries };

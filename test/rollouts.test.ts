@@ -167,6 +167,44 @@ describe('a rollout', () => {
     }
   }, 90_000);
 
+  it('an iLO refusing a change mid-rollout fails that host with the iLO’s reason, with nothing staged and no reset; the others go on', async () => {
+    const refusing = byName('ro-dl380-gen10-004');
+    const hostId = stack.hostIds.get('ro-dl380-gen10-004')!;
+    const { refreshBios } = await import('@/lib/sync/ilo-state');
+    const machine = refusing.ilo.machine;
+    const before = { Sriov: machine.current.Sriov!, WorkloadProfile: machine.current.WorkloadProfile! };
+    let boots = 0;
+    const stop = machine.onBoot(() => void boots++);
+    try {
+      // SR-IOV off on -004 only (set in its BIOS by hand); every host gets a new power regulator.
+      machine.current.Sriov = 'Disabled';
+      await refreshBios(hostId);
+      const planId = await policyPlan('ro-refused', { selector: { names: ['ro-dl380-gen10-*'] }, priority: 40, bios: { Sriov: 'Enabled', PowerRegulator: 'StaticHighPerf' } });
+      const id = await rollout(planId, { canary: 1, maxUnavailable: 2, waveFailurePercent: 50 });
+      // After the start, someone sets -004's workload profile on its iLO: it now forces SR-IOV off.
+      machine.current.WorkloadProfile = 'I/OThroughput';
+      const done = await finished(id);
+      expect(done.status, JSON.stringify(done.hosts)).toBe('done');
+      expect(done.hosts.map((h) => [h.hostName, h.wave, h.state])).toEqual([
+        ['ro-dl380-gen10-002', 0, 'done'],
+        ['ro-dl380-gen10-003', 1, 'done'],
+        ['ro-dl380-gen10-004', 1, 'failed'],
+      ]);
+      expect(done.hosts[2]!.reason).toMatch(/^step 1 of \d \(stage BIOS Sriov=Enabled, PowerRegulator=StaticHighPerf\) failed: iLO: Sriov cannot be set to Enabled: WorkloadProfile is I\/OThroughput, which forces it to Disabled and makes it read-only\. Set WorkloadProfile=Custom first \(it can be part of the same change\)\.$/);
+      expect(done.totals).toMatchObject({ hosts: 3, done: 2, failed: 1, skipped: 0 });
+      // Nothing was staged on -004 and it was not reset; the reset of the others applied their values.
+      expect(boots).toBe(0);
+      expect(machine.pending).toEqual({});
+      const resets = await stack.db.prisma.operation.findMany({ where: { rolloutId: id, kind: 'reset-host' }, select: { host: { select: { name: true } }, status: true } });
+      expect(resets.map((r) => [r.host?.name, r.status]).sort()).toEqual([['ro-dl380-gen10-002', 'succeeded'], ['ro-dl380-gen10-003', 'succeeded']]);
+      expect(byName('ro-dl380-gen10-003').ilo.machine.current.PowerRegulator).toBe('StaticHighPerf');
+    } finally {
+      stop();
+      Object.assign(machine.current, before);
+      await refreshBios(hostId);
+    }
+  }, 120_000);
+
   it('pauses, resumes and cancels; a second rollout over the same hosts is refused while one runs', async () => {
     const planId = await policyPlan('ro-steer', { selector: { names: ['ro-dl380-gen10-*'] }, priority: 30, nics: [{ match: { pciIds: '8086:10fb' }, numVfs: 7 }] });
     const canary = stack.proxies.get('ro-dl380-gen10-002')!;

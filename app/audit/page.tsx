@@ -160,6 +160,11 @@ export default async function AuditPage({ searchParams }: PageProps<'/audit'>) {
                 </td>
                 <td className="min-w-48 px-3 py-1.5">
                   <Words text={e.target} />
+                  {e.rolloutId && (
+                    <Link href={`/rollouts/${e.rolloutId}`} className="block text-xs text-sky-700 underline hover:text-sky-900">
+                      {e.action.startsWith('rollout-') ? 'Open the rollout' : `Step of rollout ${e.rolloutId.slice(-8)}`}
+                    </Link>
+                  )}
                 </td>
                 <td className="min-w-64 px-3 py-1.5">
                   <Changes entry={e} />

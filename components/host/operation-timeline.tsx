@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { Card } from '@/components/ui/card';
 import { Badge, OperationBadge, Spinner, utcTime } from '@/components/ui/status';
 import { formatDuration, isActive } from '@/lib/inventory/host-view';
@@ -37,7 +38,17 @@ export function OperationTimeline({ operations, error, loading }: { operations: 
               <div className="min-w-0 flex-1 space-y-0.5">
                 <p className="font-medium text-slate-900">{op.summary}</p>
                 <p className="text-xs text-slate-500">
-                  by {op.requestedBy} · <Times op={op} />
+                  by {op.rolloutId ? op.requestedBy.replace(/ \(rollout [^)]+\)$/, '') : op.requestedBy}
+                  {op.rolloutId && (
+                    <>
+                      {' '}
+                      as a step of{' '}
+                      <Link href={`/rollouts/${op.rolloutId}`} className="text-sky-700 underline hover:text-sky-900">
+                        rollout {op.rolloutId.slice(-8)}
+                      </Link>
+                    </>
+                  )}{' '}
+                  · <Times op={op} />
                   {op.attempts > 1 && ` · attempt ${op.attempts}`}
                 </p>
                 {isActive(op) && op.progress && (

@@ -33,6 +33,7 @@ const CHANGE_KIND: Record<PlanChange['kind'], string> = {
   'vf-count': 'VF count',
   'vf-driver': 'VF driver',
   'vf-settings': 'VF settings',
+  'vf-mac': 'VF MACs',
 };
 
 function Totals({ plan }: { plan: StoredPlan }) {

@@ -249,6 +249,10 @@ export function PolicyForm({ existing }: { existing?: { id: string; name: string
                   Rate limit (Mbit/s)
                   <input aria-label={`Rule ${i + 1} rate limit`} className={`${small} mt-0.5 block w-24`} value={rule.maxTxRate} placeholder="leave" onChange={(e) => setRule(i, { maxTxRate: e.target.value })} />
                 </label>
+                <label className="flex items-center gap-1.5 self-end pb-1 text-xs font-medium text-slate-600" title="Each free VF its own MAC from the fleet's ledger: locally administered, unique in the fleet, kept across reboots">
+                  <input type="checkbox" aria-label={`Rule ${i + 1} stable MACs`} checked={rule.stableMacs} onChange={(e) => setRule(i, { stableMacs: e.target.checked })} />
+                  Stable MACs
+                </label>
                 <Button size="sm" onClick={() => set('nics', fields.nics.filter((_, j) => j !== i))}>
                   Remove rule
                 </Button>
@@ -264,7 +268,7 @@ export function PolicyForm({ existing }: { existing?: { id: string; name: string
       <label className="flex items-start gap-2 text-sm">
         <input type="checkbox" className="mt-0.5" checked={fields.autoRemediate} onChange={(e) => set('autoRemediate', e.target.checked)} />
         <span>
-          Remediate automatically what needs no reboot and takes no VF from a VM (VF settings; VF counts on PFs without assigned VFs).
+          Remediate automatically what needs no reboot and takes no VF from a VM (VF settings and stable MACs; VF counts on PFs without assigned VFs).
           <span className="block text-xs text-slate-500">Off: nothing changes on a host until someone applies a plan.</span>
         </span>
       </label>

@@ -29,6 +29,7 @@ function op(change: Partial<OperationView>): OperationView {
     kind: 'assign-vf',
     targetType: 'vf',
     targetId: 'vf3',
+    rolloutId: null,
     targetLabel: 'VF 3 of 0000:12:00.0',
     summary: 'Assign VF 3 of 0000:12:00.0 to vnf-fw-01',
     status: 'queued',

@@ -64,6 +64,8 @@ export interface OperationView {
   progress: string | null;
   error: string | null;
   requestedBy: string;
+  /** The rollout the operation is a step of. */
+  rolloutId: string | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -171,6 +173,7 @@ export interface OperationRow {
   startedAt: Date | null;
   finishedAt: Date | null;
   host?: { name: string } | null;
+  rolloutId?: string | null;
 }
 
 export function toOperationView(row: OperationRow): OperationView {
@@ -188,6 +191,7 @@ export function toOperationView(row: OperationRow): OperationView {
     progress: row.progress,
     error: row.error,
     requestedBy: row.requestedBy,
+    rolloutId: row.rolloutId ?? null,
     queuedAt: row.queuedAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -89,7 +89,7 @@ export type FixOutcome =
 
 const operationSelect = {
   id: true, kind: true, hostId: true, targetType: true, targetId: true, params: true, status: true, attempts: true,
-  progress: true, error: true, requestedBy: true, queuedAt: true, startedAt: true, finishedAt: true, host: { select: { name: true } },
+  progress: true, error: true, requestedBy: true, rolloutId: true, queuedAt: true, startedAt: true, finishedAt: true, host: { select: { name: true } },
 } satisfies Prisma.OperationSelect;
 
 async function conflictWith(activeKey: string, what: string): Promise<Extract<RequestOutcome, { ok: false }>> {
@@ -293,6 +293,22 @@ export async function requestPfVfSettings(pfId: string, vfs: { index: number; se
     who,
     pf.pciAddress,
   );
+}
+
+/**
+ * A policy's stable MACs for several VFs of one PF: each VF's MAC from the fleet's ledger
+ * (allocated now if it has none: unique in the fleet), set as one operation; the agent keeps them
+ * as desired state and sets them again after every reboot.
+ */
+export async function requestPfStableMacs(pfId: string, indexes: number[], who: Requester): Promise<RequestOutcome> {
+  const pf = await prisma.physicalFunction.findUnique({ where: { id: pfId }, select: { hostId: true, pciAddress: true, host: { select: { serialNumber: true } } } });
+  if (!pf) return { ok: false, code: 'not-found', message: `No physical function with id "${pfId}".` };
+  const vfs: { index: number; settings: { mac: string } }[] = [];
+  for (const index of indexes) {
+    const mac = await allocateVfMac(prisma, { hostId: pf.hostId, serialNumber: pf.host.serialNumber, pfAddress: pf.pciAddress, vfIndex: index }, who.name);
+    vfs.push({ index, settings: { mac } });
+  }
+  return requestPfVfSettings(pfId, vfs, who);
 }
 
 /** Drivers for several free VFs of one PF, as one operation. */

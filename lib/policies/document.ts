@@ -7,14 +7,16 @@
 //   "os": { "iommuKernelArgs": true, "vfioAtBoot": true },
 //   "nics": [
 //     { "match": { "nicModel": "560SFP+" }, "numVfs": 8, "driver": "vfio-pci", "vfDefaults": { "trust": false, "spoofchk": true } },
-//     { "match": { "pfName": "ens2f*" }, "numVfs": "max" }
+//     { "match": { "pfName": "ens2f*" }, "numVfs": "max", "macs": "stable" }
 //   ],
 //   "autoRemediate": false
 // }
 //
 // "IOMMU" stands for the CPU vendor's attribute: IntelProcVtd on Intel, ProcAmdIoVt on AMD. A NIC
 // rule matches a PF by NIC model, PCI ids ("8086:10fb") or PF name glob; the first rule that
-// matches a PF applies to it. Pure (zod only): the policy form validates with it in the browser.
+// matches a PF applies to it. "macs": "stable" gives each free VF its own MAC from the fleet's MAC
+// ledger (lib/inventory/mac-allocator.ts: locally administered, derived from the server's serial
+// number, the PF and the VF index, unique in the fleet), which the agent keeps across reboots. Pure (zod only): the policy form validates with it in the browser.
 
 import { z } from 'zod';
 import { NIC_MODELS, type NicModelKey } from '@/lib/inventory/nic-catalog';
@@ -51,8 +53,9 @@ export const nicRuleSchema = z
     numVfs: z.union([z.number().int('a whole number').min(0).max(1024), z.literal('max')], { error: 'a whole number of VFs from 0 to 1024, or "max"' }).optional(),
     driver: z.enum(['vfio-pci', 'default']).optional(),
     vfDefaults: vfDefaultsSchema.optional(),
+    macs: z.literal('stable', { error: '"stable" (each VF its own MAC from the fleet\'s ledger), or leave macs out' }).optional(),
   })
-  .refine((r) => r.numVfs !== undefined || r.driver !== undefined || r.vfDefaults !== undefined, 'a NIC rule sets at least one of numVfs, driver or vfDefaults');
+  .refine((r) => r.numVfs !== undefined || r.driver !== undefined || r.vfDefaults !== undefined || r.macs !== undefined, 'a NIC rule sets at least one of numVfs, driver, vfDefaults or macs');
 export type NicRule = z.infer<typeof nicRuleSchema>;
 
 export const policyDocumentSchema = z

@@ -10,7 +10,7 @@ describe('the policy form', () => {
       names: 'kvm-a*, kvm-b01',
       labels: 'role=kvm, gpu',
       generations: ['Gen10'],
-      nics: [{ ...EMPTY_NIC_RULE, matchValue: '560SFP+', numVfs: '8', driver: 'vfio-pci' as const, trust: 'off' as const, maxTxRate: '1000' }, { ...EMPTY_NIC_RULE, matchKind: 'pfName' as const, matchValue: 'ens2f*', numVfs: 'max' }],
+      nics: [{ ...EMPTY_NIC_RULE, matchValue: '560SFP+', numVfs: '8', driver: 'vfio-pci' as const, trust: 'off' as const, maxTxRate: '1000' }, { ...EMPTY_NIC_RULE, matchKind: 'pfName' as const, matchValue: 'ens2f*', numVfs: 'max', stableMacs: true }],
     };
     const document = policyDocumentSchema.parse(documentOf(fields));
     expect(document).toEqual({
@@ -20,7 +20,7 @@ describe('the policy form', () => {
       os: { iommuKernelArgs: true, vfioAtBoot: true },
       nics: [
         { match: { nicModel: '560SFP+' }, numVfs: 8, driver: 'vfio-pci', vfDefaults: { trust: false, maxTxRate: 1000 } },
-        { match: { pfName: 'ens2f*' }, numVfs: 'max' },
+        { match: { pfName: 'ens2f*' }, numVfs: 'max', macs: 'stable' },
       ],
       autoRemediate: false,
     });

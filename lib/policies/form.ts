@@ -18,6 +18,8 @@ export interface NicRuleFields {
   spoofchk: Tri;
   linkState: '' | 'auto' | 'enable' | 'disable';
   maxTxRate: string;
+  /** Each free VF its own MAC from the fleet's ledger. */
+  stableMacs: boolean;
 }
 
 export interface PolicyFields {
@@ -37,7 +39,7 @@ export interface PolicyFields {
   autoRemediate: boolean;
 }
 
-export const EMPTY_NIC_RULE: NicRuleFields = { matchKind: 'nicModel', matchValue: '', numVfs: '', driver: '', trust: '', spoofchk: '', linkState: '', maxTxRate: '' };
+export const EMPTY_NIC_RULE: NicRuleFields = { matchKind: 'nicModel', matchValue: '', numVfs: '', driver: '', trust: '', spoofchk: '', linkState: '', maxTxRate: '', stableMacs: false };
 
 export const EMPTY_FIELDS: PolicyFields = {
   priority: '0',
@@ -102,6 +104,7 @@ function ruleOf(rule: NicRuleFields): Record<string, unknown> {
       numVfs: numVfs === '' ? undefined : numVfs === 'max' ? 'max' : numberOrText(numVfs),
       driver: rule.driver || undefined,
       vfDefaults: Object.keys(vfDefaults).length ? vfDefaults : undefined,
+      macs: rule.stableMacs ? 'stable' : undefined,
     }).filter(([, v]) => v !== undefined),
   );
 }
@@ -133,6 +136,7 @@ function ruleFields(rule: NicRule): NicRuleFields {
     spoofchk: triOf(rule.vfDefaults?.spoofchk),
     linkState: rule.vfDefaults?.linkState ?? '',
     maxTxRate: rule.vfDefaults?.maxTxRate === undefined ? '' : String(rule.vfDefaults.maxTxRate),
+    stableMacs: rule.macs === 'stable',
   };
 }
 

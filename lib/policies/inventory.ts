@@ -35,6 +35,7 @@ interface PageRows {
   vms: { hostId: string; id: string; name: string; state: string }[];
   pfs: (Omit<PlanPf, 'vfs'> & { hostId: string })[];
   vfs: (Omit<PlanVf, 'vm'> & { pfId: string; vmId: string | null })[];
+  macs: { hostId: string; pfAddress: string; vfIndex: number; mac: string }[];
 }
 interface Reader {
   hosts(after: string | null, hostIds: readonly string[] | null, limit: number): Promise<HostRow[]>;
@@ -50,7 +51,7 @@ function prismaReader(prisma: PrismaClient): Reader {
       prisma.host.findMany({ where: { ...(hostIds ? { id: { in: [...hostIds] } } : {}), ...(after !== null ? { name: { gt: after } } : {}) }, orderBy: { name: 'asc' }, take: limit, select: hostSelect }),
     async rows(ids) {
       const hostId = { in: ids };
-      const [labels, bios, registries, vms, pfs, vfs] = await Promise.all([
+      const [labels, bios, registries, vms, pfs, vfs, macs] = await Promise.all([
         prisma.hostLabel.findMany({ where: { hostId }, select: { hostId: true, key: true, value: true } }),
         prisma.biosRead.findMany({ where: { hostId }, select: { hostId: true, values: true } }),
         prisma.biosRegistry.findMany({ where: { hostId }, select: { hostId: true, registryId: true, biosVersion: true } }),
@@ -63,10 +64,11 @@ function prismaReader(prisma: PrismaClient): Reader {
         prisma.virtualFunction.findMany({
           where: { hostId },
           orderBy: [{ pfId: 'asc' }, { index: 'asc' }],
-          select: { pfId: true, index: true, pciAddress: true, driver: true, trust: true, spoofchk: true, linkState: true, maxTxRateMbps: true, assignment: { select: { vmId: true } } },
+          select: { pfId: true, index: true, pciAddress: true, driver: true, trust: true, spoofchk: true, linkState: true, maxTxRateMbps: true, mac: true, assignment: { select: { vmId: true } } },
         }),
+        prisma.macAllocation.findMany({ where: { hostId }, select: { hostId: true, pfAddress: true, vfIndex: true, mac: true } }),
       ]);
-      return { labels, bios, registries, vms, pfs, vfs: vfs.map(({ assignment, ...vf }) => ({ ...vf, vmId: assignment?.vmId ?? null })) };
+      return { labels, bios, registries, vms, pfs, vfs: vfs.map(({ assignment, ...vf }) => ({ ...vf, vmId: assignment?.vmId ?? null })), macs };
     },
     registry: (hostId) => prisma.biosRegistry.findUnique({ where: { hostId }, select: { registryId: true, biosVersion: true, attributes: true, dependencies: true } }),
     close() {},
@@ -93,9 +95,10 @@ function sqliteReader(file: string): Reader {
     `SELECT "hostId", "id", "pciAddress", "vendorId", "deviceId", "modelName", "netdev", "totalVfs", "currentVfs", "firmwareMaxVfs", "vfDriver" FROM "PhysicalFunction" WHERE "hostId" IN ${ids} ORDER BY "pciAddress"`,
   );
   const vfs = db.prepare(
-    `SELECT vf."pfId", vf."index", vf."pciAddress", vf."driver", vf."trust", vf."spoofchk", vf."linkState", vf."maxTxRateMbps", a."vmId"
+    `SELECT vf."pfId", vf."index", vf."pciAddress", vf."driver", vf."trust", vf."spoofchk", vf."linkState", vf."maxTxRateMbps", vf."mac", a."vmId"
      FROM "VirtualFunction" vf LEFT JOIN "Assignment" a ON a."vfId" = vf."id" WHERE vf."hostId" IN ${ids} ORDER BY vf."pfId", vf."index"`,
   );
+  const macs = db.prepare(`SELECT "hostId", "pfAddress", "vfIndex", "mac" FROM "MacAllocation" WHERE "hostId" IN ${ids}`);
   type Raw = Record<string, unknown>;
   return {
     async hosts(after, hostIds, limit) {
@@ -111,7 +114,7 @@ function sqliteReader(file: string): Reader {
         vms: vms.all(arg) as PageRows['vms'],
         pfs: pfs.all(arg) as PageRows['pfs'],
         // As arrays: a fleet has tens of thousands of VFs, and each row object would be garbage at once.
-        vfs: (vfs.raw().all(arg) as unknown[][]).map(([pfId, index, pciAddress, driver, trust, spoofchk, linkState, maxTxRateMbps, vmId]) => ({
+        vfs: (vfs.raw().all(arg) as unknown[][]).map(([pfId, index, pciAddress, driver, trust, spoofchk, linkState, maxTxRateMbps, mac, vmId]) => ({
           pfId: pfId as string,
           index: index as number,
           pciAddress: pciAddress as string,
@@ -120,8 +123,10 @@ function sqliteReader(file: string): Reader {
           spoofchk: flag(spoofchk),
           linkState: linkState as string | null,
           maxTxRateMbps: maxTxRateMbps as number | null,
+          mac: mac as string | null,
           vmId: vmId as string | null,
         })),
+        macs: macs.all(arg) as PageRows['macs'],
       };
     },
     async registry(hostId) {
@@ -180,6 +185,7 @@ export async function* planHosts(prisma: PrismaClient, options: { hostIds?: read
       const vmsBy = group(rows.vms);
       const vmById = new Map(rows.vms.map((v) => [v.id, v]));
       const pfsBy = group(rows.pfs);
+      const macsBy = group(rows.macs);
       const vfsByPf = new Map<string, PageRows['vfs']>();
       for (const vf of rows.vfs) {
         const list = vfsByPf.get(vf.pfId);
@@ -194,6 +200,7 @@ export async function* planHosts(prisma: PrismaClient, options: { hostIds?: read
           biosValues: values === undefined ? null : (JSON.parse(values) as PlanHost['biosValues']),
           registry: registryOf.get(h.id) ?? null,
           vms: (vmsBy.get(h.id) ?? []).map((v) => ({ name: v.name, state: v.state })),
+          macs: Object.fromEntries((macsBy.get(h.id) ?? []).map((m) => [`${m.pfAddress}/${m.vfIndex}`, m.mac])),
           pfs: (pfsBy.get(h.id) ?? []).map(({ hostId: _h, ...pf }) => ({
             ...pf,
             vfs: (vfsByPf.get(pf.id) ?? []).map(({ pfId: _p, vmId, ...vf }) => {
@@ -226,7 +233,7 @@ export function hostFacts(host: PlanHost): Record<string, string> {
     facts[`${pf.pciAddress} VFs`] = `${pf.currentVfs} of ${pf.totalVfs}${pf.firmwareMaxVfs !== null ? ` (firmware ${pf.firmwareMaxVfs})` : ''}`;
     // One line per PF for its VFs: a plan over thousands of hosts keeps these for every host.
     if (pf.vfs.length) {
-      facts[`${pf.pciAddress} VF settings`] = pf.vfs.map((vf) => `${vf.index}:${vf.driver ?? '-'}/${vf.trust ? 'T' : 't'}${vf.spoofchk ? 'S' : 's'}/${vf.linkState ?? '-'}/${vf.maxTxRateMbps ?? '-'}${vf.vm ? `@${vf.vm.name}` : ''}`).join(' ');
+      facts[`${pf.pciAddress} VF settings`] = pf.vfs.map((vf) => `${vf.index}:${vf.driver ?? '-'}/${vf.trust ? 'T' : 't'}${vf.spoofchk ? 'S' : 's'}/${vf.linkState ?? '-'}/${vf.maxTxRateMbps ?? '-'}/${vf.mac ?? '-'}${vf.vm ? `@${vf.vm.name}` : ''}`).join(' ');
     }
   }
   return facts;
@@ -249,9 +256,9 @@ function vfChanges(pf: string, before: string | undefined, after: string | undef
   const parse = (line: string | undefined) => new Map((line ?? '').split(' ').filter(Boolean).map((t) => [t.slice(0, t.indexOf(':')), t.slice(t.indexOf(':') + 1)] as const));
   const words = (token: string | undefined) => {
     if (token === undefined) return '(none)';
-    const [driver, flags, link, rate] = token.split('@')[0]!.split('/');
+    const [driver, flags, link, rate, mac] = token.split('@')[0]!.split('/');
     const vm = token.includes('@') ? `held by ${token.split('@')[1]}` : 'free';
-    return `${driver}, trust ${flags?.[0] === 'T' ? 'on' : 'off'}, spoof check ${flags?.[1] === 'S' ? 'on' : 'off'}, link ${link}, rate ${rate}, ${vm}`;
+    return `${driver}, trust ${flags?.[0] === 'T' ? 'on' : 'off'}, spoof check ${flags?.[1] === 'S' ? 'on' : 'off'}, link ${link}, rate ${rate}${mac ? `, MAC ${mac}` : ''}, ${vm}`;
   };
   const a = parse(before);
   const b = parse(after);

@@ -54,6 +54,7 @@ const vfs = (n: number, held: Record<number, string> = {}) =>
     spoofchk: true,
     linkState: 'auto',
     maxTxRateMbps: 0,
+    mac: '00:00:00:00:00:00',
     vm: held[index] ? { name: held[index]!, state: 'running' } : null,
   }));
 
@@ -63,6 +64,7 @@ function host(overrides: Partial<PlanHost> & { registryOf?: string } = {}): Plan
   return {
     id: 'h1',
     name: 'kvm-a01',
+    macs: {},
     model: 'ProLiant DL380 Gen10',
     generation: 'Gen10',
     cpuVendor: amd ? 'AMD' : 'Intel',
@@ -195,6 +197,29 @@ describe('NICs', () => {
       ['vf-settings', '0000:5d:00.0 VFs 0–1, 3', { trust: true }],
     ]);
     expect(plan.changes[0]!.apply).toEqual({ kind: 'bind-vf', pfId: 'pf-1', vfIndexes: [0, 1, 3], driver: 'vfio-pci' });
+  });
+
+  it('stable MACs: free VFs without their ledger MAC get one; a VF that has it, or that a VM holds, is left alone', () => {
+    const rule = policy('macs', { selector: { names: ['kvm-*'] }, nics: [{ match: { pfName: 'ens1f*' }, macs: 'stable' }] });
+    const four = vfs(4, { 3: 'vm-web-01' });
+    four[0]!.mac = '02:aa:00:00:00:00';
+    const macs = { '0000:5d:00.0/0': '02:aa:00:00:00:00', '0000:5d:00.0/1': '02:aa:00:00:00:01' };
+    const plan = planHost(host({ macs, pfs: [pf({ currentVfs: 4, vfs: four })] }), [rule], opts);
+    expect(plan.changes).toEqual([
+      expect.objectContaining({ kind: 'vf-mac', target: '0000:5d:00.0 VFs 1–2', from: '00:00:00:00:00:00 on 2 VFs', to: "stable MACs (1 to allocate in the fleet's ledger)", status: 'planned', needsReboot: false, apply: { kind: 'set-vf-macs', pfId: 'pf-1', vfIndexes: [1, 2] } }),
+    ]);
+    // Every free VF with its ledger MAC: compliant.
+    const done = vfs(2).map((vf, i) => ({ ...vf, mac: `02:aa:00:00:00:0${i}` }));
+    expect(planHost(host({ macs, pfs: [pf({ currentVfs: 2, vfs: done })] }), [rule], opts).status).toBe('compliant');
+    // New VFs after a count change have none yet; an offline agent refuses it.
+    const counted = policy('count-macs', { selector: { names: ['kvm-*'] }, nics: [{ match: { pfName: 'ens1f*' }, numVfs: 2, macs: 'stable' }] });
+    expect(planHost(host({ macs }), [counted], opts).changes.map((c) => [c.kind, c.to])).toEqual([
+      ['vf-count', 2],
+      ['vf-mac', '02:aa:00:00:00:00, 02:aa:00:00:00:01'],
+    ]);
+    expect(planHost(host({ macs, agentStatus: 'offline', pfs: [pf({ currentVfs: 4, vfs: four })] }), [rule], opts).changes[0]).toMatchObject({ status: 'refused', reason: 'the agent is offline: VFs are changed through it' });
+    const bad = policyDocumentSchema.safeParse({ selector: { names: ['*'] }, nics: [{ match: { pfName: 'x' }, macs: 'random' }] });
+    expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['nics.0.macs', `"stable" (each VF its own MAC from the fleet's ledger), or leave macs out`]]);
   });
 
   it('after a count change, the VF defaults are planned for the new VFs', () => {

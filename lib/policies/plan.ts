@@ -30,6 +30,8 @@ export interface PlanVf {
   spoofchk: boolean | null;
   linkState: string | null;
   maxTxRateMbps: number | null;
+  /** As the PF driver reports it (null: not reported). */
+  mac: string | null;
   /** The VM holding it, and whether that VM runs. */
   vm: { name: string; state: string } | null;
 }
@@ -60,9 +62,11 @@ export interface PlanHost extends SelectorHost {
   registry: RegistryDigest | null;
   pfs: PlanPf[];
   vms: { name: string; state: string }[];
+  /** The host's VFs in the fleet's MAC ledger: "pfAddress/index" -> MAC. */
+  macs: Record<string, string>;
 }
 
-export type ChangeKind = 'bios' | 'kernel-args' | 'vfio-at-boot' | 'vf-count' | 'vf-driver' | 'vf-settings';
+export type ChangeKind = 'bios' | 'kernel-args' | 'vfio-at-boot' | 'vf-count' | 'vf-driver' | 'vf-settings' | 'vf-mac';
 export type ChangeStatus = 'planned' | 'blocked' | 'refused';
 
 export interface PlanChange {
@@ -84,7 +88,9 @@ export interface PlanChange {
     | { kind: 'os-fix'; fix: 'iommu-args' | 'vfio' }
     | { kind: 'set-vf-count'; pfId: string; numVfs: number }
     | { kind: 'bind-vf'; pfId: string; vfIndexes: number[]; driver: 'vfio-pci' | 'default' }
-    | { kind: 'set-vf'; pfId: string; vfIndexes: number[]; settings: VfDefaults };
+    | { kind: 'set-vf'; pfId: string; vfIndexes: number[]; settings: VfDefaults }
+    /** Each VF its MAC from the ledger, allocated when the change is queued if it has none yet. */
+    | { kind: 'set-vf-macs'; pfId: string; vfIndexes: number[] };
 }
 
 export type HostPlanStatus = 'compliant' | 'changes' | 'pending-reboot' | 'refused' | 'unknown';
@@ -179,6 +185,14 @@ function vfRange(indexes: number[]): string {
     i = j + 1;
   }
   return `${sorted.length === 1 ? 'VF' : 'VFs'} ${parts.join(', ')}`;
+}
+
+/** "00:00:00:00:00:00 on 6 VFs, 52:54:00:12:34:56": a handful of MACs in a few words. */
+function macsWords(macs: (string | null)[]): string {
+  const counts = new Map<string, number>();
+  for (const mac of macs) counts.set(mac ?? 'no MAC yet', (counts.get(mac ?? 'no MAC yet') ?? 0) + 1);
+  if (counts.size > 3) return `${counts.size} different MACs`;
+  return [...counts].map(([mac, n]) => (n > 1 ? `${mac} on ${n} VFs` : mac)).join(', ');
 }
 
 const VF_FIELDS = { trust: 'trust', spoofchk: 'spoofchk', linkState: 'linkState', maxTxRate: 'maxTxRateMbps' } as const;
@@ -356,7 +370,7 @@ export function planHost(host: PlanHost, policies: PlanPolicy[], options: PlanOp
         });
         if (decision.ok && status !== 'refused') {
           // The VFs there will be: new ones start with the driver's defaults.
-          vfsAfter = Array.from({ length: want! }, (_, index) => ({ index, pciAddress: '', driver: pf.vfDriver, trust: false, spoofchk: true, linkState: 'auto', maxTxRateMbps: 0, vm: null }));
+          vfsAfter = Array.from({ length: want! }, (_, index) => ({ index, pciAddress: '', driver: pf.vfDriver, trust: false, spoofchk: true, linkState: 'auto', maxTxRateMbps: 0, mac: null, vm: null }));
         }
       }
     }
@@ -401,6 +415,28 @@ export function planHost(host: PlanHost, policies: PlanPolicy[], options: PlanOp
         ...(decision.ok && decision.overridden ? { overridden: decision.overridden } : {}),
         apply: { kind: 'set-vf', pfId: pf.id, vfIndexes: off.map((v) => v.index), settings: decision.ok ? ({ [field]: decision.value } as VfDefaults) : {} },
       });
+    }
+
+    // Stable MACs: each free VF its own from the ledger (a held VF's MAC is libvirt's, for its VM).
+    const macCandidates = rules.flatMap(({ policy, rule }) => (rule.macs ? [{ policy, priority: policy.document.priority, value: rule.macs }] : []));
+    if (macCandidates.length && free.length) {
+      const decision = decide(macCandidates);
+      const ledgerMac = (vf: { index: number }) => host.macs[`${pf.pciAddress}/${vf.index}`] ?? null;
+      const off = free.filter((vf) => ledgerMac(vf) === null || vf.mac?.toLowerCase() !== ledgerMac(vf));
+      if (off.length) {
+        const known = off.filter((vf) => ledgerMac(vf) !== null).length;
+        changes.push({
+          kind: 'vf-mac',
+          target: `${pf.pciAddress} ${vfRange(off.map((v) => v.index))}`,
+          from: macsWords(off.map((vf) => vf.mac)),
+          to: known === off.length ? macsWords(off.map(ledgerMac)) : `stable MACs (${off.length - known} to allocate in the fleet's ledger)`,
+          needsReboot: false,
+          status: offline ? 'refused' : 'planned',
+          ...(offline ? { reason: offline } : {}),
+          policy: decision.policy,
+          apply: { kind: 'set-vf-macs', pfId: pf.id, vfIndexes: off.map((v) => v.index) },
+        });
+      }
     }
   }
 
@@ -447,8 +483,8 @@ function estimateHost(host: PlanHost, changes: PlanChange[], reboot: boolean, du
   const batches = { 'set-vf': new Map<string, Set<number>>(), 'bind-vf': new Map<string, Set<number>>() };
   for (const c of planned) {
     if (c.apply.kind === 'set-vf-count') add('set-vf-count');
-    if (c.apply.kind === 'bind-vf' || c.apply.kind === 'set-vf') {
-      const pfs = batches[c.apply.kind];
+    if (c.apply.kind === 'bind-vf' || c.apply.kind === 'set-vf' || c.apply.kind === 'set-vf-macs') {
+      const pfs = batches[c.apply.kind === 'bind-vf' ? 'bind-vf' : 'set-vf'];
       pfs.set(c.apply.pfId, new Set([...(pfs.get(c.apply.pfId) ?? []), ...c.apply.vfIndexes]));
     }
   }

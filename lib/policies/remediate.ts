@@ -1,6 +1,7 @@
 // Automatic remediation, for policies that opt into it (autoRemediate, off by default): the
 // non-disruptive changes of a host's plan are queued as ordinary operations, requested by
-// "policy:<name>" — VF settings, drivers of free VFs, and VF counts on PFs no VM holds a VF of.
+// "policy:<name>" — VF settings, stable MACs and drivers of free VFs, and VF counts on PFs no VM
+// holds a VF of.
 // Nothing that needs a reboot, nothing a VM would notice, nothing refused or blocked. A change
 // whose last automatic attempt failed is not tried again for an hour, so a host that refuses a
 // setting is not asked every poll.
@@ -13,7 +14,7 @@ import type { HostPlan, PlanChange } from './plan';
 const RETRY_AFTER_FAILURE_MS = 60 * 60_000;
 
 export function automaticChanges(plan: HostPlan, policyName: string): PlanChange[] {
-  return plan.changes.filter((c) => c.policy === policyName && c.status === 'planned' && !c.needsReboot && (c.kind === 'vf-settings' || c.kind === 'vf-driver' || c.kind === 'vf-count'));
+  return plan.changes.filter((c) => c.policy === policyName && c.status === 'planned' && !c.needsReboot && (c.kind === 'vf-settings' || c.kind === 'vf-driver' || c.kind === 'vf-count' || c.kind === 'vf-mac'));
 }
 
 /** Queues what may be fixed without asking; returns the operations queued. */
@@ -33,18 +34,32 @@ export async function remediate(plan: HostPlan, policyName: string): Promise<str
       if (outcome.ok) queued.push(outcome.operation.id);
       continue;
     }
-    if (apply.kind !== 'set-vf' && apply.kind !== 'bind-vf') continue;
+    if (apply.kind !== 'set-vf' && apply.kind !== 'bind-vf' && apply.kind !== 'set-vf-macs') continue;
     // One operation for the PF's VFs; a change already queued for the PF (409) is fine: it is on its way.
-    // VFs a VF count queued beside it will make are set at a later pass, once they exist.
-    const kind = apply.kind === 'set-vf' ? 'set-vfs' : 'bind-vfs';
+    const kind = apply.kind === 'bind-vf' ? 'bind-vfs' : 'set-vfs';
     if (await recentlyFailed(kind, apply.pfId)) continue;
-    const existing = await prisma.virtualFunction.findMany({ where: { pfId: apply.pfId, index: { in: apply.vfIndexes } }, orderBy: { index: 'asc' }, select: { index: true } });
-    const indexes = existing.map((vf) => vf.index);
+    // The VFs there are now and are not yet as asked: a plan counts the VFs a VF count change
+    // (perhaps another policy's, not applied yet) would make; those are set at a later pass.
+    const existing = await prisma.virtualFunction.findMany({
+      where: { pfId: apply.pfId, index: { in: apply.vfIndexes } },
+      orderBy: { index: 'asc' },
+      select: { index: true, driver: true, mac: true, trust: true, spoofchk: true, linkState: true, maxTxRateMbps: true, pf: { select: { pciAddress: true } } },
+    });
+    const ledger = apply.kind === 'set-vf-macs' ? await prisma.macAllocation.findMany({ where: { hostId: plan.hostId }, select: { pfAddress: true, vfIndex: true, mac: true } }) : [];
+    const off = (vf: (typeof existing)[number]) => {
+      if (apply.kind === 'bind-vf') return apply.driver === 'vfio-pci' ? vf.driver !== 'vfio-pci' : vf.driver === 'vfio-pci';
+      if (apply.kind === 'set-vf-macs') return ledger.find((l) => l.pfAddress === vf.pf.pciAddress && l.vfIndex === vf.index)?.mac !== vf.mac?.toLowerCase();
+      const now = { trust: vf.trust, spoofchk: vf.spoofchk, linkState: vf.linkState, maxTxRate: vf.maxTxRateMbps } as Record<string, unknown>;
+      return Object.entries(apply.settings).some(([field, value]) => now[field] !== value);
+    };
+    const indexes = existing.filter(off).map((vf) => vf.index);
     if (indexes.length === 0) continue;
     const outcome =
       apply.kind === 'set-vf'
         ? await requests.requestPfVfSettings(apply.pfId, indexes.map((index) => ({ index, settings: apply.settings })), who)
-        : await requests.requestPfVfBind(apply.pfId, indexes, { driver: apply.driver }, who);
+        : apply.kind === 'set-vf-macs'
+          ? await requests.requestPfStableMacs(apply.pfId, indexes, who)
+          : await requests.requestPfVfBind(apply.pfId, indexes, { driver: apply.driver }, who);
     if (outcome.ok) queued.push(outcome.operation.id);
   }
   return queued;

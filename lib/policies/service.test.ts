@@ -203,4 +203,44 @@ describe('labels and policies', () => {
     expect(queued.map((o) => o.kind)).toEqual(['set-vfs']);
     expect(await db.prisma.operation.count({ where: { kind: 'set-bios' } })).toBe(0);
   });
+
+  it('stable MACs: the plan names the VFs without their ledger MAC; applied, each VF has its own, unique in the fleet, and the PF is compliant', async () => {
+    const { startWorker } = await import('@/lib/operations/worker');
+    const drain = async () => {
+      const worker = startWorker({ concurrency: 4, pollMs: 50, maxAttempts: 2, retryBaseMs: 50, timing: { resetTimeoutMs: 10_000, pollMs: 100 } });
+      await worker.idle();
+      await worker.stop({ drain: true });
+    };
+    await drain();
+    const created = await call(policies.POST, 'POST', '/api/policies', admin, { name: 'stable-macs', document: { selector: { names: ['pol-dl380-gen10-001'] }, priority: 30, nics: [{ match: { pciIds: '8086:10fb' }, numVfs: 2, macs: 'stable' }] } });
+    expect(created.status).toBe(201);
+    const policyId = (created.json as unknown as { id: string }).id;
+    const planned = await call(plans.POST, 'POST', '/api/plans', operator, { policyId });
+    const doc = (await call(plan.GET, 'GET', `/api/plans/${(planned.json as unknown as { id: string }).id}`, viewer, undefined, { id: (planned.json as unknown as { id: string }).id })).json as unknown as {
+      hosts: { changes: { kind: string; target: string; from: unknown; to: unknown; status: string; apply: { kind: string; pfId: string; vfIndexes: number[] } }[] }[];
+    };
+    const change = doc.hosts[0]!.changes.find((c) => c.kind === 'vf-mac')!;
+    expect(change).toMatchObject({ target: '0000:12:00.0 VFs 0–1', from: '00:00:00:00:00:00 on 2 VFs', to: "stable MACs (2 to allocate in the fleet's ledger)", status: 'planned' });
+
+    const { requestPfStableMacs } = await import('@/lib/operations/requests');
+    const queued = await requestPfStableMacs(change.apply.pfId, change.apply.vfIndexes, { name: 'operator', sourceAddress: null });
+    if (!queued.ok) throw new Error(queued.message);
+    expect(queued.operation.kind).toBe('set-vfs');
+    await drain();
+    const op = await db.prisma.operation.findUniqueOrThrow({ where: { id: queued.operation.id } });
+    expect(op.status, op.error ?? '').toBe('succeeded');
+    // What the agent reports: the ledger's MACs, locally administered, one per VF.
+    const ledger = await db.prisma.macAllocation.findMany({ where: { hostId: hostId(0), pfAddress: '0000:12:00.0' }, orderBy: { vfIndex: 'asc' } });
+    const agent = new (await import('@/lib/agents/client')).AgentClient({ url: sims.hosts[0]!.member.url, token: sims.token, certSha256: null });
+    const reported = (await agent.inventory()).pfs.find((p) => p.address === '0000:12:00.0')!.vfs.map((v) => v.mac);
+    expect(reported).toEqual(ledger.map((l) => l.mac));
+    expect(new Set(reported).size).toBe(2);
+    expect(reported.every((m) => /^[0-9a-f][26ae]:/.test(m ?? ''))).toBe(true);
+    // As a poll would after the change: compliance evaluated again.
+    await (await import('@/lib/policies/service')).evaluateCompliance(db.prisma, { hostIds: [hostId(0)] });
+    const answer = await call(compliance.GET, 'GET', `/api/policies/${policyId}/compliance`, viewer, undefined, { id: policyId });
+    const after = answer.json as unknown as { hosts: { hostName: string; state: string; details: string[] }[] };
+    // 0000:12:00.0 is as the policy asks now; its second port (also 8086:10fb) is what is left.
+    expect(after.hosts[0]!.details).toEqual(['0000:12:00.1: 0 → 2', "0000:12:00.1 VFs 0–1: no MAC yet on 2 VFs → stable MACs (2 to allocate in the fleet's ledger)"]);
+  });
 });

@@ -38,6 +38,7 @@ export function describeDocument(document: PolicyDocument): string[] {
       rule.numVfs !== undefined && (rule.numVfs === 'max' ? 'as many VFs as the NIC allows' : `${rule.numVfs} VFs`),
       rule.driver && (rule.driver === 'default' ? 'the VF driver' : rule.driver),
       ...Object.entries(rule.vfDefaults ?? {}).map(([k, v]) => `${k} ${String(v)}`),
+      rule.macs === 'stable' && 'stable MACs',
     ].filter(Boolean);
     out.push(`${match}: ${sets.join(', ')}`);
   }

@@ -69,6 +69,8 @@ async function queueOp(hostId: string, op: StepOp, who: Requester): Promise<Requ
       return requests.requestPfVfSettings(op.pfId, op.vfs, who);
     case 'bind-vfs':
       return requests.requestPfVfBind(op.pfId, op.indexes, { driver: op.driver }, who);
+    case 'set-vf-macs':
+      return requests.requestPfStableMacs(op.pfId, op.indexes, who);
     default: {
       const id = await vfId(op.pfId, op.index);
       if (!id) return { ok: false, code: 'not-found', message: `VF ${op.index} of the PF is not in the inventory (its VFs did not come up)` };
@@ -99,10 +101,27 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     await whenDatabaseAnswers(() => prisma.rolloutHost.update({ where: { id: row.id }, data }));
   }
 
+  /**
+   * The previous values of the BIOS attributes this rollout staged on the host: all it asked for
+   * once its BIOS change succeeded; after a failed one, only those the BIOS shows pending as asked
+   * (an iLO that refused the change staged nothing, and there is nothing to withdraw).
+   */
+  async function stagedPrevious(row: HostRow): Promise<Record<string, string> | null> {
+    const previous = row.previous ? (JSON.parse(row.previous) as Record<string, string>) : null;
+    if (!previous) return null;
+    const stage = parseSteps(row).find((s) => s.id === 'stage');
+    const bios = stage?.ops.find((o) => o.op.kind === 'set-bios');
+    if (!bios || bios.status === 'succeeded') return previous;
+    const asked = bios.op.kind === 'set-bios' ? bios.op.attributes : {};
+    const rows = await prisma.biosSetting.findMany({ where: { hostId: row.hostId, name: { in: Object.keys(asked) } }, select: { name: true, pending: true } });
+    const staged = rows.filter((r) => r.pending !== null && r.pending === asked[r.name]).map((r) => r.name);
+    return Object.fromEntries(Object.entries(previous).filter(([name]) => staged.includes(name)));
+  }
+
   /** Ends a host failed, undoing honestly what can be undone: staged BIOS values before a reset. */
   async function failHost(rollout: RolloutRow, row: HostRow, reason: string): Promise<void> {
     let text = reason;
-    const previous = row.previous ? (JSON.parse(row.previous) as Record<string, string>) : null;
+    const previous = await stagedPrevious(row);
     if (previous && Object.keys(previous).length) {
       const values = Object.entries(previous).map(([k, v]) => `${k}=${v}`).join(', ');
       if (!row.resetSentAt) {

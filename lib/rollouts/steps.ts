@@ -17,7 +17,9 @@ export type StepOp =
   | { kind: 'set-vf'; pfId: string; index: number; settings: VfDefaults }
   /** What rollouts queue now: one operation per PF (the two above are in rollouts made before). */
   | { kind: 'set-vfs'; pfId: string; vfs: { index: number; settings: VfDefaults }[] }
-  | { kind: 'bind-vfs'; pfId: string; indexes: number[]; driver: 'vfio-pci' | 'default' };
+  | { kind: 'bind-vfs'; pfId: string; indexes: number[]; driver: 'vfio-pci' | 'default' }
+  /** The VFs' MACs from the fleet's ledger (allocated when queued). */
+  | { kind: 'set-vf-macs'; pfId: string; indexes: number[] };
 
 export interface StepOpState {
   op: StepOp;
@@ -26,7 +28,7 @@ export interface StepOpState {
   error?: string;
 }
 
-export type StepId = 'stage' | 'vfio' | 'release' | 'reboot' | 'vf-count' | 'vf-driver' | 'vf-settings';
+export type StepId = 'stage' | 'vfio' | 'release' | 'reboot' | 'vf-count' | 'vf-driver' | 'vf-settings' | 'vf-macs';
 
 export interface Step {
   id: StepId;
@@ -82,6 +84,9 @@ export function hostSteps(plan: HostPlan, options: { onVmsHoldingVfs: 'skip' | '
   const byPf = settingsByPf(settings);
   const vfCount = byPf.reduce((n, op) => n + op.vfs.length, 0);
   step('vf-settings', `set ${[...new Set(settings.flatMap((s) => Object.keys(s.settings)))].join(', ')} on ${vfCount} VF${vfCount === 1 ? '' : 's'}`, false, byPf);
+  const macs: StepOp[] = usable.flatMap((c) => (c.apply.kind === 'set-vf-macs' ? [{ kind: 'set-vf-macs' as const, pfId: c.apply.pfId, indexes: c.apply.vfIndexes }] : []));
+  const macVfs = macs.reduce((n, op) => n + (op.kind === 'set-vf-macs' ? op.indexes.length : 0), 0);
+  step('vf-macs', `give ${macVfs} VF${macVfs === 1 ? '' : 's'} ${macVfs === 1 ? 'its' : 'their'} stable MAC${macVfs === 1 ? '' : 's'} from the fleet's ledger`, false, macs);
 
   return { steps, refused, blocked: blockedChanges.map((c) => `${c.target}: ${c.reason ?? 'blocked'}`) };
 }
