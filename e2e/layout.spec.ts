@@ -7,7 +7,7 @@ import { signIn } from './fixtures/auth';
 // page, or a table inside its scroll box), no table cell is cut off, and the browser logs no
 // error (a failed script, a CSP refusal, a hydration mismatch). Each page's screenshot is kept.
 
-const REPORT_NAMES = ['inventory', 'allocation', 'capacity', 'compliance', 'history'] as const;
+const REPORT_NAMES = ['inventory', 'allocation', 'capacity', 'compliance', 'history', 'mac-duplicates'] as const;
 
 const VIEWPORTS = [
   { width: 1280, height: 800 },

@@ -80,8 +80,13 @@ describe('a rollout', () => {
         ['ro-dl380-gen10-004', 1],
         ['ro-dl380-gen9-001', 2],
       ]);
-      // Kill the server while the Gen9 host reboots: the next one must wait for it, not reset it again.
-      await waitFor('the Gen9 host to reboot', async () => (await view(id)).hosts.find((h) => h.hostName === 'ro-dl380-gen9-001')?.reason?.startsWith('reboot') || null, 60_000, 100);
+      // Kill the server while the Gen9 host reboots (its reset sent): the next one must wait for
+      // it, not reset it again. (A server killed while it asks the iLO is lib/operations' test.)
+      const gen9Host = stack.hostIds.get('ro-dl380-gen9-001')!;
+      await waitFor('the Gen9 host’s reset to be sent', async () => {
+        const reset = await stack.db.prisma.operation.findFirst({ where: { rolloutId: id, hostId: gen9Host, kind: 'reset-host' }, select: { params: true } });
+        return reset && (JSON.parse(reset.params) as { stage?: string }).stage === 'sent' ? true : null;
+      }, 60_000, 50);
       await stack.restartServer('SIGKILL');
       const done = await finished(id);
       expect(done.status, JSON.stringify(done.hosts)).toBe('done');

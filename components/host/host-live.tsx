@@ -14,6 +14,7 @@ import type { AgentStatus } from '@/lib/inventory/vocabulary';
 import { AgentBanner } from './agent-banner';
 import { BiosPanel } from './bios-panel';
 import { DriftPanel } from './drift-panel';
+import { MacDuplicatesPanel } from './mac-duplicates-panel';
 import { HostFix } from './host-fix';
 import { OperationTimeline } from './operation-timeline';
 import { PfCard } from './pf-card';
@@ -179,6 +180,7 @@ export function HostLive({ id }: { id: string }) {
       <div className="grid items-start gap-5 lg:grid-cols-2">
         <OperationTimeline operations={operations} error={opsQuery.error} loading={opsQuery.isPending} />
         <div className="space-y-5">
+          <MacDuplicatesPanel duplicates={host.duplicateMacs} />
           <DriftPanel drift={host.drift} />
           <VmTable vms={host.virtualMachines} lastKnown={lastKnown} />
         </div>

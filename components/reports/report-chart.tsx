@@ -169,5 +169,7 @@ export function ReportChart({ name, summary }: { name: ReportName; summary: unkn
         />
       );
     }
+    case 'mac-duplicates':
+      return null;
   }
 }

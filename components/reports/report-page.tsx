@@ -44,7 +44,9 @@ function EmptyState({ name, filtered }: { name: ReportName; filtered: boolean })
   const text =
     name === 'history' && !filtered
       ? 'No operations are on record yet. Every change made through the dashboard (VF counts, VF settings, assignments, BIOS, reboots) is listed here, with who asked and how it ended.'
-      : filtered
+      : name === 'mac-duplicates' && !filtered
+        ? 'No MAC is on more than one VF in the fleet.'
+        : filtered
         ? 'Nothing matches these filters.'
         : 'The inventory has no hosts yet.';
   return (

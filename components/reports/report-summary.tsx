@@ -6,6 +6,7 @@ import type { ReportName } from '@/lib/reports/catalog';
 import type { ComplianceSummary } from '@/lib/reports/compliance';
 import type { HistorySummary } from '@/lib/reports/history';
 import type { InventorySummary } from '@/lib/reports/inventory';
+import type { MacDuplicatesSummary } from '@/lib/reports/mac-duplicates';
 
 type Figure = [label: string, value: number | string, sub?: string];
 
@@ -58,6 +59,14 @@ function figures(name: ReportName, summary: unknown): Figure[] {
         ['Failed', s.byStatus.failed],
         ['Queued or running', s.byStatus.queued + s.byStatus.running],
         ['Users', s.users, `on ${s.hosts} host${s.hosts === 1 ? '' : 's'}`],
+      ];
+    }
+    case 'mac-duplicates': {
+      const s = summary as MacDuplicatesSummary;
+      return [
+        ['MACs on more than one VF', s.macs],
+        ['VFs sharing one', s.vfs, `on ${s.hosts} host${s.hosts === 1 ? '' : 's'}`],
+        ['Carrying another VF’s MAC', s.notTheirs, 'the dashboard gave it to a different VF'],
       ];
     }
   }

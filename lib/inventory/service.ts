@@ -6,6 +6,7 @@ import { prisma } from '@/lib/db/client';
 import { RECENT_RESETS, typicalDuration, type TypicalDuration } from '@/lib/operations/durations';
 import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetRow, type FleetSummary } from './fleet';
 import { findDrift, type DriftItem } from './drift';
+import { findMacDuplicates } from './mac-duplicates';
 import { hostChangeSet, type HostChangeSet } from './change-set';
 import { hostReadiness, type Readiness } from './readiness';
 
@@ -35,6 +36,8 @@ export type HostDetail = Omit<HostDetailRecord, 'biosRead'> & {
   /** How long a reset of this host usually takes (its own last resets, else its model's); null before any. */
   typicalReset: TypicalDuration | null;
   drift: DriftItem[];
+  /** The host's VFs whose MAC another VF in the fleet also has, and where. */
+  duplicateMacs: { mac: string; vf: string; elsewhere: string[] }[];
   biosRead: (Omit<NonNullable<HostDetailRecord['biosRead']>, 'lastApplyMessages'> & { lastApplyMessages: ApplyMessage[] }) | null;
 };
 
@@ -67,5 +70,14 @@ export async function getHostDetail(id: string): Promise<HostDetail | null> {
     readiness: hostReadiness(host),
     fix: hostChangeSet({ ...host, bios: host.biosRead ? host.bios : null }),
     drift: findDrift(host),
+    duplicateMacs: await hostMacDuplicates(host.id, host.name),
   };
+}
+
+async function hostMacDuplicates(hostId: string, hostName: string): Promise<HostDetail['duplicateMacs']> {
+  const found = await findMacDuplicates(prisma, { hostId });
+  const name = (r: (typeof found)[number]) => `VF ${r.index} of ${r.pfAddress}${r.hostName === hostName ? '' : ` on ${r.hostName}`}${r.vm ? ` (${r.vm})` : ''}`;
+  return found
+    .filter((r) => r.hostName === hostName)
+    .map((mine) => ({ mac: mine.mac, vf: name(mine), elsewhere: found.filter((r) => r.mac === mine.mac && r !== mine).map(name) }));
 }

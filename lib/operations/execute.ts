@@ -357,13 +357,16 @@ const resetHost: Executor<'reset-host'> = async (ctx, agent) => {
     const bootIdBefore = (await bootIdNow(agent)) ?? (await prisma.host.findUnique({ where: { id: ctx.hostId }, select: { bootId: true } }))?.bootId ?? null;
     await ctx.progress(`Asking the iLO for a ${params.resetType === 'ForceRestart' ? 'forced' : 'graceful'} restart`);
     const target = await iloTargetFor(ctx.hostId);
-    // Kept in the row before and after the request: a server restart resumes waiting (or checks
-    // whether the reset went out) instead of resetting twice.
-    params = { ...params, stage: 'sending', bootIdBefore, sentAt: new Date().toISOString() };
-    await ctx.saveParams(params);
     let sent: Awaited<ReturnType<typeof resetServer>>;
     try {
-      sent = await withIlo(iloOptions(target), (client) => resetServer(client, params.resetType));
+      sent = await withIlo(iloOptions(target), async (client) => {
+        // Kept in the row before and after the request: a server restart resumes waiting (or
+        // checks whether the reset went out) instead of resetting twice. Written once the iLO
+        // session is open, so the window in which a restart cannot tell is the request alone.
+        params = { ...params, stage: 'sending', bootIdBefore, sentAt: new Date().toISOString() };
+        await ctx.saveParams(params);
+        return resetServer(client, params.resetType);
+      });
     } catch (error) {
       // The iLO refused or could not be reached: nothing went out, so a retry asks again.
       const { stage: _stage, ...unsent } = params;

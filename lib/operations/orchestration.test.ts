@@ -586,3 +586,40 @@ describe('MACs', () => {
     }
   }, 60_000);
 });
+
+describe('duplicate MACs', () => {
+  it('two VFs given one MAC behind the server’s back: both show it on the host page and in the fleet report, until one is changed', async () => {
+    const { sim, id } = hostOf(0);
+    await lib.syncHost(id);
+    if (!(await firstPf(id, true))) {
+      expect((await lib.requests.requestVfCount((await firstPf(id)).id, { numVfs: 8 }, who)).ok).toBe(true);
+      await runQueue();
+    }
+    const pf = await firstPf(id, true);
+    const agent = new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null });
+    const [five, six] = [pf.virtualFunctions[5]!, pf.virtualFunctions[6]!];
+    await agent.setVf(five.pciAddress, { mac: '02:00:00:00:be:ef' });
+    await agent.setVf(six.pciAddress, { mac: '02:00:00:00:be:ef' });
+    await lib.syncHost(id);
+    const { reportView } = await import('@/lib/reports/service');
+    try {
+      const detail = (await lib.getHostDetail(id))!;
+      expect(detail.duplicateMacs).toEqual([
+        { mac: '02:00:00:00:be:ef', vf: `VF 5 of ${pf.pciAddress}`, elsewhere: [`VF 6 of ${pf.pciAddress}`] },
+        { mac: '02:00:00:00:be:ef', vf: `VF 6 of ${pf.pciAddress}`, elsewhere: [`VF 5 of ${pf.pciAddress}`] },
+      ]);
+      const report = await reportView(db.prisma, 'mac-duplicates', {});
+      expect(report.rows.map((r) => [r.mac, r.host, r.vf, r.sharedBy, r.ledger])).toEqual([
+        ['02:00:00:00:be:ef', detail.name, 5, 2, 'none'],
+        ['02:00:00:00:be:ef', detail.name, 6, 2, 'none'],
+      ]);
+      expect(report.summary).toEqual({ macs: 1, vfs: 2, hosts: 1, notTheirs: 0 });
+    } finally {
+      await agent.setVf(six.pciAddress, { mac: '02:00:00:00:be:06' });
+      await agent.setVf(five.pciAddress, { mac: '02:00:00:00:be:05' });
+      await lib.syncHost(id);
+    }
+    expect((await lib.getHostDetail(id))!.duplicateMacs).toEqual([]);
+    expect((await reportView(db.prisma, 'mac-duplicates', {})).rowCount).toBe(0);
+  });
+});

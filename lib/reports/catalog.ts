@@ -1,4 +1,4 @@
-// The five reports: names, titles, the question each answers, their filters and columns. Safe
+// The six reports: names, titles, the question each answers, their filters and columns. Safe
 // for the browser (no database code), so the pages and the API describe reports the same way.
 
 import type { z } from 'zod';
@@ -8,8 +8,9 @@ import type { Column, ReportRow } from './columns';
 import { BASELINE_SCOPE, COMPLIANCE_COLUMNS, complianceQuerySchema } from './compliance';
 import { HISTORY_COLUMNS, historyQuerySchema } from './history';
 import { INVENTORY_COLUMNS, inventoryQuerySchema } from './inventory';
+import { MAC_DUPLICATE_COLUMNS, macDuplicatesQuerySchema } from './mac-duplicates';
 
-export const REPORT_NAMES = ['inventory', 'allocation', 'capacity', 'compliance', 'history'] as const;
+export const REPORT_NAMES = ['inventory', 'allocation', 'capacity', 'compliance', 'history', 'mac-duplicates'] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
@@ -93,6 +94,16 @@ export const REPORTS: Record<ReportName, ReportMeta> = {
     filters: ['from', 'to', 'user', 'host', 'kind', 'status'],
     columns: HISTORY_COLUMNS as Column<ReportRow>[],
     schema: historyQuerySchema,
+    groupedByHost: false,
+  },
+  'mac-duplicates': {
+    name: 'mac-duplicates',
+    title: 'Duplicate MACs',
+    question: 'Which VFs anywhere in the fleet share a MAC with another VF, and which of them the dashboard gave that MAC to.',
+    scope: 'MACs as the PF drivers report them at the last poll; all-zero MACs (a VF without one of its own) are not counted.',
+    filters: ['host'],
+    columns: MAC_DUPLICATE_COLUMNS as Column<ReportRow>[],
+    schema: macDuplicatesQuerySchema,
     groupedByHost: false,
   },
 };

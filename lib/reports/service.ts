@@ -16,6 +16,8 @@ import { readinessIfSelected } from './host-filter';
 import { inventoryFigures, inventoryRows, inventoryTally, type InventoryQuery } from './inventory';
 import { inventoryVfCounts, openVfSource } from './inventory-sql';
 import { allocationHostSelect, capacityHostSelect, complianceHostSelect, inventoryHostSelect, operationSelect, type InventoryHostFacts } from './records';
+import { macDuplicateRow, macDuplicatesTally, type MacDuplicatesQuery } from './mac-duplicates';
+import { findMacDuplicates } from '@/lib/inventory/mac-duplicates';
 import { csvChunks, jsonChunks, textStream } from './stream';
 import type { Tally } from './tally';
 
@@ -148,6 +150,13 @@ async function* historyBatches(prisma: PrismaClient, query: HistoryQuery): Async
   }
 }
 
+/** One batch: duplicates are few by nature (none in a healthy fleet). */
+async function* macDuplicateBatches(prisma: PrismaClient, query: MacDuplicatesQuery): AsyncGenerator<ReportRow[]> {
+  const found = await findMacDuplicates(prisma);
+  const rows = found.filter((r) => !query.host || r.hostName.includes(query.host)).map(macDuplicateRow);
+  if (rows.length) yield rows;
+}
+
 interface ViewFigures {
   summary: unknown;
   rowCount: number;
@@ -171,6 +180,7 @@ const SOURCES: Record<ReportName, Source> = {
   capacity: { batches: (p, q) => capacityBatches(p, q as CapacityQuery), tally: capacityTally as () => Tally<ReportRow, unknown> },
   compliance: { batches: (p, q) => complianceBatches(p, q as ComplianceQuery), tally: complianceTally as () => Tally<ReportRow, unknown> },
   history: { batches: (p, q) => historyBatches(p, q as HistoryQuery), tally: historyTally as () => Tally<ReportRow, unknown> },
+  'mac-duplicates': { batches: (p, q) => macDuplicateBatches(p, q as MacDuplicatesQuery), tally: macDuplicatesTally as () => Tally<ReportRow, unknown> },
 };
 
 export function reportBatches(prisma: PrismaClient, name: ReportName, query: unknown): AsyncGenerator<ReportRow[]> {
