@@ -115,3 +115,42 @@ test('label the Gen10 hosts, write a policy for them in the form, read its plan 
   await expect(versions.getByRole('table', { name: 'Differences' }).getByRole('row', { name: /nics\.0\.numVfs\s*4\s*8/ })).toBeVisible();
   await shot(page, '4-policy');
 });
+
+test('import policies from a JSON file: previewed first, then a new policy and, on a second import, a new version', async ({ page }) => {
+  await signIn(page.request, 'admin');
+  // A policy that selects no demo host: importing it changes nothing the other specs plan.
+  const file = (priority: number) => ({
+    name: 'policies.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'sriov-fleet-policies/v1', policies: [{ name: 'e2e-imported', document: { selector: { names: ['e2e-none-*'] }, priority, nics: [{ match: { nicModel: '560SFP+' }, numVfs: 4, macs: 'stable' }] } }] })),
+  });
+  await page.goto('/policies');
+  const importOnce = async (priority: number, expected: RegExp) => {
+    await page.getByRole('button', { name: 'Import JSON…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import policies' });
+    await dialog.getByLabel('Policy file').setInputFiles(file(priority));
+    await expect(dialog.getByRole('region', { name: 'What the import does' })).toContainText(expected);
+    await shot(page, `import-${priority}`);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(dialog).toBeHidden();
+  };
+  try {
+    await importOnce(5, /New: e2e-imported/);
+    const row = page.getByRole('table', { name: 'Policies' }).getByRole('row').filter({ hasText: 'e2e-imported' });
+    await expect(row).toContainText('560SFP+: 4 VFs, stable MACs');
+    await expect(row).toContainText('v1');
+    await importOnce(6, /New version of e2e-imported:\s*priority: 5 → 6/);
+    await expect(row).toContainText('v2');
+    // A file that is not an export is refused in words, and nothing is imported.
+    await page.getByRole('button', { name: 'Import JSON…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import policies' });
+    await dialog.getByLabel('Policy file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"policies": []}') });
+    await expect(dialog).toContainText(/Not importable: .*format/);
+    await expect(dialog.getByRole('button', { name: 'Import', exact: true })).toBeDisabled();
+  } finally {
+    const { csrfToken } = await signIn(page.request, 'admin');
+    const list = (await (await page.request.get('/api/policies')).json()) as { policies: { id: string; name: string }[] };
+    const imported = list.policies.find((p) => p.name === 'e2e-imported');
+    if (imported) await page.request.delete(`/api/policies/${imported.id}`, { headers: { 'x-csrf-token': csrfToken } });
+  }
+});

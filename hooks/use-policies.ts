@@ -127,3 +127,22 @@ export function useStartRollout() {
     mutationFn: (input: { planId: string; options: Partial<RolloutOptions> }) => apiSend<{ id: string; hosts: number; waves: number }>('POST', '/api/rollouts', input, session?.csrfToken ?? null),
   });
 }
+
+export interface ImportResult {
+  dryRun: boolean;
+  created: string[];
+  updated: { name: string; changes: DocumentChange[] }[];
+  unchanged: string[];
+}
+
+/** POST /api/policies/import: with dryRun, what it would do; without, it does it (all or nothing). */
+export function useImportPolicies() {
+  const session = useSession();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { file: Record<string, unknown>; dryRun: boolean }) => apiSend<ImportResult>('POST', '/api/policies/import', { ...input.file, dryRun: input.dryRun }, session?.csrfToken ?? null),
+    onSuccess: (result) => {
+      if (!result.dryRun) void client.invalidateQueries({ queryKey: policyKeys.all });
+    },
+  });
+}

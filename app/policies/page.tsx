@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ImportPolicies } from '@/components/policies/import-dialog';
 import { PolicyList } from '@/components/policies/policy-list';
 import { requireUser } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/permissions';
@@ -20,6 +21,7 @@ export default async function PoliciesPage() {
           <a href="/api/policies/export" download className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 shadow-xs hover:bg-slate-50">
             Export as JSON
           </a>
+          {can(principal.role, 'policy:edit') && <ImportPolicies />}
           {can(principal.role, 'policy:edit') && (
             <Link href="/policies/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-semibold text-white shadow-xs hover:bg-slate-700">
               New policy

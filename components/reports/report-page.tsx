@@ -115,7 +115,7 @@ export function ReportPage({ name, options }: { name: ReportName; options: Filte
       {data && (
         <div className={`space-y-5 transition-opacity print:space-y-3 ${isPlaceholderData ? 'opacity-60' : ''}`} aria-busy={isFetching}>
           <ReportSummary name={name} summary={data.summary} />
-          {data.rowCount > 0 && (
+          {data.rowCount > 0 && name !== 'mac-duplicates' && (
             <section aria-label="Chart" className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-xs print:border-0 print:px-0 print:shadow-none">
               <ReportChart name={name} summary={data.summary} />
             </section>
