@@ -10,16 +10,11 @@ import type { MacHolderRecord } from '@/lib/reports/mac-duplicates';
 const UNSET = ['00:00:00:00:00:00'];
 
 export async function findMacDuplicates(prisma: PrismaClient, options: { hostId?: string } = {}): Promise<MacHolderRecord[]> {
-  let macs: string[];
-  if (options.hostId) {
-    const own = await prisma.virtualFunction.findMany({ where: { hostId: options.hostId, mac: { not: null, notIn: UNSET } }, select: { mac: true } });
-    if (own.length === 0) return [];
-    const shared = await prisma.virtualFunction.groupBy({ by: ['mac'], where: { mac: { in: own.map((v) => v.mac!) } }, _count: { _all: true } });
-    macs = shared.filter((g) => g._count._all > 1).map((g) => g.mac!);
-  } else {
-    const shared = await prisma.virtualFunction.groupBy({ by: ['mac'], where: { mac: { not: null, notIn: UNSET } }, _count: { _all: true } });
-    macs = shared.filter((g) => g._count._all > 1).map((g) => g.mac!);
-  }
+  // For one host, only its own MACs are counted across the fleet.
+  const own = options.hostId ? await prisma.virtualFunction.findMany({ where: { hostId: options.hostId, mac: { not: null, notIn: UNSET } }, select: { mac: true } }) : null;
+  if (own?.length === 0) return [];
+  const shared = await prisma.virtualFunction.groupBy({ by: ['mac'], where: { mac: own ? { in: own.map((v) => v.mac!) } : { not: null, notIn: UNSET } }, _count: { _all: true } });
+  const macs = shared.filter((g) => g._count._all > 1).map((g) => g.mac!);
   if (macs.length === 0) return [];
   const [vfs, ledger] = await Promise.all([
     prisma.virtualFunction.findMany({

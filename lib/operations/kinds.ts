@@ -73,18 +73,21 @@ export interface OperationView {
 
 const vfLabel = (p: { index: number; pfAddress: string }) => `VF ${p.index} of ${p.pfAddress}`;
 
-/** "VFs 0–7, 9 of 0000:5e:00.0": indexes as ranges. */
-export function vfsLabel(indexes: readonly number[], pfAddress: string): string {
+/** "VFs 0–3, 5": indexes as ranges. */
+export function vfRange(indexes: readonly number[]): string {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; i++) {
+  for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
-    i = j;
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
+    i = j + 1;
   }
-  return `VF${sorted.length === 1 ? '' : 's'} ${parts.join(', ')} of ${pfAddress}`;
+  return `${sorted.length === 1 ? 'VF' : 'VFs'} ${parts.join(', ')}`;
 }
+
+/** "VFs 0–7, 9 of 0000:5e:00.0". */
+export const vfsLabel = (indexes: readonly number[], pfAddress: string): string => `${vfRange(indexes)} of ${pfAddress}`;
 
 function settingsText(s: VfSettingsParams): string {
   const parts = Object.entries(s).map(([k, v]) => `${k} ${String(v)}`);

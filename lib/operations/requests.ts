@@ -251,8 +251,9 @@ export async function requestVfBind(vfId: string, input: z.infer<typeof vfDriver
   );
 }
 
-/** The PF and those of its VFs a batch is for; a missing one is named. */
+/** The PF and those of its VFs a batch is for, with its agent answering; an empty batch, a missing VF or an agent down is the outcome to answer. */
 async function findPfVfs(pfId: string, indexes: readonly number[]) {
+  if (indexes.length === 0) return { ok: false as const, outcome: { ok: false as const, code: 'bad-request' as const, message: 'vfs: give at least one VF.' } };
   const pf = await prisma.physicalFunction.findUnique({
     where: { id: pfId },
     select: {
@@ -264,6 +265,8 @@ async function findPfVfs(pfId: string, indexes: readonly number[]) {
   if (!pf) return { ok: false as const, outcome: { ok: false as const, code: 'not-found' as const, message: `No physical function with id "${pfId}".` } };
   const missing = indexes.filter((i) => !pf.virtualFunctions.some((vf) => vf.index === i));
   if (missing.length) return { ok: false as const, outcome: { ok: false as const, code: 'not-found' as const, message: `${vfsLabel(missing, pf.pciAddress)} ${missing.length === 1 ? 'is' : 'are'} not in the inventory (the PF has ${pf.virtualFunctions.length ? 'other VFs' : 'no VFs'}).` } };
+  const down = agentDown(pf.host);
+  if (down) return { ok: false as const, outcome: down };
   return { ok: true as const, pf };
 }
 
@@ -272,12 +275,9 @@ async function findPfVfs(pfId: string, indexes: readonly number[]) {
  * remediation asks): the same checks as one VF's, all VFs or none.
  */
 export async function requestPfVfSettings(pfId: string, vfs: { index: number; settings: z.infer<typeof vfSettingsSchema> }[], who: Requester): Promise<RequestOutcome> {
-  if (vfs.length === 0) return { ok: false, code: 'bad-request', message: 'vfs: give at least one VF.' };
   const found = await findPfVfs(pfId, vfs.map((v) => v.index));
   if (!found.ok) return found.outcome;
   const { pf } = found;
-  const down = agentDown(pf.host);
-  if (down) return down;
   const rows = vfs.map((v) => ({ ...v, row: pf.virtualFunctions.find((vf) => vf.index === v.index)! }));
   const locked = rows.filter((v) => v.row.assignment && (v.settings.mac !== undefined || v.settings.vlan !== undefined));
   if (locked.length) {
@@ -313,12 +313,9 @@ export async function requestPfStableMacs(pfId: string, indexes: number[], who: 
 
 /** Drivers for several free VFs of one PF, as one operation. */
 export async function requestPfVfBind(pfId: string, indexes: number[], input: z.infer<typeof vfDriverSchema>, who: Requester): Promise<RequestOutcome> {
-  if (indexes.length === 0) return { ok: false, code: 'bad-request', message: 'vfs: give at least one VF.' };
   const found = await findPfVfs(pfId, indexes);
   if (!found.ok) return found.outcome;
   const { pf } = found;
-  const down = agentDown(pf.host);
-  if (down) return down;
   const held = pf.virtualFunctions.filter((vf) => vf.assignment);
   if (held.length) return { ok: false, code: 'conflict', message: `${held.map((vf) => `VF ${vf.index} (${vf.assignment!.vm.name})`).join(', ')} of ${pf.pciAddress}: assigned to a VM; libvirt manages their driver. Release them first.` };
   return enqueue(

@@ -13,6 +13,7 @@ import type { RegistryDigest } from '@/agent/src/redfish';
 import { biosFor, type NicRule, type PolicyDocument, type VfDefaults } from './document';
 import { matchesGlob, matchesSelector, type SelectorHost } from './selector';
 import { nicModelKeyOf } from '@/lib/inventory/nic-catalog';
+import { vfRange } from '@/lib/operations/kinds';
 import type { DurationStats } from './estimates';
 
 export interface PlanPolicy {
@@ -174,18 +175,6 @@ function ruleMatchesPf(rule: NicRule, pf: PlanPf): boolean {
   return false;
 }
 
-/** "VFs 0–3, 5" */
-function vfRange(indexes: number[]): string {
-  const sorted = [...indexes].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
-    i = j + 1;
-  }
-  return `${sorted.length === 1 ? 'VF' : 'VFs'} ${parts.join(', ')}`;
-}
 
 /** "00:00:00:00:00:00 on 6 VFs, 52:54:00:12:34:56": a handful of MACs in a few words. */
 function macsWords(macs: (string | null)[]): string {
@@ -195,7 +184,8 @@ function macsWords(macs: (string | null)[]): string {
   return [...counts].map(([mac, n]) => (n > 1 ? `${mac} on ${n} VFs` : mac)).join(', ');
 }
 
-const VF_FIELDS = { trust: 'trust', spoofchk: 'spoofchk', linkState: 'linkState', maxTxRate: 'maxTxRateMbps' } as const;
+/** Policy VF default -> the VF's inventory column. */
+export const VF_FIELDS = { trust: 'trust', spoofchk: 'spoofchk', linkState: 'linkState', maxTxRate: 'maxTxRateMbps' } as const;
 
 export interface PlanOptions {
   durations: DurationStats;

@@ -9,7 +9,7 @@
 import 'server-only';
 import { prisma } from '@/lib/db/client';
 import type { OperationKind } from '@/lib/operations/kinds';
-import type { HostPlan, PlanChange } from './plan';
+import { VF_FIELDS, type HostPlan, type PlanChange } from './plan';
 
 const RETRY_AFTER_FAILURE_MS = 60 * 60_000;
 
@@ -49,8 +49,7 @@ export async function remediate(plan: HostPlan, policyName: string): Promise<str
     const off = (vf: (typeof existing)[number]) => {
       if (apply.kind === 'bind-vf') return apply.driver === 'vfio-pci' ? vf.driver !== 'vfio-pci' : vf.driver === 'vfio-pci';
       if (apply.kind === 'set-vf-macs') return ledger.find((l) => l.pfAddress === vf.pf.pciAddress && l.vfIndex === vf.index)?.mac !== vf.mac?.toLowerCase();
-      const now = { trust: vf.trust, spoofchk: vf.spoofchk, linkState: vf.linkState, maxTxRate: vf.maxTxRateMbps } as Record<string, unknown>;
-      return Object.entries(apply.settings).some(([field, value]) => now[field] !== value);
+      return (Object.keys(apply.settings) as (keyof typeof VF_FIELDS)[]).some((field) => vf[VF_FIELDS[field]] !== apply.settings[field]);
     };
     const indexes = existing.filter(off).map((vf) => vf.index);
     if (indexes.length === 0) continue;
