@@ -328,11 +328,17 @@ const RESET_EVIDENCE_MS = 2 * 60_000;
 /** Whether the host went away or came back with a new boot id within `withinMs`. */
 async function hostRestarted(ctx: ExecutionContext<'reset-host'>, agent: () => Promise<AgentClient>, before: string | null, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
-  for (;;) {
-    const bootId = await bootIdNow(agent);
-    if (bootId === null || bootId !== before) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(ctx.timing.pollMs);
+  // Only waiting, like a boot: the slot goes to others meanwhile.
+  await ctx.waiting(true);
+  try {
+    for (;;) {
+      const bootId = await bootIdNow(agent);
+      if (bootId === null || bootId !== before) return true;
+      if (Date.now() > deadline) return false;
+      await sleep(ctx.timing.pollMs);
+    }
+  } finally {
+    await ctx.waiting(false);
   }
 }
 

@@ -513,6 +513,25 @@ describe('a server stopped while it asked the iLO for a reset', () => {
       stop();
     }
   }, 60_000);
+
+  it('looking for that sign holds no worker slot: with one slot, another host’s change runs meanwhile', async () => {
+    const { id } = hostOf(2);
+    const other = hostOf(0);
+    await lib.syncHost(id);
+    await lib.syncHost(other.id);
+    if (!(await firstPf(other.id, true))) {
+      expect((await lib.requests.requestVfCount((await firstPf(other.id)).id, { numVfs: 8 }, who)).ok).toBe(true);
+      await runQueue();
+    }
+    const pf = await firstPf(other.id, true);
+    const opId = await interruptedReset(id);
+    const change = await lib.requests.requestPfVfSettings(pf.id, [{ index: 6, settings: { trust: true } }], who);
+    if (!change.ok) throw new Error(change.message);
+    await runQueue({ concurrency: 1, timing: { resetTimeoutMs: 1_500, pollMs: 100 } });
+    const [r, c] = await Promise.all([opId, change.operation.id].map((each) => db.prisma.operation.findUniqueOrThrow({ where: { id: each } })));
+    expect([r!.status, c!.status], `${r!.error} / ${c!.error}`).toEqual(['failed', 'succeeded']);
+    expect(c!.finishedAt!.getTime()).toBeLessThan(r!.finishedAt!.getTime());
+  }, 60_000);
 });
 
 describe('MACs', () => {
