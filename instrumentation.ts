@@ -1,12 +1,17 @@
 // Runs once when the server starts: creates the first admin from FLEET_ADMIN_USER and
-// FLEET_ADMIN_PASSWORD when the inventory has no user yet, then starts the agent poller and the
-// operations worker (lib/background.ts).
+// FLEET_ADMIN_PASSWORD when the inventory has no user yet, brings the hosts' stored fleet figures
+// up to date, then starts the agent poller and the operations worker (lib/background.ts).
 
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { bootstrapAdminFromEnv } = await import('@/lib/auth/users');
   const created = await bootstrapAdminFromEnv();
   if (created) console.log(`Created the first admin "${created}" from FLEET_ADMIN_USER.`);
+  // Hosts whose fleet figures older rules computed (or none yet, right after the migration that
+  // added them) get them recomputed before the fleet page reads them.
+  const [{ prisma }, { refreshStaleFleetFacts }] = await Promise.all([import('@/lib/db/client'), import('@/lib/inventory/fleet-facts')]);
+  const refreshed = await refreshStaleFleetFacts(prisma);
+  if (refreshed > 0) console.log(`Recomputed the fleet figures of ${refreshed} hosts.`);
   const { startBackground } = await import('@/lib/background');
   startBackground();
 }

@@ -3,8 +3,7 @@ import { Suspense } from 'react';
 import { FleetTable } from '@/components/fleet/fleet-table';
 import { SummaryTiles } from '@/components/fleet/summary-tiles';
 import { fleetQueryFromParams, fleetQueryKeys } from '@/lib/inventory/fleet-params';
-import { queryFleet, summarizeFleet } from '@/lib/inventory/fleet';
-import { loadFleetRows } from '@/lib/inventory/service';
+import { getFleetSummary, listFleet } from '@/lib/inventory/service';
 import { requireUser } from '@/lib/auth/current-user';
 import { can } from '@/lib/auth/permissions';
 import Link from 'next/link';
@@ -14,11 +13,10 @@ export const dynamic = 'force-dynamic';
 export default async function FleetPage({ searchParams }: PageProps<'/'>) {
   const principal = await requireUser('/');
   const query = fleetQueryFromParams(await searchParams);
-  // One read of the inventory serves both the tiles and the table.
-  const rows = await loadFleetRows();
+  const [summary, page] = await Promise.all([getFleetSummary(), listFleet(query)]);
   const queryClient = new QueryClient();
-  queryClient.setQueryData(fleetQueryKeys.summary, summarizeFleet(rows));
-  queryClient.setQueryData(fleetQueryKeys.hosts(query), queryFleet(rows, query));
+  queryClient.setQueryData(fleetQueryKeys.summary, summary);
+  queryClient.setQueryData(fleetQueryKeys.hosts(query), page);
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>

@@ -4,7 +4,7 @@ import { Suspense } from 'react';
 import { VmList } from '@/components/vms/vm-list';
 import { requireUser } from '@/lib/auth/current-user';
 import { hostQueryKeys, vmFilterFromParams } from '@/lib/inventory/host-view';
-import { loadFleetRows } from '@/lib/inventory/service';
+import { listHostNames } from '@/lib/inventory/service';
 import { listVms, vmQuerySchema } from '@/lib/inventory/vms';
 
 export const metadata: Metadata = { title: 'Virtual machines' };
@@ -13,7 +13,7 @@ export const dynamic = 'force-dynamic';
 export default async function VmsPage({ searchParams }: PageProps<'/vms'>) {
   await requireUser('/vms');
   const filter = vmFilterFromParams(await searchParams);
-  const hosts = (await loadFleetRows()).map((h) => ({ id: h.id, name: h.name })).sort((a, b) => a.name.localeCompare(b.name));
+  const hosts = await listHostNames();
   const queryClient = new QueryClient();
   // A filter the API would refuse (a malformed host id) is left for the browser to show its error.
   const parsed = vmQuerySchema.safeParse(filter);

@@ -21,6 +21,7 @@ export const readinessPfSelect = {
 
 const biosSelect = { name: true, current: true, pending: true, desired: true } satisfies Prisma.BiosSettingSelect;
 
+/** The facts the fleet's stored figures are computed from (lib/inventory/fleet-facts.ts). */
 export const fleetHostSelect = {
   id: true,
   name: true,
@@ -43,10 +44,6 @@ export const fleetHostSelect = {
 } satisfies Prisma.HostSelect;
 
 export type FleetHostRecord = Prisma.HostGetPayload<{ select: typeof fleetHostSelect }>;
-
-export function findFleetHosts(): Promise<FleetHostRecord[]> {
-  return prisma.host.findMany({ select: fleetHostSelect, orderBy: { name: 'asc' } });
-}
 
 export const hostDetailSelect = {
   id: true,

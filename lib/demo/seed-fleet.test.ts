@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, parseKey } from '@/lib/crypto/secrets';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
-import { toFleetRow, summarizeFleet } from '@/lib/inventory/fleet';
+import { fleetRowSelect } from '@/lib/inventory/fleet';
+import { fleetFactsOf } from '@/lib/inventory/fleet-facts';
 import { fleetHostSelect } from '@/lib/db/hosts';
 import { DEMO_HOSTS } from './demo-fleet';
 import { seedDemoFleet } from './seed-fleet';
@@ -43,15 +44,17 @@ describe('the demo fleet seed', () => {
     expect(new Set(hosts.map((h) => h.bmc?.generation))).toEqual(new Set(['iLO 4', 'iLO 5', 'iLO 6']));
   });
 
-  it('judges each host as its story says', async () => {
-    const rows = (await db.prisma.host.findMany({ select: fleetHostSelect })).map(toFleetRow);
+  it('judges each host as its story says, and stores the verdict and figures its facts give', async () => {
+    const stored = await db.prisma.host.findMany({ select: { ...fleetRowSelect, nameKey: true, readinessRank: true, generationRank: true, factsVersion: true } });
+    const computed = new Map((await db.prisma.host.findMany({ select: fleetHostSelect })).map((h) => [h.id, fleetFactsOf(h)]));
     for (const demo of DEMO_HOSTS) {
-      const verdict = rows.find((r) => r.name === demo.name)?.readiness.verdict;
+      const host = stored.find((r) => r.name === demo.name)!;
       const expected = demo.story.startsWith('Not ready') ? 'not-ready' : demo.story.startsWith('Unknown') ? 'unknown' : 'ready';
-      expect({ host: demo.name, verdict }).toEqual({ host: demo.name, verdict: expected });
+      expect({ host: demo.name, verdict: host.readinessVerdict }).toEqual({ host: demo.name, verdict: expected });
+      const { bmc: _bmc, labels: _labels, id: _id, name: _name, model: _model, generation: _generation, agentStatus: _agent, lastSeenAt: _seen, ...figures } = host;
+      expect({ host: demo.name, ...figures }).toEqual({ host: demo.name, ...computed.get(host.id) });
     }
-    const summary = summarizeFleet(rows);
-    expect(summary.vfs.assigned).toBe(DEMO_HOSTS.reduce((n, h) => n + h.vms.reduce((m, v) => m + v.vfs, 0), 0));
+    expect(stored.reduce((n, h) => n + h.vfsAssigned, 0)).toBe(DEMO_HOSTS.reduce((n, h) => n + h.vms.reduce((m, v) => m + v.vfs, 0), 0));
   });
 
   it('uses real PCI ids and VF limits for the NICs', async () => {

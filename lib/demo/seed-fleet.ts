@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { encryptSecret } from '@/lib/crypto/secrets';
 import { NIC_MODELS } from '@/lib/inventory/nic-catalog';
+import { refreshFleetFacts } from '@/lib/inventory/fleet-facts';
 import { DEMO_HOSTS, NON_SRIOV_NIC, demoMac, iloGenerationFor, netdevName, nicPorts, pciAddress, stableId, vfAddress, type DemoHost, type DemoNic } from './demo-fleet';
 
 const SUBSYSTEM_IDS: Record<string, [string, string]> = {
@@ -240,5 +241,6 @@ export async function seedDemoFleet(prisma: PrismaClient, { now = new Date(), ho
       });
     }
   }
+  await refreshFleetFacts(prisma, (await prisma.host.findMany({ select: { id: true } })).map((h) => h.id));
   return { hosts: hosts.length };
 }

@@ -1,84 +1,148 @@
-import { describe, expect, it } from 'vitest';
-import { fleetQuerySchema, queryFleet, summarizeFleet, type FleetRow } from './fleet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKey } from '@/lib/crypto/secrets';
+import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
+import { fleetQuerySchema, summarizeFleet, type FleetPage } from './fleet';
+import { naturalKey, VERDICT_RANK } from './fleet-facts';
 import type { ReadinessVerdict } from './readiness';
 
-function row(name: string, over: Partial<FleetRow> & { verdict?: ReadinessVerdict } = {}): FleetRow {
-  const { verdict = 'ready', ...rest } = over;
-  return {
-    id: `host_${name}`,
-    name,
-    model: 'ProLiant DL380 Gen10',
-    generation: 'Gen10',
-    ilo: { generation: 'iLO 5', firmwareVersion: '2.72' },
-    readiness: { verdict, links: [] },
-    pfs: { total: 2, sriovCapable: 2 },
-    vfs: { assigned: 0, enabled: 0, capacity: 126 },
-    vms: 0,
-    agent: { status: 'online', lastSeenAt: null },
-    labels: {},
-    ...rest,
-  };
+// The fleet query runs in SQL on each host's stored figures: these tests write the figures
+// directly (fleet-facts.test.ts checks they equal what the facts give) and read through the service.
+
+process.env.SECRETS_KEY ??= generateKey();
+let db: TestDatabase;
+let service: typeof import('./service');
+
+interface Over {
+  generation?: string;
+  verdict?: ReadinessVerdict;
+  okLinks?: number;
+  vms?: number;
+  vfs?: { assigned: number; enabled: number; capacity: number };
+  agent?: string;
+  labels?: Record<string, string>;
+  ilo?: string;
 }
 
-const q = (input: Record<string, string> = {}) => fleetQuerySchema.parse(input);
+async function host(name: string, over: Over = {}) {
+  const { generation = 'Gen10', verdict = 'ready', okLinks = 6, vms = 0, vfs = { assigned: 0, enabled: 0, capacity: 126 }, agent = 'online', labels = {}, ilo = '2.72' } = over;
+  await db.prisma.host.create({
+    data: {
+      name,
+      model: `ProLiant DL380 ${generation}`,
+      generation,
+      serialNumber: `SN-${name}`,
+      cpuVendor: 'Intel',
+      agentUrl: `https://${name}:9443`,
+      agentStatus: agent,
+      readinessVerdict: verdict,
+      readinessRank: VERDICT_RANK[verdict] * 10 + okLinks,
+      readinessLinks: JSON.stringify([{ id: 'bios', label: 'BIOS', status: verdict === 'ready' ? 'ok' : 'failing', detail: 'as stored' }]),
+      pfCount: 2,
+      pfSriovCapable: 2,
+      vfsEnabled: vfs.enabled,
+      vfsAssigned: vfs.assigned,
+      vfsCapacity: vfs.capacity,
+      vmCount: vms,
+      nameKey: naturalKey(name),
+      generationRank: ['Gen9', 'Gen10', 'Gen10 Plus', 'Gen11'].indexOf(generation),
+      factsVersion: 1,
+      bmc: { create: { address: `${name}-ilo`, generation: 'iLO 5', firmwareVersion: ilo, userName: 'admin', passwordEnc: 'v1.x' } },
+      labels: { create: Object.entries(labels).map(([key, value]) => ({ key, value })) },
+    },
+  });
+}
 
-describe('queryFleet', () => {
-  const rows = [
-    row('kvm-10', { generation: 'Gen11', vms: 3, verdict: 'not-ready', labels: { role: 'kvm', rack: 'a12' } }),
-    row('kvm-2', { generation: 'Gen9', vms: 1, labels: { role: 'kvm' } }),
-    row('kvm-1', { generation: 'Gen10 Plus', vms: 3, verdict: 'unknown', agent: { status: 'never-seen', lastSeenAt: null } }),
-    row('db-1', { generation: 'Gen10', vms: 0, agent: { status: 'offline', lastSeenAt: '2026-11-24T08:00:00Z' } }),
-  ];
-  const names = (page: { hosts: FleetRow[] }) => page.hosts.map((h) => h.name);
+beforeAll(async () => {
+  db = await createTestDatabase();
+  process.env.DATABASE_URL = db.url;
+  service = await import('./service');
+  await host('kvm-10', { generation: 'Gen11', vms: 3, verdict: 'not-ready', okLinks: 4, labels: { role: 'kvm', rack: 'a12' }, ilo: '3.01' });
+  await host('kvm-2', { generation: 'Gen9', vms: 1, labels: { role: 'kvm' }, ilo: '2.80' });
+  await host('KVM-1', { generation: 'Gen10 Plus', vms: 3, verdict: 'unknown', okLinks: 5, agent: 'never-seen' });
+  await host('db-1', { generation: 'Gen10', vms: 0, agent: 'offline' });
+}, 60_000);
+afterAll(() => db?.dispose());
 
-  it('sorts names the way people count (kvm-2 before kvm-10)', () => {
-    expect(names(queryFleet(rows, q()))).toEqual(['db-1', 'kvm-1', 'kvm-2', 'kvm-10']);
-    expect(names(queryFleet(rows, q({ dir: 'desc' })))).toEqual(['kvm-10', 'kvm-2', 'kvm-1', 'db-1']);
+const list = (input: Record<string, string> = {}) => service.listFleet(fleetQuerySchema.parse(input));
+const names = (page: FleetPage) => page.hosts.map((h) => h.name);
+
+describe('the fleet page, in SQL', () => {
+  it('sorts names naturally (kvm-2 before kvm-10), ignoring case, both ways', async () => {
+    expect(names(await list())).toEqual(['db-1', 'KVM-1', 'kvm-2', 'kvm-10']);
+    expect(names(await list({ dir: 'desc' }))).toEqual(['kvm-10', 'kvm-2', 'KVM-1', 'db-1']);
   });
 
-  it('sorts generations in product order, not alphabetically', () => {
-    expect(queryFleet(rows, q({ sort: 'generation' })).hosts.map((h) => h.generation)).toEqual(['Gen9', 'Gen10', 'Gen10 Plus', 'Gen11']);
+  it('sorts by generation in ProLiant order, and by model within it', async () => {
+    expect((await list({ sort: 'generation' })).hosts.map((h) => h.generation)).toEqual(['Gen9', 'Gen10', 'Gen10 Plus', 'Gen11']);
+    expect((await list({ sort: 'model', dir: 'desc' })).hosts.map((h) => h.generation)).toEqual(['Gen11', 'Gen10 Plus', 'Gen10', 'Gen9']);
   });
 
-  it('breaks ties by name, in both directions', () => {
-    expect(names(queryFleet(rows, q({ sort: 'vms', dir: 'desc' })))).toEqual(['kvm-1', 'kvm-10', 'kvm-2', 'db-1']);
+  it('sorts by counts with ties broken by name', async () => {
+    expect(names(await list({ sort: 'vms', dir: 'desc' }))).toEqual(['KVM-1', 'kvm-10', 'kvm-2', 'db-1']);
   });
 
-  it('puts hosts needing action first when sorting readiness ascending', () => {
-    expect(queryFleet(rows, q({ sort: 'readiness' })).hosts.map((h) => h.readiness.verdict)).toEqual(['not-ready', 'unknown', 'ready', 'ready']);
+  it('sorts by readiness worst first, by agent not reporting first, by iLO firmware', async () => {
+    expect((await list({ sort: 'readiness' })).hosts.map((h) => h.readiness.verdict)).toEqual(['not-ready', 'unknown', 'ready', 'ready']);
+    expect(names(await list({ sort: 'agent' })).slice(0, 2)).toEqual(['KVM-1', 'db-1']);
+    expect(names(await list({ sort: 'ilo', dir: 'desc' }))[0]).toBe('kvm-10');
   });
 
-  it('sorts agents offline first', () => {
-    expect(queryFleet(rows, q({ sort: 'agent' })).hosts[0]?.name).toBe('db-1');
+  it('filters by name ignoring case, by readiness and generation, together', async () => {
+    expect(names(await list({ q: 'KVM' }))).toEqual(['KVM-1', 'kvm-2', 'kvm-10']);
+    expect(names(await list({ q: 'vm-1' }))).toEqual(['KVM-1', 'kvm-10']);
+    expect(names(await list({ readiness: 'not-ready' }))).toEqual(['kvm-10']);
+    expect(names(await list({ q: 'kvm', generation: 'Gen9' }))).toEqual(['kvm-2']);
+    expect(await list({ q: 'none' })).toMatchObject({ hosts: [], total: 0, pageCount: 1 });
   });
 
-  it('filters by name (case-insensitive), readiness and generation together', () => {
-    expect(names(queryFleet(rows, q({ q: 'KVM' })))).toEqual(['kvm-1', 'kvm-2', 'kvm-10']);
-    expect(names(queryFleet(rows, q({ readiness: 'not-ready' })))).toEqual(['kvm-10']);
-    expect(names(queryFleet(rows, q({ q: 'kvm', generation: 'Gen9' })))).toEqual(['kvm-2']);
-    expect(queryFleet(rows, q({ q: 'none' }))).toMatchObject({ hosts: [], total: 0, pageCount: 1 });
+  it('takes a search for the wildcards SQL knows literally', async () => {
+    expect(names(await list({ q: '%' }))).toEqual([]);
+    expect(names(await list({ q: 'kvm_1' }))).toEqual([]);
   });
 
-  it('filters by agent status, "not-reporting" being offline and never seen together', () => {
-    expect(names(queryFleet(rows, q({ agent: 'offline' })))).toEqual(['db-1']);
-    expect(names(queryFleet(rows, q({ agent: 'never-seen' })))).toEqual(['kvm-1']);
-    expect(names(queryFleet(rows, q({ agent: 'not-reporting' })))).toEqual(['db-1', 'kvm-1']);
-    expect(names(queryFleet(rows, q({ agent: 'online' })))).toEqual(['kvm-2', 'kvm-10']);
-    expect(fleetQuerySchema.safeParse({ agent: 'asleep' }).error?.issues[0]?.path).toEqual(['agent']);
+  it('filters by agent status, "not reporting" being offline and never seen together', async () => {
+    expect(names(await list({ agent: 'offline' }))).toEqual(['db-1']);
+    expect(names(await list({ agent: 'never-seen' }))).toEqual(['KVM-1']);
+    expect(names(await list({ agent: 'not-reporting' }))).toEqual(['db-1', 'KVM-1']);
+    expect(names(await list({ agent: 'online' }))).toEqual(['kvm-2', 'kvm-10']);
   });
 
-  it('filters by labels: key=value, or a key alone for any value; every part must hold', () => {
-    expect(names(queryFleet(rows, q({ label: 'role=kvm' })))).toEqual(['kvm-2', 'kvm-10']);
-    expect(names(queryFleet(rows, q({ label: 'rack' })))).toEqual(['kvm-10']);
-    expect(names(queryFleet(rows, q({ label: 'role=kvm, rack=a13' })))).toEqual([]);
-    const bad = fleetQuerySchema.safeParse({ label: 'role==kvm' });
-    expect(bad.error?.issues[0]).toMatchObject({ path: ['label'], message: '"role==kvm" is not key=value or key (labels like role=kvm)' });
+  it('filters by labels: key=value, key alone, several together', async () => {
+    expect(names(await list({ label: 'role=kvm' }))).toEqual(['kvm-2', 'kvm-10']);
+    expect(names(await list({ label: 'rack' }))).toEqual(['kvm-10']);
+    expect(names(await list({ label: 'role=kvm, rack=a13' }))).toEqual([]);
   });
 
-  it('pages', () => {
-    const page = queryFleet(rows, q({ pageSize: '3', page: '2' }));
+  it('pages, with the total and page count of the filtered hosts', async () => {
+    const page = await list({ pageSize: '3', page: '2' });
     expect(page).toMatchObject({ total: 4, page: 2, pageSize: 3, pageCount: 2 });
     expect(names(page)).toEqual(['kvm-10']);
+  });
+
+  it('returns each row as the page shows it: stored links, counts, labels, iLO', async () => {
+    const row = (await list({ q: 'kvm-10' })).hosts[0];
+    expect(row).toMatchObject({
+      name: 'kvm-10',
+      readiness: { verdict: 'not-ready', links: [{ id: 'bios', status: 'failing' }] },
+      pfs: { total: 2, sriovCapable: 2 },
+      vms: 3,
+      agent: { status: 'online' },
+      labels: { rack: 'a12', role: 'kvm' },
+      ilo: { generation: 'iLO 5', firmwareVersion: '3.01' },
+    });
+  });
+
+  it('adds up the summary in the database', async () => {
+    expect(await service.getFleetSummary()).toEqual({
+      hosts: 4,
+      readyHosts: 2,
+      notReadyHosts: 1,
+      unknownHosts: 1,
+      // kvm-10 (not ready), KVM-1 (never seen), db-1 (offline).
+      hostsNeedingAttention: 3,
+      agents: { online: 2, offline: 1, neverSeen: 1 },
+      vfs: { enabled: 0, assigned: 0, free: 0, capacity: 504 },
+    });
   });
 });
 
@@ -92,21 +156,22 @@ describe('fleetQuerySchema', () => {
 });
 
 describe('summarizeFleet', () => {
+  const group = (verdict: string, agentStatus: string, hosts: number, assigned = 0, enabled = 0, capacity = 0) => ({ verdict, agentStatus, hosts, vfs: { assigned, enabled, capacity } });
   it('adds up VFs and counts hosts needing attention: failing links, agents offline or never seen', () => {
     const s = summarizeFleet([
-      row('a', { vfs: { assigned: 3, enabled: 8, capacity: 126 } }),
-      row('b', { verdict: 'not-ready', vfs: { assigned: 0, enabled: 0, capacity: 64 } }),
-      row('c', { agent: { status: 'offline', lastSeenAt: null }, vfs: { assigned: 1, enabled: 4, capacity: 7 } }),
-      row('d', { verdict: 'unknown' }),
-      row('e', { verdict: 'unknown', agent: { status: 'never-seen', lastSeenAt: null } }),
-      row('f', { verdict: 'not-ready', agent: { status: 'offline', lastSeenAt: null } }),
+      group('ready', 'online', 1, 3, 8, 126),
+      group('not-ready', 'online', 1, 0, 0, 64),
+      group('ready', 'offline', 1, 1, 4, 7),
+      group('unknown', 'online', 1, 0, 0, 126),
+      group('unknown', 'never-seen', 1, 0, 0, 126),
+      group('not-ready', 'offline', 1, 0, 0, 126),
     ]);
     expect(s).toEqual({
       hosts: 6,
       readyHosts: 2,
       notReadyHosts: 2,
       unknownHosts: 2,
-      // b (not ready), c (offline), e (never seen), f (both, counted once).
+      // not ready, offline, never seen, and both (counted once).
       hostsNeedingAttention: 4,
       agents: { online: 3, offline: 2, neverSeen: 1 },
       vfs: { enabled: 12, assigned: 4, free: 8, capacity: 575 },

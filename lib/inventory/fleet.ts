@@ -1,11 +1,12 @@
-// The fleet view's rows, filters, sorting and summary, computed from inventory records.
-// Pure functions: the route handlers and the page call them through service.ts.
+// The fleet view's rows, filters, sorting and summary. The database does the work, on the figures
+// fleet-facts.ts stores on each host; these build its queries and shape its answers, and the route
+// handlers and the page call them through service.ts.
 
 import { z } from 'zod';
 import { queryInt } from '@/lib/query';
-import type { FleetHostRecord } from '@/lib/db/hosts';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { labelKeySchema, labelValueSchema } from '@/lib/policies/selector';
-import { hostReadiness, READINESS_VERDICTS, type Readiness, type ReadinessVerdict } from './readiness';
+import { READINESS_VERDICTS, type Readiness, type ReadinessLink, type ReadinessVerdict } from './readiness';
 import { AGENT_STATUSES, SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
 
 export interface FleetRow {
@@ -22,22 +23,48 @@ export interface FleetRow {
   labels: Record<string, string>;
 }
 
-export function toFleetRow(host: FleetHostRecord): FleetRow {
-  const readiness = hostReadiness(host);
+/** What a fleet row reads of a host: its stored fleet figures (fleet-facts.ts), never its PFs or BIOS. */
+export const fleetRowSelect = {
+  id: true,
+  name: true,
+  model: true,
+  generation: true,
+  readinessVerdict: true,
+  readinessLinks: true,
+  pfCount: true,
+  pfSriovCapable: true,
+  vfsEnabled: true,
+  vfsAssigned: true,
+  vfsCapacity: true,
+  vmCount: true,
+  agentStatus: true,
+  lastSeenAt: true,
+  bmc: { select: { generation: true, firmwareVersion: true } },
+  labels: { select: { key: true, value: true }, orderBy: { key: 'asc' } },
+} satisfies Prisma.HostSelect;
+
+export type FleetRowRecord = Prisma.HostGetPayload<{ select: typeof fleetRowSelect }>;
+
+function storedLinks(text: string): ReadinessLink[] {
+  try {
+    const links: unknown = JSON.parse(text);
+    return Array.isArray(links) ? (links as ReadinessLink[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function toFleetRow(host: FleetRowRecord): FleetRow {
   return {
     id: host.id,
     name: host.name,
     model: host.model,
     generation: host.generation,
     ilo: host.bmc ? { generation: host.bmc.generation, firmwareVersion: host.bmc.firmwareVersion } : null,
-    readiness,
-    pfs: { total: host.physicalFunctions.length, sriovCapable: host.physicalFunctions.filter((pf) => pf.totalVfs > 0).length },
-    vfs: {
-      assigned: host._count.assignments,
-      enabled: host.physicalFunctions.reduce((n, pf) => n + pf.currentVfs, 0),
-      capacity: host.physicalFunctions.reduce((n, pf) => n + pf.totalVfs, 0),
-    },
-    vms: host._count.virtualMachines,
+    readiness: { verdict: host.readinessVerdict as ReadinessVerdict, links: storedLinks(host.readinessLinks) },
+    pfs: { total: host.pfCount, sriovCapable: host.pfSriovCapable },
+    vfs: { assigned: host.vfsAssigned, enabled: host.vfsEnabled, capacity: host.vfsCapacity },
+    vms: host.vmCount,
     agent: { status: host.agentStatus as AgentStatus, lastSeenAt: host.lastSeenAt?.toISOString() ?? null },
     labels: Object.fromEntries(host.labels.map((l) => [l.key, l.value])),
   };
@@ -93,31 +120,50 @@ export const fleetQuerySchema = z.strictObject({
 });
 export type FleetQuery = z.infer<typeof fleetQuerySchema>;
 
-const GENERATION_ORDER = new Map<string, number>(SERVER_GENERATIONS.map((g, i) => [g, i]));
-const VERDICT_ORDER: Record<ReadinessVerdict, number> = { 'not-ready': 0, unknown: 1, ready: 2 };
-const AGENT_ORDER: Record<AgentStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-type SortValue = string | number;
-const SORT_VALUE: Record<FleetSortKey, (r: FleetRow) => SortValue> = {
-  name: (r) => r.name,
+type Dir = 'asc' | 'desc';
+const ORDER_BY: Record<FleetSortKey, (dir: Dir) => Prisma.HostOrderByWithRelationInput[]> = {
+  name: (dir) => [{ nameKey: dir }],
   // The model names its generation ("DL380 Gen10"): order by generation first, as operators think of them.
-  model: (r) => `${String(GENERATION_ORDER.get(r.generation) ?? 9).padStart(2, '0')} ${r.model}`,
-  generation: (r) => GENERATION_ORDER.get(r.generation) ?? -1,
-  ilo: (r) => (r.ilo ? `${r.ilo.generation} ${r.ilo.firmwareVersion ?? ''}` : ''),
+  model: (dir) => [{ generationRank: dir }, { model: dir }],
+  generation: (dir) => [{ generationRank: dir }],
+  ilo: (dir) => [{ bmc: { generation: dir } }, { bmc: { firmwareVersion: dir } }],
   // Worst first when ascending: hosts that need action, then those not yet known, then ready.
-  readiness: (r) => VERDICT_ORDER[r.readiness.verdict] * 10 + r.readiness.links.filter((l) => l.status === 'ok').length,
-  pfs: (r) => r.pfs.total,
-  vfsAssigned: (r) => r.vfs.assigned,
-  vfsEnabled: (r) => r.vfs.enabled,
-  vfsCapacity: (r) => r.vfs.capacity,
-  vms: (r) => r.vms,
-  agent: (r) => AGENT_ORDER[r.agent.status] ?? -1,
+  readiness: (dir) => [{ readinessRank: dir }],
+  pfs: (dir) => [{ pfCount: dir }],
+  vfsAssigned: (dir) => [{ vfsAssigned: dir }],
+  vfsEnabled: (dir) => [{ vfsEnabled: dir }],
+  vfsCapacity: (dir) => [{ vfsCapacity: dir }],
+  vms: (dir) => [{ vmCount: dir }],
+  // Not reporting first when ascending: never seen, offline, then online.
+  agent: (dir) => [{ agentStatus: dir }],
 };
 
-function compare(a: SortValue, b: SortValue): number {
-  return typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
+/** The fleet query as SQL: ties go by name, then id, so pages never overlap. */
+export function fleetOrderBy(query: Pick<FleetQuery, 'sort' | 'dir'>): Prisma.HostOrderByWithRelationInput[] {
+  return [...ORDER_BY[query.sort](query.dir), { nameKey: 'asc' }, { id: 'asc' }];
+}
+
+/**
+ * SQLite's LIKE ignores ASCII case, as the search box promises. Host names hold only letters,
+ * digits, "." and "-" (register.ts), so a search with anything else, SQL's wildcards among them,
+ * finds no host rather than being taken as a pattern.
+ */
+function nameContains(needle: string): Prisma.HostWhereInput {
+  return /^[a-z0-9.-]+$/i.test(needle) ? { name: { contains: needle } } : { id: { in: [] } };
+}
+
+export function fleetWhere(query: FleetQuery): Prisma.HostWhereInput {
+  const parsed = query.label ? parseLabelFilter(query.label) : null;
+  const labels = parsed?.ok ? Object.entries(parsed.labels) : [];
+  return {
+    AND: [
+      ...(query.q ? [nameContains(query.q)] : []),
+      ...labels.map(([key, value]) => ({ labels: { some: value === '*' ? { key } : { key, value } } })),
+      ...(query.readiness ? [{ readinessVerdict: query.readiness }] : []),
+      ...(query.generation ? [{ generation: query.generation }] : []),
+      ...(query.agent ? [{ agentStatus: query.agent === 'not-reporting' ? { not: 'online' } : query.agent }] : []),
+    ],
+  };
 }
 
 export interface FleetPage {
@@ -126,26 +172,6 @@ export interface FleetPage {
   page: number;
   pageSize: number;
   pageCount: number;
-}
-
-export function queryFleet(rows: FleetRow[], query: FleetQuery): FleetPage {
-  const needle = query.q?.toLowerCase();
-  const parsed = query.label ? parseLabelFilter(query.label) : null;
-  const labels = parsed?.ok ? Object.entries(parsed.labels) : [];
-  const filtered = rows.filter(
-    (r) =>
-      (!needle || r.name.toLowerCase().includes(needle)) &&
-      labels.every(([key, value]) => r.labels[key] !== undefined && (value === '*' || r.labels[key] === value)) &&
-      (!query.readiness || r.readiness.verdict === query.readiness) &&
-      (!query.generation || r.generation === query.generation) &&
-      (!query.agent || (query.agent === 'not-reporting' ? agentNotReporting(r.agent.status) : r.agent.status === query.agent)),
-  );
-  const value = SORT_VALUE[query.sort];
-  const sign = query.dir === 'asc' ? 1 : -1;
-  const sorted = filtered.toSorted((a, b) => sign * compare(value(a), value(b)) || collator.compare(a.name, b.name));
-  const pageCount = Math.max(1, Math.ceil(sorted.length / query.pageSize));
-  const start = (query.page - 1) * query.pageSize;
-  return { hosts: sorted.slice(start, start + query.pageSize), total: sorted.length, page: query.page, pageSize: query.pageSize, pageCount };
 }
 
 export interface FleetSummary {
@@ -159,17 +185,26 @@ export interface FleetSummary {
   vfs: { enabled: number; assigned: number; free: number; capacity: number };
 }
 
-export function summarizeFleet(rows: FleetRow[]): FleetSummary {
-  const count = (pred: (r: FleetRow) => boolean) => rows.filter(pred).length;
-  const enabled = rows.reduce((n, r) => n + r.vfs.enabled, 0);
-  const assigned = rows.reduce((n, r) => n + r.vfs.assigned, 0);
+/** One group of hosts sharing a verdict and an agent status, as the database adds them up. */
+export interface FleetGroup {
+  verdict: string;
+  agentStatus: string;
+  hosts: number;
+  vfs: { enabled: number; assigned: number; capacity: number };
+}
+
+export function summarizeFleet(groups: FleetGroup[]): FleetSummary {
+  const count = (pred: (g: FleetGroup) => boolean) => groups.filter(pred).reduce((n, g) => n + g.hosts, 0);
+  const sum = (key: keyof FleetGroup['vfs']) => groups.reduce((n, g) => n + g.vfs[key], 0);
+  const enabled = sum('enabled');
+  const assigned = sum('assigned');
   return {
-    hosts: rows.length,
-    readyHosts: count((r) => r.readiness.verdict === 'ready'),
-    notReadyHosts: count((r) => r.readiness.verdict === 'not-ready'),
-    unknownHosts: count((r) => r.readiness.verdict === 'unknown'),
-    hostsNeedingAttention: count((r) => r.readiness.verdict === 'not-ready' || agentNotReporting(r.agent.status)),
-    agents: { online: count((r) => r.agent.status === 'online'), offline: count((r) => r.agent.status === 'offline'), neverSeen: count((r) => r.agent.status === 'never-seen') },
-    vfs: { enabled, assigned, free: enabled - assigned, capacity: rows.reduce((n, r) => n + r.vfs.capacity, 0) },
+    hosts: count(() => true),
+    readyHosts: count((g) => g.verdict === 'ready'),
+    notReadyHosts: count((g) => g.verdict === 'not-ready'),
+    unknownHosts: count((g) => g.verdict === 'unknown'),
+    hostsNeedingAttention: count((g) => g.verdict === 'not-ready' || agentNotReporting(g.agentStatus as AgentStatus)),
+    agents: { online: count((g) => g.agentStatus === 'online'), offline: count((g) => g.agentStatus === 'offline'), neverSeen: count((g) => g.agentStatus === 'never-seen') },
+    vfs: { enabled, assigned, free: enabled - assigned, capacity: sum('capacity') },
   };
 }

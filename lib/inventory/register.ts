@@ -8,6 +8,7 @@ import { normalizeFingerprint } from '@/agent/src/redfish';
 import { encryptSecret } from '@/lib/crypto/secrets';
 import { prisma } from '@/lib/db/client';
 import { iloProblem, readIloFacts, type IloFacts } from '@/lib/ilo/facts';
+import { refreshFleetFacts } from '@/lib/inventory/fleet-facts';
 import { storeBiosRegistry } from '@/lib/sync/ilo-state';
 
 const fingerprint = z.string().transform((value, ctx) => {
@@ -103,5 +104,6 @@ export async function registerHost(input: RegisterHostInput): Promise<RegisterRe
     select: { id: true, name: true, model: true, generation: true, serialNumber: true },
   });
   await storeBiosRegistry(host.id, facts.registry);
+  await refreshFleetFacts(prisma, [host.id]);
   return { ok: true, host, facts };
 }

@@ -1,26 +1,45 @@
 // What the pages and route handlers ask of the inventory.
 
 import 'server-only';
-import { findFleetHosts, findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
+import { findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
 import { prisma } from '@/lib/db/client';
 import { RECENT_RESETS, typicalDuration, type TypicalDuration } from '@/lib/operations/durations';
-import { queryFleet, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetRow, type FleetSummary } from './fleet';
+import { fleetOrderBy, fleetRowSelect, fleetWhere, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetSummary } from './fleet';
 import { findDrift, type DriftItem } from './drift';
 import { findMacDuplicates } from './mac-duplicates';
 import { hostChangeSet, type HostChangeSet } from './change-set';
 import { hostReadiness, type Readiness } from './readiness';
 
-/** Every host as a fleet row, judged: one read of the inventory for a page and its summary. */
-export async function loadFleetRows(): Promise<FleetRow[]> {
-  return (await findFleetHosts()).map(toFleetRow);
-}
-
+/** A page of the fleet: filtered, sorted and paged by the database, on the hosts' stored figures. */
 export async function listFleet(query: FleetQuery): Promise<FleetPage> {
-  return queryFleet(await loadFleetRows(), query);
+  const where = fleetWhere(query);
+  const [total, hosts] = await prisma.$transaction([
+    prisma.host.count({ where }),
+    prisma.host.findMany({ where, orderBy: fleetOrderBy(query), skip: (query.page - 1) * query.pageSize, take: query.pageSize, select: fleetRowSelect }),
+  ]);
+  return { hosts: hosts.map(toFleetRow), total, page: query.page, pageSize: query.pageSize, pageCount: Math.max(1, Math.ceil(total / query.pageSize)) };
 }
 
+/** The summary tiles: one aggregate over the hosts, grouped by verdict and agent status. */
 export async function getFleetSummary(): Promise<FleetSummary> {
-  return summarizeFleet(await loadFleetRows());
+  const groups = await prisma.host.groupBy({
+    by: ['readinessVerdict', 'agentStatus'],
+    _count: { _all: true },
+    _sum: { vfsEnabled: true, vfsAssigned: true, vfsCapacity: true },
+  });
+  return summarizeFleet(
+    groups.map((g) => ({
+      verdict: g.readinessVerdict,
+      agentStatus: g.agentStatus,
+      hosts: g._count._all,
+      vfs: { enabled: g._sum.vfsEnabled ?? 0, assigned: g._sum.vfsAssigned ?? 0, capacity: g._sum.vfsCapacity ?? 0 },
+    })),
+  );
+}
+
+/** Every host's id and name, in natural order: the VM list's host filter. */
+export function listHostNames(): Promise<{ id: string; name: string }[]> {
+  return prisma.host.findMany({ orderBy: [{ nameKey: 'asc' }, { id: 'asc' }], select: { id: true, name: true } });
 }
 
 export interface ApplyMessage {

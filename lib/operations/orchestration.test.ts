@@ -61,6 +61,15 @@ const hostOf = (i: number) => {
   return { sim, id: hostIds.get(sim.member.hostname)! };
 };
 
+/** The fleet page's stored figures for a host are what its facts give now. */
+async function expectStoredFacts(hostId: string) {
+  const { fleetFactsOf } = await import('@/lib/inventory/fleet-facts');
+  const { fleetHostSelect } = await import('@/lib/db/hosts');
+  const computed = fleetFactsOf(await db.prisma.host.findUniqueOrThrow({ where: { id: hostId }, select: fleetHostSelect }));
+  const stored = await db.prisma.host.findUniqueOrThrow({ where: { id: hostId }, select: Object.fromEntries(Object.keys(computed).map((k) => [k, true])) });
+  expect(stored).toEqual(computed);
+}
+
 async function runQueue(options: Partial<typeof WORKER> = {}) {
   const worker = lib.worker.startWorker({ ...WORKER, ...options });
   await worker.idle();
@@ -84,6 +93,8 @@ describe('sync', () => {
     const inventory = await new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null }).inventory();
     expect(host.physicalFunctions.map((pf) => pf.pciAddress).sort()).toEqual(inventory.pfs.map((pf) => pf.address).sort());
     expect(host.virtualMachines.map((vm) => vm.name).sort()).toEqual(['vm-db-01', 'vm-web-01']);
+    await expectStoredFacts(id);
+    expect(host).toMatchObject({ readinessVerdict: 'ready', vmCount: 2 });
     // An unchanged host: the second sync writes nothing.
     const again = await lib.syncHost(id);
     expect(again.ok && again.summary.written).toBe(0);
@@ -102,6 +113,7 @@ describe('operations', () => {
     expect(withVfs.currentVfs).toBe(8);
     expect(withVfs.desiredVfs).toBe(8);
     expect(withVfs.virtualFunctions).toHaveLength(8);
+    await expectStoredFacts(id);
 
     const vf = withVfs.virtualFunctions[2]!;
     const vm = await db.prisma.virtualMachine.findFirstOrThrow({ where: { hostId: id, name: 'vm-web-01' } });
@@ -114,6 +126,8 @@ describe('operations', () => {
     const assignment = await db.prisma.assignment.findUniqueOrThrow({ where: { vfId: vf.id }, include: { vm: true } });
     expect(assignment.vm.name).toBe('vm-web-01');
     expect(assignment.assignedBy).toBe('alice');
+    await expectStoredFacts(id);
+    expect((await db.prisma.host.findUniqueOrThrow({ where: { id } })).vfsAssigned).toBe(1);
     // What the agent itself says now.
     const vms = await new lib.AgentClient({ url: sim.member.url, token: sims.token, certSha256: null }).vms();
     expect(vms.find((v) => v.name === 'vm-web-01')?.hostdevs).toContain(vf.pciAddress);
@@ -132,6 +146,7 @@ describe('operations', () => {
     expect(release.ok).toBe(true);
     await runQueue();
     expect(await db.prisma.assignment.findUnique({ where: { vfId: vf.id } })).toBeNull();
+    await expectStoredFacts(id);
   });
 
   it('refuses what the host state forbids with a clear conflict', async () => {
@@ -377,6 +392,9 @@ describe('BIOS and reset through the iLO', () => {
     expect(detail?.readiness.links.find((l) => l.id === 'bios')?.status).toBe('ok');
     expect(detail?.readiness.links.find((l) => l.id === 'iommu')?.status).toBe('ok');
     expect(detail?.fix).toMatchObject({ changes: [], reboots: 0 });
+    // The fleet page sees the host ready too, from its stored figures.
+    await expectStoredFacts(id);
+    expect(after.readinessVerdict).toBe(detail?.readiness.verdict);
     expect(await db.prisma.operation.count({ where: { hostId: id, kind: 'reset-host' } })).toBe(1);
     // The next reboot has this one to compare with.
     expect(detail?.typicalReset).toMatchObject({ basis: 'host', samples: 1, model: after.model });

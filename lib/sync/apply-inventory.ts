@@ -7,6 +7,7 @@ import type { Inventory, PhysicalFunction as AgentPf, VirtualFunction as AgentVf
 import { prisma } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { NIC_MODELS, nicModelKeyOf } from '@/lib/inventory/nic-catalog';
+import { refreshFleetFacts } from '@/lib/inventory/fleet-facts';
 
 export interface ObservedHost {
   inventory: Inventory;
@@ -199,6 +200,8 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
         }
       }
     }
+    // The fleet's stored figures follow the facts, in the same transaction.
+    await refreshFleetFacts(tx, [hostId]);
   });
   return {
     pfs: inventory.pfs.length,

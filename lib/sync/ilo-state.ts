@@ -8,6 +8,7 @@ import { iloTargetFor } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { factsFromReport, type IloFacts } from '@/lib/ilo/facts';
+import { refreshFleetFacts } from '@/lib/inventory/fleet-facts';
 
 export function iloOptions(target: IloTarget, timeoutMs = 15_000) {
   return connectionOptions(target, { timeoutMs, retry: { attempts: env.iloRetryAttempts, baseDelayMs: env.iloRetryBaseMs } });
@@ -32,21 +33,20 @@ export async function storeBios(hostId: string, facts: IloFacts, now = new Date(
     const next = { current: current === null ? null : String(current), pending: pending === null ? (current === null ? null : String(current)) : String(pending) };
     if (next.current !== row.current || next.pending !== row.pending) await prisma.biosSetting.update({ where: { hostId_name: { hostId, name: row.name } }, data: next });
   }
-  await prisma.$transaction([
-    ...facts.bios.map((b) =>
-      prisma.biosSetting.upsert({
+  const biosRead = { readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages), values: JSON.stringify(facts.values) };
+  await prisma.$transaction(async (tx) => {
+    for (const b of facts.bios) {
+      await tx.biosSetting.upsert({
         where: { hostId_name: { hostId, name: b.name } },
         create: { hostId, name: b.name, current: b.current, pending: b.pending },
         update: { current: b.current, pending: b.pending },
-      }),
-    ),
-    prisma.biosRead.upsert({
-      where: { hostId },
-      create: { hostId, readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages), values: JSON.stringify(facts.values) },
-      update: { readAt: now, resetRequired: facts.resetRequired, lastApplyAt: facts.lastApply.at, lastApplyMessages: JSON.stringify(facts.lastApply.messages), values: JSON.stringify(facts.values) },
-    }),
-    prisma.host.update({ where: { id: hostId }, data: { powerState: facts.powerState } }),
-  ]);
+      });
+    }
+    await tx.biosRead.upsert({ where: { hostId }, create: { hostId, ...biosRead }, update: biosRead });
+    await tx.host.update({ where: { id: hostId }, data: { powerState: facts.powerState } });
+    // The BIOS link of the readiness chain changes with what was read.
+    await refreshFleetFacts(tx, [hostId]);
+  });
 }
 
 /** The server's power state through the iLO ("On", "Off", ...), stored on the host. */
