@@ -84,7 +84,8 @@ function networkError(target: AgentTarget, error: unknown): AgentCallError {
  * A conditional GET's answer: 304 (what the caller holds under this ETag is still current) or
  * the answer with its ETag (null from an agent too old to send one).
  */
-export type Conditional<T> = { notModified: true; etag: string } | { notModified: false; value: T; etag: string | null };
+export type Conditional<T> = { notModified: true; etag: string } | Changed<T>;
+export type Changed<T> = { notModified: false; value: T; etag: string | null };
 
 export class AgentClient {
   constructor(
@@ -153,9 +154,13 @@ export class AgentClient {
     return (await this.call<VmList>('GET', 'vms')).vms;
   }
   /** The inventory unless it is still the one tagged `etag` (null: always the inventory). */
+  inventoryIfChanged(etag: null): Promise<Changed<Inventory>>;
+  inventoryIfChanged(etag: string | null): Promise<Conditional<Inventory>>;
   inventoryIfChanged(etag: string | null): Promise<Conditional<Inventory>> {
     return this.conditionalGet('inventory', etag);
   }
+  vmsIfChanged(etag: null): Promise<Changed<Vm[]>>;
+  vmsIfChanged(etag: string | null): Promise<Conditional<Vm[]>>;
   async vmsIfChanged(etag: string | null): Promise<Conditional<Vm[]>> {
     const answer = await this.conditionalGet<VmList>('vms', etag);
     return answer.notModified ? answer : { ...answer, value: answer.value.vms };

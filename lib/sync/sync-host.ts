@@ -9,8 +9,7 @@
 // unreachable, or FULL_READ_INTERVAL_MS after the last full read.
 
 import 'server-only';
-import type { Inventory, Vm } from '@/agent/src/api-types';
-import { AgentCallError, type AgentClient, type Conditional } from '@/lib/agents/client';
+import { AgentCallError, type AgentClient } from '@/lib/agents/client';
 import { agentClientFor, HostAccessError } from '@/lib/agents/access';
 import { prisma } from '@/lib/db/client';
 import { env } from '@/lib/env';
@@ -76,8 +75,8 @@ async function runSync(hostId: string, options: SyncOptions): Promise<SyncOutcom
     const now = new Date(options.clock?.() ?? Date.now());
     const health = await client.health();
     const held = options.conditional ? await heldEtags(hostId, health.bootId, now) : null;
-    let [inventory, vms]: [Conditional<Inventory>, Conditional<Vm[]>] = await Promise.all([client.inventoryIfChanged(held?.inventory ?? null), client.vmsIfChanged(held?.vms ?? null)]);
-    if (held && inventory.notModified && vms.notModified) {
+    const [tagged, vmsTagged] = await Promise.all([client.inventoryIfChanged(held?.inventory ?? null), client.vmsIfChanged(held?.vms ?? null)]);
+    if (held && tagged.notModified && vmsTagged.notModified) {
       // Only if the row still holds these tags: a failed sync or another replica may have
       // cleared them meanwhile, and then this sync reads in full.
       const touched = await prisma.host.updateMany({
@@ -90,9 +89,8 @@ async function runSync(hostId: string, options: SyncOptions): Promise<SyncOutcom
       }
     }
     // One of the two changed (or the row lost its tags): the other is read again in full.
-    if (inventory.notModified) inventory = await client.inventoryIfChanged(null);
-    if (vms.notModified) vms = await client.vmsIfChanged(null);
-    if (inventory.notModified || vms.notModified) throw new AgentCallError('The agent answered an unconditional read with 304.', 'protocol', false, 304);
+    const inventory = tagged.notModified ? await client.inventoryIfChanged(null) : tagged;
+    const vms = vmsTagged.notModified ? await client.vmsIfChanged(null) : vmsTagged;
     const summary = await applyInventory(hostId, { inventory: inventory.value, vms: vms.value, bootId: health.bootId, etags: { inventory: inventory.etag, vms: vms.etag } }, now);
     const biosRead = await refreshBiosWhenDue(hostId);
     // Policies judge the host again only when something about it changed.
