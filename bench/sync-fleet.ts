@@ -1,8 +1,9 @@
 // How long a poll round takes: `npx tsx bench/sync-fleet.ts [hosts] [concurrency]`.
 // Starts N simulated hosts (real agent HTTP APIs on loopback, in a child process:
 // agent/dist/sriov-sim.js, so the agents' work is not counted here), puts them in a throwaway
-// SQLite, then times the server's sync: the first round (every row created) and steady rounds
-// (nothing changed: reads only), with the concurrency the poller uses.
+// SQLite, then times the server's sync: the first round (every row created), a steady round read
+// in full (nothing changed: reads and diffs only) and steady rounds as the poller makes them (the
+// agents answer 304: no parsing, no diffing, one write per host), with the poller's concurrency.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,7 +39,8 @@ await new Promise<void>((resolve, reject) => {
 
 const db = await createTestDatabase();
 process.env.DATABASE_URL = db.url;
-const { syncFleet } = await import('@/lib/sync/poller');
+const { mapLimited, syncFleet } = await import('@/lib/sync/poller');
+const { syncHost } = await import('@/lib/sync/sync-host');
 const { AgentClient } = await import('@/lib/agents/client');
 
 try {
@@ -55,18 +57,36 @@ try {
   }
   const rss = () => `${Math.round(process.memoryUsage().rss / 1024 / 1024)} MB`;
   console.log(`${count} simulated hosts up; syncing ${concurrency} at once (rss ${rss()})`);
-  let steadyMsPerHost = 0;
-  for (const label of ['first round (creates every row)', 'steady round (nothing changed)', 'steady round (nothing changed)']) {
+  // Every host read in full, as operations and refreshes do: no ETags sent.
+  const fullRound = async () => {
+    const hosts = await db.prisma.host.findMany({ select: { id: true }, orderBy: { name: 'asc' } });
+    return mapLimited(hosts, concurrency, ({ id }) => syncHost(id));
+  };
+  const msPerHost: Record<string, number> = {};
+  const rounds = [
+    ['first round (creates every row)', fullRound, 'first'],
+    ['steady round read in full (nothing changed)', fullRound, 'full'],
+    ['steady round as polled (nothing changed, 304s)', () => syncFleet(concurrency), 'polled'],
+    ['steady round as polled (nothing changed, 304s)', () => syncFleet(concurrency), 'polled'],
+  ] as const;
+  for (const [label, round, kind] of rounds) {
     const t = performance.now();
-    const outcomes = await syncFleet(concurrency);
+    const cpu = process.cpuUsage();
+    const outcomes = await round();
     const ms = performance.now() - t;
+    const { user, system } = process.cpuUsage(cpu);
     const failed = outcomes.filter((o) => !o.ok).length;
-    const written = outcomes.reduce((n, o) => n + (o.ok ? o.summary.written : 0), 0);
-    console.log(`${label}: ${(ms / 1000).toFixed(2)} s, ${(ms / count).toFixed(1)} ms a host, ${written} rows written, ${failed} failed, rss ${rss()}`);
-    steadyMsPerHost = ms / count;
+    const unchanged = outcomes.filter((o) => o.ok && o.read === 'not-modified').length;
+    const written = outcomes.reduce((n, o) => n + (o.ok && o.read === 'full' ? o.summary.written : 0), 0);
+    console.log(
+      `${label}: ${(ms / 1000).toFixed(2)} s, ${(ms / count).toFixed(1)} ms a host, server CPU ${((user + system) / 1000 / count).toFixed(1)} ms a host, ` +
+        `${unchanged} answered 304, ${written} rows written, ${failed} failed, rss ${rss()}`,
+    );
+    msPerHost[kind] = ms / count;
   }
   const vfs = await db.prisma.virtualFunction.count();
-  console.log(`${vfs} VFs in the inventory; at the steady rate one 15 s poll interval covers about ${Math.floor(15_000 / steadyMsPerHost)} hosts`);
+  const covers = (kind: string) => Math.floor(15_000 / (msPerHost[kind] ?? Infinity));
+  console.log(`${vfs} VFs in the inventory; one 15 s poll interval covers about ${covers('polled')} hosts as polled (${covers('full')} read in full)`);
 } finally {
   child.kill('SIGTERM');
   await db.dispose();

@@ -18,6 +18,8 @@
 //   PATCH  /v1/bios                           BiosPatchRequest -> { change: BiosChangeResult, bios: BiosReport }
 //   POST   /v1/power/reset                    PowerResetRequest -> PowerResetResult (iLO, X-Ilo-Target)
 // Every failure answers with ErrorEnvelope and the HTTP status listed in ERROR_STATUS.
+// GET /v1/inventory and GET /v1/vms carry an ETag and answer 304 with no body to a matching
+// If-None-Match; the inventory's ETag leaves out collectedAt and durationMs (agent/src/etag.ts).
 //
 // The three iLO routes reach the host's iLO through Redfish with the target the server sends in
 // the X-Ilo-Target header: `encodeIloTarget({ url, username, password, trust })` from

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { Agent, LogFn } from './agent';
 import type { Health } from './api-types';
 import { AgentError } from './errors';
+import { etagOf, ifNoneMatchMatches, inventoryEtag } from './etag';
 import { withRedfish } from './ilo';
 import { listen } from './listen';
 import { readOptional } from './sysfs/host-fs';
@@ -39,6 +40,13 @@ export interface Route {
   /** Reads a JSON body; other routes refuse one. */
   body?: true;
   handle: Handler;
+  /** The answer's ETag: GET routes with one answer 304 to a matching If-None-Match. */
+  etag?: (result: unknown) => string;
+}
+
+/** A GET route whose answer carries an ETag computed from it. */
+function taggedGet<T>(path: string[], read: () => Promise<T>, tag: (result: T) => string): Route {
+  return { method: 'GET', path, auth: true, handle: read, etag: (result) => tag(result as T) };
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024;
@@ -56,7 +64,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
       handle: async () =>
         ({ ok: true, agentVersion: AGENT_VERSION, simulated: agent.simulated, bootId: readOptional(agent.fs, BOOT_ID), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }) satisfies Health,
     },
-    { method: 'GET', path: ['inventory'], auth: true, handle: () => agent.inventory() },
+    taggedGet(['inventory'], () => agent.inventory(), inventoryEtag),
     { method: 'GET', path: ['pfs', ':pf'], auth: true, handle: async (p) => agent.physicalFunction(pf(p)) },
     {
       method: 'PUT', path: ['pfs', ':pf', 'num-vfs'], auth: true, body: true,
@@ -84,7 +92,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
         return agent.bind(address, input.driver);
       },
     },
-    { method: 'GET', path: ['vms'], auth: true, handle: async () => ({ vms: await agent.listVms() }) },
+    taggedGet(['vms'], async () => ({ vms: await agent.listVms() }), etagOf),
     {
       method: 'POST', path: ['vms', ':vm', 'attach'], auth: true, body: true,
       handle: async (p, body) => {
@@ -165,8 +173,14 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
         throw new AgentError('bad-request', `${route.method} /v1/${route.path.join('/')} takes no request body`);
       }
       const result = await route.handle(params, () => readJsonBody(req, maxBody), req.headers);
-      status = 200;
-      send(res, 200, result);
+      const etag = route.etag?.(result);
+      if (etag !== undefined && ifNoneMatchMatches(req.headers['if-none-match'], etag)) {
+        status = 304;
+        notModified(res, etag);
+      } else {
+        status = 200;
+        send(res, 200, result, etag);
+      }
     } catch (err) {
       const error = err instanceof AgentError ? err : new AgentError('internal', 'internal error; see the agent log');
       if (!(err instanceof AgentError)) options.log('error', 'unexpected error', { error: err instanceof Error ? err.stack : String(err) });
@@ -274,7 +288,7 @@ async function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promis
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: http.ServerResponse, status: number, body: unknown, etag?: string): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -282,6 +296,14 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    ...(etag === undefined ? {} : { ETag: etag }),
   });
   res.end(text);
+}
+
+/** 304 carries the ETag and Cache-Control a 200 would, and no body (RFC 9110 §15.4.5). */
+function notModified(res: http.ServerResponse, etag: string): void {
+  if (res.headersSent) return;
+  res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-store' });
+  res.end();
 }

@@ -80,6 +80,13 @@ function networkError(target: AgentTarget, error: unknown): AgentCallError {
   return new AgentCallError(`The agent at ${host} is unreachable: ${why}.`, 'unreachable', TRANSIENT_CODES.has(code) || code === '');
 }
 
+/**
+ * A conditional GET's answer: 304 (what the caller holds under this ETag is still current) or
+ * the answer with its ETag (null from an agent too old to send one).
+ */
+export type Conditional<T> = { notModified: true; etag: string } | Changed<T>;
+export type Changed<T> = { notModified: false; value: T; etag: string | null };
+
 export class AgentClient {
   constructor(
     readonly target: AgentTarget,
@@ -87,19 +94,38 @@ export class AgentClient {
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    return this.payload<T>(method, path, await this.request(method, path, body, timeoutMs));
+  }
+
+  /** GET with If-None-Match when an ETag is given; 304 comes back without a body to parse. */
+  private async conditionalGet<T>(path: string, etag: string | null): Promise<Conditional<T>> {
+    const response = await this.request('GET', path, undefined, this.timeoutMs, etag === null ? {} : { 'if-none-match': etag });
+    const answered = response.headers.get('etag');
+    if (response.status === 304) {
+      await response.body?.cancel();
+      if (etag === null) throw new AgentCallError(`The agent at ${new URL(this.target.url).host} answered GET /v1/${path} with 304 to a request that was not conditional.`, 'protocol', false, 304);
+      return { notModified: true, etag: answered ?? etag };
+    }
+    return { notModified: false, value: await this.payload<T>('GET', path, response), etag: answered };
+  }
+
+  private async request(method: string, path: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}) {
     const url = new URL(`/v1/${path}`, this.target.url);
-    let response;
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         method,
         dispatcher: dispatcherFor(this.target),
         signal: AbortSignal.timeout(timeoutMs),
-        headers: { authorization: `Bearer ${this.target.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${this.target.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
       throw networkError(this.target, error);
     }
+  }
+
+  private async payload<T>(method: string, path: string, response: Awaited<ReturnType<typeof fetch>>): Promise<T> {
+    const url = new URL(`/v1/${path}`, this.target.url);
     let payload: unknown;
     try {
       payload = await response.json();
@@ -126,6 +152,18 @@ export class AgentClient {
   }
   async vms(): Promise<Vm[]> {
     return (await this.call<VmList>('GET', 'vms')).vms;
+  }
+  /** The inventory unless it is still the one tagged `etag` (null: always the inventory). */
+  inventoryIfChanged(etag: null): Promise<Changed<Inventory>>;
+  inventoryIfChanged(etag: string | null): Promise<Conditional<Inventory>>;
+  inventoryIfChanged(etag: string | null): Promise<Conditional<Inventory>> {
+    return this.conditionalGet('inventory', etag);
+  }
+  vmsIfChanged(etag: null): Promise<Changed<Vm[]>>;
+  vmsIfChanged(etag: string | null): Promise<Conditional<Vm[]>>;
+  async vmsIfChanged(etag: string | null): Promise<Conditional<Vm[]>> {
+    const answer = await this.conditionalGet<VmList>('vms', etag);
+    return answer.notModified ? answer : { ...answer, value: answer.value.vms };
   }
   desiredState(): Promise<DesiredStateReport> {
     return this.call('GET', 'desired-state');

@@ -13,6 +13,8 @@ export interface ObservedHost {
   inventory: Inventory;
   vms: Vm[];
   bootId: string | null;
+  /** The agent's ETags of these answers, sent back by the next poll (null: the agent sent none). */
+  etags?: { inventory: string | null; vms: string | null };
 }
 
 export interface ApplySummary {
@@ -92,6 +94,9 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
         lastSyncError: null,
         lastSeenAt: now,
         observedAt: new Date(inventory.collectedAt),
+        inventoryEtag: observed.etags?.inventory ?? null,
+        vmsEtag: observed.etags?.vms ?? null,
+        fullReadAt: now,
         numaNodes: inventory.host.numaNodes,
         // A host whose agent answers is on, whatever the last iLO read said.
         powerState: 'On',

@@ -29,7 +29,7 @@ export async function syncFleet(concurrency: number): Promise<SyncOutcome[]> {
   const hosts = await prisma.host.findMany({ select: { id: true }, orderBy: { name: 'asc' } });
   return mapLimited(hosts, concurrency, async ({ id }) => {
     try {
-      return await syncHost(id);
+      return await syncHost(id, { conditional: true });
     } catch (error) {
       return { ok: false, hostId: id, error: error instanceof Error ? error.message : String(error), ms: 0 } satisfies SyncOutcome;
     }
@@ -46,7 +46,8 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
     round = syncFleet(options.concurrency)
       .then((outcomes) => {
         const failed = outcomes.filter((o) => !o.ok).length;
-        options.log?.(`sync: ${outcomes.length} hosts in ${Date.now() - started} ms, ${failed} unreachable`);
+        const unchanged = outcomes.filter((o) => o.ok && o.read === 'not-modified').length;
+        options.log?.(`sync: ${outcomes.length} hosts in ${Date.now() - started} ms, ${unchanged} unchanged (304), ${failed} unreachable`);
       })
       .catch((error: unknown) => options.log?.(`sync round failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
