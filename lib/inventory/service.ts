@@ -13,7 +13,7 @@ import { hostReadiness, type Readiness } from './readiness';
 /** A page of the fleet: filtered, sorted and paged by the database, on the hosts' stored figures. */
 export async function listFleet(query: FleetQuery): Promise<FleetPage> {
   const where = fleetWhere(query);
-  const [total, hosts] = await prisma.$transaction([
+  const [total, hosts] = await Promise.all([
     prisma.host.count({ where }),
     prisma.host.findMany({ where, orderBy: fleetOrderBy(query), skip: (query.page - 1) * query.pageSize, take: query.pageSize, select: fleetRowSelect }),
   ]);
