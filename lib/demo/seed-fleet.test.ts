@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, parseKey } from '@/lib/crypto/secrets';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
 import { fleetRowSelect } from '@/lib/inventory/fleet';
-import { fleetFactsOf } from '@/lib/inventory/fleet-facts';
+import { FLEET_FACTS_VERSION, fleetFactsOf, naturalKey, refreshFleetFacts, refreshStaleFleetFacts } from '@/lib/inventory/fleet-facts';
 import { fleetHostSelect } from '@/lib/db/hosts';
 import { DEMO_HOSTS } from './demo-fleet';
 import { seedDemoFleet } from './seed-fleet';
@@ -33,6 +33,14 @@ async function snapshot() {
   return hosts;
 }
 
+describe('natural sort keys', () => {
+  it('pads digit runs so SQL order is the order a person reads', () => {
+    const names = ['kvm-a10', 'KVM-a2', 'kvm-a02b', 'db-9', 'kvm-a1.rack3'];
+    expect(names.toSorted((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : 1))).toEqual(['db-9', 'kvm-a1.rack3', 'KVM-a2', 'kvm-a02b', 'kvm-a10']);
+    expect(naturalKey('h007')).toBe(naturalKey('h7'));
+  });
+});
+
 describe('the demo fleet seed', () => {
   it('loads at least 12 hosts mixing models, generations, CPU vendors and iLOs', async () => {
     const hosts = await db.prisma.host.findMany({ select: { model: true, generation: true, cpuVendor: true, bmc: { select: { generation: true } } } });
@@ -55,6 +63,20 @@ describe('the demo fleet seed', () => {
       expect({ host: demo.name, ...figures }).toEqual({ host: demo.name, ...computed.get(host.id) });
     }
     expect(stored.reduce((n, h) => n + h.vfsAssigned, 0)).toBe(DEMO_HOSTS.reduce((n, h) => n + h.vms.reduce((m, v) => m + v.vfs, 0), 0));
+  });
+
+  it('redoes at start the figures older rules computed, and only those', async () => {
+    const [first, second] = await db.prisma.host.findMany({ orderBy: { name: 'asc' }, take: 2, select: { id: true, readinessVerdict: true, vmCount: true } });
+    // As right after the migration that added the columns: defaults, version 0.
+    await db.prisma.host.update({ where: { id: first!.id }, data: { readinessVerdict: 'unknown', readinessLinks: '[]', vmCount: 0, factsVersion: 0 } });
+    // A current row is left alone, even if it says something else.
+    await db.prisma.host.update({ where: { id: second!.id }, data: { vmCount: 99 } });
+    expect(await refreshStaleFleetFacts(db.prisma)).toBe(1);
+    expect(await db.prisma.host.findUniqueOrThrow({ where: { id: first!.id }, select: { readinessVerdict: true, vmCount: true, factsVersion: true } })).toEqual({ readinessVerdict: first!.readinessVerdict, vmCount: first!.vmCount, factsVersion: FLEET_FACTS_VERSION });
+    expect((await db.prisma.host.findUniqueOrThrow({ where: { id: second!.id } })).vmCount).toBe(99);
+    expect(await refreshStaleFleetFacts(db.prisma)).toBe(0);
+    await refreshFleetFacts(db.prisma, [second!.id]);
+    expect((await db.prisma.host.findUniqueOrThrow({ where: { id: second!.id } })).vmCount).toBe(second!.vmCount);
   });
 
   it('uses real PCI ids and VF limits for the NICs', async () => {
