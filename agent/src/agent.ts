@@ -8,6 +8,7 @@ import type {
   Inventory,
   OsFixResult,
   PhysicalFunction,
+  Readiness,
   VfSettings,
   VirtualFunction,
   Vm,
@@ -17,6 +18,7 @@ import type { CommandRunner } from './exec';
 import type { Hypervisor } from './hypervisor/virsh';
 import { IpLinkCommand, type IpLink, type VfLinkInfo } from './netlink/ip-link';
 import { type EtcFiles, fixIommuArgs, fixVfioPci, MODULES_LOAD_FILE } from './os/host-os';
+import { checkReadiness } from './readiness';
 import { DesiredStateStore, emptyDesiredState } from './state/desired-state';
 import { PfLocks } from './state/pf-lock';
 import { bindVf } from './sysfs/driver-binding';
@@ -64,6 +66,7 @@ export class Agent {
   private readonly hypervisor: Hypervisor | null;
   private readonly etc: EtcFiles;
   private readonly store: DesiredStateStore | null;
+  private readonly stateDir: string | null;
   private readonly locks: PfLocks;
   private readonly log: LogFn;
   private readonly modulesLoadFile: string;
@@ -76,6 +79,7 @@ export class Agent {
     this.hypervisor = deps.hypervisor;
     this.etc = deps.etc;
     this.log = deps.log ?? jsonLog;
+    this.stateDir = deps.stateDir;
     this.store = deps.stateDir === null ? null : new DesiredStateStore(deps.etc, deps.stateDir, this.log);
     this.locks = new PfLocks(deps.lockWaitMs ?? 0);
     this.modulesLoadFile = deps.modulesLoadFile ?? MODULES_LOAD_FILE;
@@ -83,6 +87,10 @@ export class Agent {
   }
 
   // --- reading ---
+
+  readiness(): Promise<Readiness> {
+    return checkReadiness(this.fs, this.etc, this.stateDir);
+  }
 
   async inventory(): Promise<Inventory> {
     const started = performance.now();

@@ -1,8 +1,9 @@
 // The agent's HTTP API, as JSON shapes. No imports on purpose: the dashboard server imports this
 // file (`import type { Inventory } from '@/agent/src/api-types'`) without pulling in agent code.
 //
-// Routes (all under /v1, all but /v1/health need `Authorization: Bearer <token>`):
+// Routes (all under /v1, all but /v1/health and /v1/ready need `Authorization: Bearer <token>`):
 //   GET    /v1/health                         -> Health
+//   GET    /v1/ready                          -> Readiness (503 `unavailable` naming the failing checks)
 //   GET    /v1/inventory                      -> Inventory
 //   PUT    /v1/pfs/{pf}/num-vfs               SetNumVfsRequest -> ChangeResult<PhysicalFunction>
 //   PATCH  /v1/vfs/{vf}                       SetVfRequest     -> ChangeResult<VirtualFunction>
@@ -114,6 +115,23 @@ export interface Health {
   /** Changes at every boot of the host: the server compares it to tell that a reset completed. */
   bootId: string | null;
   uptimeSeconds: number;
+}
+
+/** One readiness check: `skipped` when it does not apply (an agent that keeps no desired state). */
+export interface ReadinessCheck {
+  state: 'ok' | 'failing' | 'skipped';
+  detail: string;
+}
+
+/** GET /v1/ready: the agent can read the host and keep what the server pushes across reboots. */
+export interface Readiness {
+  ready: boolean;
+  checks: {
+    /** /sys/bus/pci/devices lists the host's PCI functions. */
+    sysfs: ReadinessCheck;
+    /** A file can be written in the folder of desired-state.json. */
+    state: ReadinessCheck;
+  };
 }
 
 export interface SetNumVfsRequest {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from './agent';
-import type { ChangeResult, ErrorEnvelope, Vm } from './api-types';
+import type { ChangeResult, ErrorEnvelope, Readiness, Vm } from './api-types';
 import { type RunningServer, startAgentServer } from './server';
-import { SimulatedHost } from './sim/host';
+import { MemoryEtcFiles, SimulatedHost } from './sim/host';
 import { FAST_TIMING } from './sim/kernel';
 
 const TOKEN = 'server-test-token-0123456789abcdef';
@@ -38,6 +38,20 @@ describe('agent HTTP server', () => {
     expect(answers.filter((_, i) => vmOf(i) !== loser).every((a) => a.status === 409 || (a.status === 200 && 'changed' in a.body))).toBe(true);
     const holders = (await host.agent.listVms()).filter((vm) => vm.hostdevs.includes('0000:12:10.2')).map((vm) => vm.name);
     expect(holders).toEqual(winners);
+  });
+
+  it('answers readiness without a token: 200 when ready, 503 naming the failing check', async () => {
+    const ready = await call<Readiness>('GET', '/v1/ready', undefined, null);
+    expect(ready).toMatchObject({ status: 200, body: { ready: true, checks: { sysfs: { state: 'ok' }, state: { state: 'ok' } } } });
+    const etc = host.etc as MemoryEtcFiles;
+    etc.writeFault = 'ENOSPC';
+    try {
+      const full = await call<ErrorEnvelope>('GET', '/v1/ready', undefined, null);
+      expect(full).toEqual({ status: 503, body: { error: { code: 'unavailable', message: 'not ready: state: cannot write in /var/lib/sriov-agent: ENOSPC (changes would not survive a reboot)' } } });
+    } finally {
+      etc.writeFault = null;
+    }
+    expect((await call<Readiness>('GET', '/v1/ready', undefined, null)).status).toBe(200);
   });
 
   it('keeps 404 for unknown endpoints and 405 for a known path with the wrong method', async () => {

@@ -6,6 +6,7 @@ import { AgentError } from './errors';
 import { etagOf, ifNoneMatchMatches, inventoryEtag } from './etag';
 import { withRedfish } from './ilo';
 import { listen } from './listen';
+import { notReadyMessage } from './readiness';
 import { readOptional } from './sysfs/host-fs';
 import { BOOT_ID } from './sysfs/inventory';
 import { AGENT_VERSION } from './version';
@@ -63,6 +64,15 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
       method: 'GET', path: ['health'], auth: false,
       handle: async () =>
         ({ ok: true, agentVersion: AGENT_VERSION, simulated: agent.simulated, bootId: readOptional(agent.fs, BOOT_ID), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }) satisfies Health,
+    },
+    {
+      // Open like health: a load balancer or a monitoring check has no token.
+      method: 'GET', path: ['ready'], auth: false,
+      handle: async () => {
+        const readiness = await agent.readiness();
+        if (!readiness.ready) throw new AgentError('unavailable', notReadyMessage(readiness));
+        return readiness;
+      },
     },
     taggedGet(['inventory'], () => agent.inventory(), inventoryEtag),
     { method: 'GET', path: ['pfs', ':pf'], auth: true, handle: async (p) => agent.physicalFunction(pf(p)) },

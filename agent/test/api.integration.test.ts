@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeResult, ErrorEnvelope, Inventory, PhysicalFunction, VirtualFunction, Vm, VmList } from '../src/api-types';
+import type { ChangeResult, ErrorEnvelope, Inventory, PhysicalFunction, Readiness, VirtualFunction, Vm, VmList } from '../src/api-types';
 
 // Starts the built bundle as its own process (no node_modules needed) on a free loopback port,
 // against the simulated DL380 Gen10 with the real kernel timings (100 ms enable, 1 s disable).
@@ -74,6 +74,11 @@ describe('authentication', () => {
   it('answers health without a token', async () => {
     const res = await call<{ ok: boolean; simulated: boolean }>('GET', '/v1/health', { token: null });
     expect(res).toMatchObject({ status: 200, body: { ok: true, simulated: true } });
+  });
+
+  it('answers readiness without a token', async () => {
+    const res = await call<Readiness>('GET', '/v1/ready', { token: null });
+    expect(res).toMatchObject({ status: 200, body: { ready: true, checks: { sysfs: { state: 'ok' }, state: { state: 'ok' } } } });
   });
 
   it('answers 401 with the error envelope without a token or with a wrong one', async () => {

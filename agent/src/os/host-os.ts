@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import type { CpuVendor, OsFixResult } from '../api-types';
@@ -8,6 +9,8 @@ import { CommandError, type CommandRunner } from '../exec';
 export interface EtcFiles {
   read(file: string): string | null;
   write(file: string, data: string): Promise<void>;
+  /** Throws as write() would in this folder: creates it if need be, writes a file and removes it. */
+  probeWritable(dir: string): Promise<void>;
 }
 
 export const nodeEtcFiles: EtcFiles = {
@@ -24,6 +27,13 @@ export const nodeEtcFiles: EtcFiles = {
     const tmp = `${file}.${process.pid}.tmp`;
     await nodeFs.promises.writeFile(tmp, data, { mode: 0o600 });
     await nodeFs.promises.rename(tmp, file);
+  },
+  async probeWritable(dir) {
+    await nodeFs.promises.mkdir(dir, { recursive: true });
+    // A name of its own per probe: two probes at once must not remove each other's file.
+    const probe = path.join(dir, `.ready-probe.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    await nodeFs.promises.writeFile(probe, 'ready\n', { mode: 0o600 });
+    await nodeFs.promises.rm(probe);
   },
 };
 

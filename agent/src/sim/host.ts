@@ -41,6 +41,9 @@ export class MemoryEtcFiles implements EtcFiles {
     if (this.writeFault) throw systemError(this.writeFault, 'write', file);
     this.files.set(file, data);
   }
+  async probeWritable(dir: string): Promise<void> {
+    if (this.writeFault) throw systemError(this.writeFault, 'write', `${dir}/.ready-probe`);
+  }
 }
 
 const STATE_DIR = '/var/lib/sriov-agent';
