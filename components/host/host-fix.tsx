@@ -89,7 +89,8 @@ export function HostFix({ host, operations }: { host: HostView; operations: read
   const session = useSession();
   const [open, setOpen] = useState(false);
   const set = host.fix;
-  if (set.changes.length === 0 && set.reboots === 0) return null;
+  // A read that finds nothing left to fix removes the card, but never a dialog someone has open.
+  if (set.changes.length === 0 && set.reboots === 0) return open ? <FixDialog host={host} open onClose={() => setOpen(false)} /> : null;
   const automatic = automaticChanges(set);
   const doable = automatic.length > 0 || set.reboots > 0;
   const mayFix = session !== null && can(session.role, 'host:fix');
@@ -191,6 +192,25 @@ function FixDialog({ host, open, onClose }: { host: HostView; open: boolean; onC
   );
 }
 
+/** The host was read again while the dialog was open and nothing is left for the dashboard to do (say, the reboot that applied it ended). */
+function NothingLeft({ host, byHand, onClose }: { host: HostView; byHand: number; onClose: () => void }) {
+  return (
+    <>
+      <DialogBody>
+        <p role="status" className="text-slate-700">
+          {host.name} was read again since this dialog opened:{' '}
+          {byHand === 0 ? 'nothing is left to fix, no change and no reboot.' : 'what is left can only be done by hand at the server (the steps of the fix say what).'}
+        </p>
+      </DialogBody>
+      <DialogFooter>
+        <Button onClick={onClose} data-autofocus="">
+          Close
+        </Button>
+      </DialogFooter>
+    </>
+  );
+}
+
 function FixForm({ host, onCancel }: { host: HostView; onCancel: () => void }) {
   const fix = useFixHost(host.id);
   const set = host.fix;
@@ -199,6 +219,7 @@ function FixForm({ host, onCancel }: { host: HostView; onCancel: () => void }) {
   const [choice, setChoice] = useState<RebootChoice>('GracefulRestart');
   const reboot = set.reboots > 0 && choice !== 'later';
   const choices = REBOOT_CHOICES.filter((c) => c.value !== 'later' || automatic.length > 0);
+  if (automatic.length === 0 && set.reboots === 0) return <NothingLeft host={host} byHand={set.changes.length} onClose={onCancel} />;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
