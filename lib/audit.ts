@@ -9,6 +9,7 @@ import { clientAddressOf } from '@/lib/front-door';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ID_PATTERN } from '@/lib/http';
 import { queryInt } from '@/lib/query';
+import { containsText } from '@/lib/db/text-search';
 
 export interface AuditRecord {
   actor: string;
@@ -87,7 +88,7 @@ export async function auditFilterOptions(): Promise<{ hosts: string[]; actors: s
 
 export async function listAudit(query: AuditQuery) {
   const where = {
-    ...(query.actor ? { actor: { contains: query.actor } } : {}),
+    ...(query.actor ? { actor: containsText(query.actor) } : {}),
     ...(query.action ? { OR: actionWhere(query.action) } : {}),
     ...(query.hostId ? { hostId: query.hostId } : {}),
     ...(query.host ? { hostName: query.host } : {}),

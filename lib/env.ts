@@ -5,9 +5,13 @@ import 'server-only';
 import path from 'node:path';
 
 export const env = {
-  /** SQLite: file:./data/fleet.db (relative to the working directory). */
+  /** SQLite: file:./data/fleet.db (relative to the working directory); PostgreSQL: postgresql://user:password@host:5432/database. */
   get databaseUrl(): string {
     return process.env.DATABASE_URL || 'file:./data/fleet.db';
+  },
+  /** PostgreSQL connections this server process keeps at most (POSTGRES_POOL_SIZE, default 10). */
+  get postgresPoolSize(): number {
+    return positive('POSTGRES_POOL_SIZE', 10);
   },
   /** How long a write waits for another process's lock on the SQLite file (SQLITE_BUSY_TIMEOUT_MS, default 1 s). */
   get sqliteBusyTimeoutMs(): number {

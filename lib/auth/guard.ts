@@ -14,6 +14,7 @@ import { errorResponse, internalError } from '@/lib/http';
 import { recordAudit, sourceAddressOf } from '@/lib/audit';
 import { allows, refusalReason, type Action, type Permission } from './permissions';
 import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, resolvePrincipal, type Principal } from './session';
+import { isWriteConflict } from '@/lib/db/serializable';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -101,7 +102,7 @@ export function route<Ctx>(permission: Permission, handler: Handler<Ctx, Princip
         return errorResponse('conflict', 'Another request created the same record at the same time; reload and try again.');
       }
       // A serializable transaction that lost to a concurrent one (PostgreSQL; SQLite serializes).
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') {
+      if (isWriteConflict(error)) {
         return errorResponse('conflict', 'Another request changed the same records at the same time; reload and try again.');
       }
       if (isDatabaseUnavailable(error)) {

@@ -5,6 +5,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import { prisma } from '@/lib/db/client';
 import { hashPassword } from './passwords';
 import type { Role } from './permissions';
+import { serializable } from '@/lib/db/serializable';
 
 /** Never passwordHash. */
 export const userSelect = {
@@ -50,24 +51,21 @@ class LastAdminError extends Error {}
  * Changes a user, and never leaves the dashboard without an enabled admin: the count is taken
  * inside the same serializable transaction as the change, so two admins demoting each other at
  * once cannot both succeed (SQLite runs such transactions one at a time; PostgreSQL aborts one,
- * which the route guard answers 409). A changed role, a disabled account or a new password ends
+ * which runs again and finds the other's change). A changed role, a disabled account or a new password ends
  * the user's sessions.
  */
 export async function updateUser(id: string, changes: UserChanges): Promise<{ ok: true; user: Prisma.UserGetPayload<{ select: typeof userSelect }> } | { ok: false; message: string }> {
   const { password, ...rest } = changes;
   const passwordHash = password ? await hashPassword(password) : undefined;
   try {
-    const user = await prisma.$transaction(
-      async (tx) => {
-        const before = await tx.user.findUniqueOrThrow({ where: { id }, select: { role: true, disabled: true } });
-        const updated = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: userSelect });
-        const losesAdmin = before.role === 'admin' && !before.disabled && (updated.role !== 'admin' || updated.disabled);
-        if (losesAdmin && (await tx.user.count({ where: { role: 'admin', disabled: false } })) === 0) throw new LastAdminError();
-        if (rest.role || rest.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
-        return updated;
-      },
-      { isolationLevel: 'Serializable' },
-    );
+    const user = await serializable(prisma, async (tx) => {
+      const before = await tx.user.findUniqueOrThrow({ where: { id }, select: { role: true, disabled: true } });
+      const updated = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: userSelect });
+      const losesAdmin = before.role === 'admin' && !before.disabled && (updated.role !== 'admin' || updated.disabled);
+      if (losesAdmin && (await tx.user.count({ where: { role: 'admin', disabled: false } })) === 0) throw new LastAdminError();
+      if (rest.role || rest.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+      return updated;
+    });
     return { ok: true, user };
   } catch (error) {
     if (error instanceof LastAdminError) return { ok: false, message: 'this is the last enabled admin; make another user admin first.' };

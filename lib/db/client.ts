@@ -3,15 +3,19 @@
 
 import 'server-only';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import Database from 'better-sqlite3';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { PrismaClient as PostgresClient } from '@/lib/generated/prisma-postgresql/client';
 import { env } from '@/lib/env';
 
-function sqlitePath(url: string): string {
-  if (!url.startsWith('file:')) {
-    throw new Error(`DATABASE_URL must be a file: URL for SQLite (got "${url.split(':')[0]}:...")`);
-  }
-  return url.slice('file:'.length);
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** SQLite for `file:` URLs (the embedded default), PostgreSQL for `postgresql://` (or `postgres://`). */
+export function providerOf(url: string): DatabaseProvider {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';
+  throw new Error(`DATABASE_URL must be a file: URL (SQLite) or a postgresql:// URL (PostgreSQL), not "${url.split(':')[0]}:..."`);
 }
 
 /**
@@ -30,8 +34,17 @@ function prepareSqlite(file: string): void {
   }
 }
 
+/**
+ * A client on SQLite or PostgreSQL. The two are generated from one schema (prisma/postgresql/ is
+ * a copy with another provider), so their models and queries are the same: the PostgreSQL client
+ * is typed as the SQLite one, and the few places where the databases differ ask providerOf.
+ */
 export function createPrismaClient(url = env.databaseUrl): PrismaClient {
-  const file = sqlitePath(url);
+  if (providerOf(url) === 'postgresql') {
+    const adapter = new PrismaPg({ connectionString: url, max: env.postgresPoolSize });
+    return new PostgresClient({ adapter }) as unknown as PrismaClient;
+  }
+  const file = url.slice('file:'.length);
   prepareSqlite(file);
   const adapter = new PrismaBetterSqlite3({ url: file, timeout: env.sqliteBusyTimeoutMs });
   return new PrismaClient({ adapter });

@@ -1,20 +1,36 @@
-// Test helper: a fresh SQLite inventory migrated with the real migrations, in its own temp
-// folder, so tests run in parallel without sharing a database.
+// Test helper: a fresh inventory migrated with the real migrations, of its own, so tests run in
+// parallel without sharing a database. SQLite by default (a temp folder, `prisma migrate deploy`);
+// in vitest's `postgresql` project (TEST_DATABASE=postgresql) a database on the run's PostgreSQL
+// server, copied from the template that lib/db/postgres-global-setup.ts migrated.
 
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
-import { createPrismaClient } from './client';
+import { createPrismaClient, type DatabaseProvider } from './client';
+import { TEMPLATE_DATABASE } from './postgres-global-setup';
 
 export interface TestDatabase {
+  provider: DatabaseProvider;
   url: string;
   prisma: PrismaClient;
   dispose(): Promise<void>;
 }
 
+/** The database the tests of this run use: TEST_DATABASE=postgresql in the `postgresql` project. */
+export function testProvider(): DatabaseProvider {
+  return process.env.TEST_DATABASE === 'postgresql' ? 'postgresql' : 'sqlite';
+}
+
 export async function createTestDatabase(): Promise<TestDatabase> {
+  return testProvider() === 'postgresql' ? createPostgresDatabase() : createSqliteDatabase();
+}
+
+async function createSqliteDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sriov-fleet-db-'));
   const url = `file:${path.join(dir, 'test.db')}`;
   const root = path.resolve(import.meta.dirname, '..', '..');
@@ -25,6 +41,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   });
   const prisma = createPrismaClient(url);
   return {
+    provider: 'sqlite',
     url,
     prisma,
     async dispose() {
@@ -32,4 +49,41 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function createPostgresDatabase(): Promise<TestDatabase> {
+  const server = inject('postgresUrl');
+  const name = `test_${randomUUID().replaceAll('-', '')}`;
+  await onServer(server, `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const prisma = createPrismaClient(url.toString());
+  return {
+    provider: 'postgresql',
+    url: url.toString(),
+    prisma,
+    async dispose() {
+      await prisma.$disconnect();
+      await onServer(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Two files copying the template at once: PostgreSQL refuses a template with another session on it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(sql);
+        return;
+      } catch (error) {
+        if (!(attempt < 50 && (error as { code?: string }).code === '55006')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+      }
+    }
+  } finally {
+    await client.end();
+  }
 }

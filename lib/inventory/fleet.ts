@@ -8,6 +8,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import { labelKeySchema, labelValueSchema } from '@/lib/policies/selector';
 import { READINESS_VERDICTS, type Readiness, type ReadinessLink, type ReadinessVerdict } from './readiness';
 import { AGENT_STATUSES, SERVER_GENERATIONS, type AgentStatus } from './vocabulary';
+import { containsText } from '@/lib/db/text-search';
 
 export interface FleetRow {
   id: string;
@@ -144,12 +145,12 @@ export function fleetOrderBy(query: Pick<FleetQuery, 'sort' | 'dir'>): Prisma.Ho
 }
 
 /**
- * SQLite's LIKE ignores ASCII case, as the search box promises. Host names hold only letters,
+ * Ignores case, as the search box promises (containsText). Host names hold only letters,
  * digits, "." and "-" (register.ts), so a search with anything else, SQL's wildcards among them,
  * finds no host rather than being taken as a pattern.
  */
 function nameContains(needle: string): Prisma.HostWhereInput {
-  return /^[a-z0-9.-]+$/i.test(needle) ? { name: { contains: needle } } : { id: { in: [] } };
+  return /^[a-z0-9.-]+$/i.test(needle) ? { name: containsText(needle) } : { id: { in: [] } };
 }
 
 export function fleetWhere(query: FleetQuery): Prisma.HostWhereInput {

@@ -8,6 +8,7 @@ import { prisma } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ID_PATTERN } from '@/lib/http';
 import { numaMismatch } from './host-view';
+import { containsText } from '@/lib/db/text-search';
 
 export const vmQuerySchema = z.strictObject({
   hostId: z.string().regex(ID_PATTERN, 'not a valid id').optional(),
@@ -61,7 +62,7 @@ export async function listVms(query: VmQuery): Promise<VmRow[]> {
   const rows = await prisma.virtualMachine.findMany({
     where: {
       ...(query.hostId ? { hostId: query.hostId } : {}),
-      ...(query.q ? { OR: [{ name: { contains: query.q } }, { host: { name: { contains: query.q } } }] } : {}),
+      ...(query.q ? { OR: [{ name: containsText(query.q) }, { host: { name: containsText(query.q) } }] } : {}),
     },
     orderBy: [{ host: { name: 'asc' } }, { name: 'asc' }],
     select: vmSelect,

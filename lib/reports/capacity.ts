@@ -143,7 +143,10 @@ export function capacityGrouper(groupBy: CapacityGrouping, threshold: number) {
       row.reported ||= part.pfs > 0 || part.observedAt !== null;
     },
     rows(): CapacityRow[] {
-      return [...groups.values()].map(({ hostNames, reported, ...g }) => ({
+      // Hosts in the order they came (by name); a host's NUMA nodes in number order, whatever order the database gave its PFs in.
+      const hostOrder = new Map([...groups.values()].map((g, i) => [g.host, i] as const).reverse());
+      const ordered = [...groups.values()].sort((a, b) => groupBy !== 'numa-node' ? 0 : (hostOrder.get(a.host) ?? 0) - (hostOrder.get(b.host) ?? 0) || (a.numaNode ?? Infinity) - (b.numaNode ?? Infinity));
+      return ordered.map(({ hostNames, reported, ...g }) => ({
         ...g,
         hosts: hostNames.size,
         free: Math.max(0, g.enabled - g.assigned),

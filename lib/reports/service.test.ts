@@ -146,22 +146,23 @@ describe('the inventory page and export agree', () => {
 
   it('reads the same VFs and assignments through Prisma as through its own SQLite connection', async () => {
     const pfIds = (await db.prisma.physicalFunction.findMany({ select: { id: true } })).map((pf) => pf.id);
-    const sqlite = sqliteVfSource(db.url.slice('file:'.length));
+    const vmIds = (await db.prisma.virtualMachine.findMany({ select: { id: true } })).map((vm) => vm.id);
+    // The raw SQL of the portable source runs on either database; the SQLite one only on SQLite.
+    const sqlite = db.provider === 'sqlite' ? sqliteVfSource(db.url.slice('file:'.length)) : null;
     const portable = prismaVfSource(db.prisma);
     try {
       for (const assignedOnly of [false, true]) {
         const expected = await portable.vfs(pfIds, assignedOnly);
         expect([...expected.values()].flat().length).toBe(assignedOnly ? demoAssigned : demoVfs);
-        expect(await sqlite.vfs(pfIds, assignedOnly)).toEqual(expected);
+        if (sqlite) expect(await sqlite.vfs(pfIds, assignedOnly)).toEqual(expected);
       }
-      const vmIds = (await db.prisma.virtualMachine.findMany({ select: { id: true } })).map((vm) => vm.id);
       const sorted = (byVm: Map<string, AllocationAssignmentRecord[]>) =>
         new Map([...byVm].map(([vm, list]) => [vm, list.toSorted((x, y) => x.vf.pciAddress.localeCompare(y.vf.pciAddress))]));
       const given = sorted(await portable.assignments(vmIds));
       expect([...given.values()].flat().length).toBe(demoAssigned);
-      expect(sorted(await sqlite.assignments(vmIds))).toEqual(given);
+      if (sqlite) expect(sorted(await sqlite.assignments(vmIds))).toEqual(given);
     } finally {
-      sqlite.close();
+      sqlite?.close();
     }
   });
 });

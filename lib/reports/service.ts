@@ -20,6 +20,7 @@ import { macDuplicateRow, macDuplicatesTally, type MacDuplicatesQuery } from './
 import { findMacDuplicates } from '@/lib/inventory/mac-duplicates';
 import { csvChunks, jsonChunks, textStream } from './stream';
 import type { Tally } from './tally';
+import { containsText } from '@/lib/db/text-search';
 
 /** Hosts per database page. The inventory's and allocation's VFs are not in these pages: they are read host by host. */
 const HOST_PAGE = 200;
@@ -28,11 +29,11 @@ const OPERATION_PAGE = 1000;
 export function hostWhere(f: HostFilters): Prisma.HostWhereInput {
   const nic = f.nicModel ? NIC_MODELS[f.nicModel] : undefined;
   return {
-    ...(f.host && { name: { contains: f.host } }),
+    ...(f.host && { name: containsText(f.host) }),
     ...(f.generation && { generation: f.generation }),
     ...(f.model && { model: f.model }),
     ...(nic && { physicalFunctions: { some: { vendorId: nic.vendorId, deviceId: nic.deviceId } } }),
-    ...(f.vm && { virtualMachines: { some: { name: { contains: f.vm } } } }),
+    ...(f.vm && { virtualMachines: { some: { name: containsText(f.vm) } } }),
   };
 }
 
@@ -125,7 +126,7 @@ function operationWhere(q: HistoryQuery): Prisma.OperationWhereInput {
   return {
     ...((q.from || q.to) && { queuedAt: { ...(q.from && { gte: q.from }), ...(q.to && { lt: q.to }) } }),
     ...(q.user && { requestedBy: q.user }),
-    ...(q.host && { host: { is: { name: { contains: q.host } } } }),
+    ...(q.host && { host: { is: { name: containsText(q.host) } } }),
     ...(q.kind && { kind: q.kind }),
     ...(q.status && { status: q.status }),
   };
