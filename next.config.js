@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native SQLite driver: loaded by Node at run time, not bundled.
-  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'undici'],
+  // Native SQLite driver: loaded by Node at run time, not bundled. prom-client too: one copy in
+  // the process for the worker's bundle and the routes' (lib/metrics/registry.ts).
+  serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'undici', 'prom-client'],
   poweredByHeader: false,
   // Lets two builds (e.g. a test run in a second checkout task) live side by side.
   distDir: process.env.NEXT_DIST_DIR ?? '.next',

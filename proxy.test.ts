@@ -1,5 +1,6 @@
-// Load balancers probe without a session: the proxy must pass the probes through, not send them
-// to the sign-in page, while every other page without a session still goes there.
+// Load balancers probe and Prometheus scrapes without a session: the proxy must pass them
+// through, not send them to the sign-in page, while every other page without a session still
+// goes there.
 
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { proxy } from './proxy';
 const request = (path: string, cookie?: string) => new NextRequest(new URL(path, 'http://fleet.example:3000'), cookie ? { headers: { cookie } } : {});
 
 describe('proxy', () => {
-  it.each(['/healthz', '/readyz'])('lets %s through without a session cookie, with the API policy', (path) => {
+  it.each(['/healthz', '/readyz', '/metrics'])('lets %s through without a session cookie, with the API policy', (path) => {
     const response = proxy(request(path));
     expect(response.status).toBe(200);
     expect(response.headers.get('location')).toBeNull();
@@ -17,7 +18,7 @@ describe('proxy', () => {
     expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
   });
 
-  it.each(['/hosts', '/healthz/extra', '/readyzz', '/'])('still sends %s without a session cookie to the sign-in page', (path) => {
+  it.each(['/hosts', '/healthz/extra', '/readyzz', '/metrics/x', '/'])('still sends %s without a session cookie to the sign-in page', (path) => {
     const response = proxy(request(path));
     expect(response.status).toBe(307);
     expect(new URL(response.headers.get('location')!).pathname).toBe('/login');

@@ -1,7 +1,8 @@
 // Runs before every page and API request: security headers with a fresh CSP nonce (Next puts it on
 // its own scripts), and pages send visitors without a session cookie to the sign-in page. Whether
 // the session is valid is decided by the page or route itself (lib/auth), against the database.
-// The health probes answer load balancers, which have no session: they pass without one.
+// The health probes answer load balancers, and /metrics Prometheus, which have no session: they
+// pass without one (/metrics checks its own bearer token).
 
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/constants';
@@ -25,12 +26,12 @@ function contentSecurityPolicy(nonce: string, isApi: boolean): string {
   ].join('; ');
 }
 
-/** Answered without a session (app/healthz, app/readyz). */
-const PROBE_PATHS: readonly string[] = ['/healthz', '/readyz'];
+/** Answered without a session (app/healthz, app/readyz, app/metrics). */
+const PROBE_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics'];
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  // The probes answer JSON like the API, and get its policy.
+  // The probes answer JSON (or metrics text) like the API, and get its policy.
   const isApi = pathname.startsWith('/api/') || PROBE_PATHS.includes(pathname);
   if (!isApi && pathname !== '/login' && !request.cookies.has(SESSION_COOKIE)) {
     const login = new URL('/login', request.url);

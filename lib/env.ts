@@ -68,6 +68,14 @@ export const env = {
   get workerConcurrency(): number {
     return positive('WORKER_CONCURRENCY', 16);
   },
+  /** The bearer token Prometheus sends to /metrics (METRICS_TOKEN); unset with no METRICS_TOKEN_FILE, /metrics answers 403. */
+  get metricsToken(): string | undefined {
+    return process.env.METRICS_TOKEN || undefined;
+  },
+  /** A file holding the /metrics token, read at each scrape so it can be replaced (METRICS_TOKEN_FILE). */
+  get metricsTokenFile(): string | undefined {
+    return process.env.METRICS_TOKEN_FILE || undefined;
+  },
   /** FLEET_BACKGROUND=off runs the server without the poller and the operations worker. */
   get backgroundEnabled(): boolean {
     return process.env.FLEET_BACKGROUND !== 'off';

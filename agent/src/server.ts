@@ -6,6 +6,7 @@ import { AgentError } from './errors';
 import { etagOf, ifNoneMatchMatches, inventoryEtag } from './etag';
 import { withRedfish } from './ilo';
 import { listen } from './listen';
+import { AgentMetrics, METRICS_CONTENT_TYPE } from './metrics';
 import { notReadyMessage } from './readiness';
 import { readOptional } from './sysfs/host-fs';
 import { BOOT_ID } from './sysfs/inventory';
@@ -43,6 +44,8 @@ export interface Route {
   handle: Handler;
   /** The answer's ETag: GET routes with one answer 304 to a matching If-None-Match. */
   etag?: (result: unknown) => string;
+  /** Answers this content type with the text the handler returns, instead of JSON. */
+  produces?: string;
 }
 
 /** A GET route whose answer carries an ETag computed from it. */
@@ -53,8 +56,13 @@ function taggedGet<T>(path: string[], read: () => Promise<T>, tag: (result: T) =
 const DEFAULT_MAX_BODY = 16 * 1024;
 
 /** Every route of the agent API, for the server and for tests that walk them all. */
-export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>, startedAt = Date.now()): Route[] {
+export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>, startedAt = Date.now(), metrics = new AgentMetrics()): Route[] {
   const agent = options.agent;
+  const readInventory = async () => {
+    const inventory = await agent.inventory();
+    metrics.observeInventoryRead(inventory.durationMs / 1000);
+    return inventory;
+  };
   const pf = (p: string[]): string => parseInput(pciAddress, p[0], 'PF address');
   const vf = (p: string[]): string => parseInput(pciAddress, p[0], 'VF address');
   const vm = (p: string[]): string => parseInput(vmName, p[0], 'VM name');
@@ -74,7 +82,12 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
         return readiness;
       },
     },
-    taggedGet(['inventory'], () => agent.inventory(), inventoryEtag),
+    taggedGet(['inventory'], readInventory, inventoryEtag),
+    {
+      // Prometheus, with the agent's token like the rest of the API; the PFs as read now.
+      method: 'GET', path: ['metrics'], auth: true, produces: METRICS_CONTENT_TYPE,
+      handle: async () => metrics.render(await readInventory(), { version: AGENT_VERSION, simulated: agent.simulated }),
+    },
     { method: 'GET', path: ['pfs', ':pf'], auth: true, handle: async (p) => agent.physicalFunction(pf(p)) },
     {
       method: 'PUT', path: ['pfs', ':pf', 'num-vfs'], auth: true, body: true,
@@ -168,13 +181,17 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
   const startedAt = Date.now();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
 
-  const routes = agentRoutes(options, startedAt);
+  const metrics = new AgentMetrics();
+  const routes = agentRoutes(options, startedAt, metrics);
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const started = performance.now();
     let status = 500;
+    // A request no route takes is counted as one series, whatever its path.
+    let routePattern = 'unmatched';
     try {
       const { route, params } = match(routes, req.method ?? 'GET', req.url ?? '/');
+      routePattern = `/v1/${route.path.join('/')}`;
       if (route.auth && !authorized(req.headers.authorization, tokenDigest)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="sriov-agent"');
         throw new AgentError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
@@ -187,6 +204,9 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
       if (etag !== undefined && ifNoneMatchMatches(req.headers['if-none-match'], etag)) {
         status = 304;
         notModified(res, etag);
+      } else if (route.produces) {
+        status = 200;
+        sendText(res, route.produces, String(result));
       } else {
         status = 200;
         send(res, 200, result, etag);
@@ -199,6 +219,7 @@ export async function createAgentServer(options: ServeOptions): Promise<http.Ser
       if (error.code === 'payload-too-large') res.setHeader('Connection', 'close');
       send(res, error.status, error.toEnvelope());
     } finally {
+      metrics.countRequest(req.method ?? 'GET', routePattern, status);
       options.log('info', 'request', { method: req.method, path: (req.url ?? '').split('?')[0], status, ms: Math.round(performance.now() - started) });
     }
   };
@@ -308,6 +329,12 @@ function send(res: http.ServerResponse, status: number, body: unknown, etag?: st
     'X-Content-Type-Options': 'nosniff',
     ...(etag === undefined ? {} : { ETag: etag }),
   });
+  res.end(text);
+}
+
+function sendText(res: http.ServerResponse, contentType: string, text: string): void {
+  if (res.headersSent) return;
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   res.end(text);
 }
 

@@ -4,7 +4,7 @@ import 'server-only';
 import { findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
 import { prisma } from '@/lib/db/client';
 import { RECENT_RESETS, typicalDuration, type TypicalDuration } from '@/lib/operations/durations';
-import { fleetOrderBy, fleetRowSelect, fleetWhere, summarizeFleet, toFleetRow, type FleetPage, type FleetQuery, type FleetSummary } from './fleet';
+import { fleetOrderBy, fleetRowSelect, fleetWhere, summarizeFleet, toFleetRow, type FleetGroup, type FleetPage, type FleetQuery, type FleetSummary } from './fleet';
 import { findDrift, type DriftItem } from './drift';
 import { findMacDuplicates } from './mac-duplicates';
 import { hostChangeSet, type HostChangeSet } from './change-set';
@@ -22,19 +22,22 @@ export async function listFleet(query: FleetQuery): Promise<FleetPage> {
 
 /** The summary tiles: one aggregate over the hosts, grouped by verdict and agent status. */
 export async function getFleetSummary(): Promise<FleetSummary> {
+  return summarizeFleet(await fleetGroups());
+}
+
+/** The hosts and their VF figures by readiness verdict and agent status, added up by the database (the tiles and /metrics). */
+export async function fleetGroups(): Promise<FleetGroup[]> {
   const groups = await prisma.host.groupBy({
     by: ['readinessVerdict', 'agentStatus'],
     _count: { _all: true },
     _sum: { vfsEnabled: true, vfsAssigned: true, vfsCapacity: true },
   });
-  return summarizeFleet(
-    groups.map((g) => ({
-      verdict: g.readinessVerdict,
-      agentStatus: g.agentStatus,
-      hosts: g._count._all,
-      vfs: { enabled: g._sum.vfsEnabled ?? 0, assigned: g._sum.vfsAssigned ?? 0, capacity: g._sum.vfsCapacity ?? 0 },
-    })),
-  );
+  return groups.map((g) => ({
+    verdict: g.readinessVerdict,
+    agentStatus: g.agentStatus,
+    hosts: g._count._all,
+    vfs: { enabled: g._sum.vfsEnabled ?? 0, assigned: g._sum.vfsAssigned ?? 0, capacity: g._sum.vfsCapacity ?? 0 },
+  }));
 }
 
 /** Every host's id and name, in natural order: the VM list's host filter. */

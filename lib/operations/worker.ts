@@ -13,6 +13,7 @@ import { recordAudit } from '@/lib/audit';
 import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';
 import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
 import { startBackgroundLoop, wake } from '@/lib/background-loop';
+import { recordOperationEnd } from '@/lib/metrics/registry';
 
 export interface WorkerOptions {
   /** Operations carried out at once across the fleet (each still alone in its lane). */
@@ -71,10 +72,12 @@ export async function recoverInterrupted(log?: (message: string) => void): Promi
 
 async function finish(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
   // The outcome must land: a busy database delays it, it does not leave the operation running.
-  await whenDatabaseAnswers(() => finishOnce(id, status, outcome));
+  const ended = await whenDatabaseAnswers(() => finishOnce(id, status, outcome));
+  // Counted once the write and its audit record are in: a retried write is not a second end.
+  recordOperationEnd(ended.kind, status, ended.startedAt, ended.finishedAt ?? new Date());
 }
 
-async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
+async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<{ kind: string; startedAt: Date | null; finishedAt: Date | null }> {
   const op = await prisma.operation.update({
     where: { id },
     data: {
@@ -86,7 +89,7 @@ async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: {
       ...(outcome.result !== undefined ? { result: JSON.stringify(outcome.result) } : {}),
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     },
-    select: { kind: true, hostId: true, targetType: true, targetId: true, requestedBy: true, sourceAddress: true, rolloutId: true, host: { select: { name: true } } },
+    select: { kind: true, hostId: true, targetType: true, targetId: true, requestedBy: true, sourceAddress: true, rolloutId: true, startedAt: true, finishedAt: true, host: { select: { name: true } } },
   });
   // The rollout waits on this operation: its driver looks now rather than at its next poll.
   if (op.rolloutId) wake('rollouts');
@@ -102,6 +105,7 @@ async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: {
     after: status === 'succeeded' ? outcome.after ?? null : { error: outcome.error },
     operationId: id,
   });
+  return { kind: op.kind, startedAt: op.startedAt, finishedAt: op.finishedAt };
 }
 
 /** The state before, as the request recorded it. */
