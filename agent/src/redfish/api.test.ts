@@ -58,11 +58,15 @@ describe('request bodies', () => {
     expect(parseIloRequest(checkPowerResetBody, undefined, 'request body')).toEqual({ kind: 'GracefulRestart' });
   });
 
-  it('accepts attribute maps and rejects empty maps, odd names and non-string values', () => {
-    expect(parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: 'Enabled' } }, 'body')).toEqual({ attributes: { Sriov: 'Enabled' } });
+  it('accepts attribute maps of scalars and rejects empty maps, odd names and other values', () => {
+    expect(parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: 'Enabled', PatrolScrubDuration: 12, Flag: true } }, 'body')).toEqual({
+      attributes: { Sriov: 'Enabled', PatrolScrubDuration: 12, Flag: true },
+    });
     expect(() => parseIloRequest(checkBiosPatchBody, { attributes: {} }, 'body')).toThrow('attributes: an object with at least one attribute is required');
     expect(() => parseIloRequest(checkBiosPatchBody, { attributes: { 'Sriov; rm': 'x' } }, 'body')).toThrow('"Sriov; rm" is not a BIOS attribute name');
-    expect(() => parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: true } }, 'body')).toThrow('attributes.Sriov: a string of at most 256 characters');
+    for (const bad of [null, { x: 1 }, ['Enabled'], 'x'.repeat(257)]) {
+      expect(() => parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: bad } }, 'body')).toThrow('attributes.Sriov: a string of at most 256 characters, a number or a boolean');
+    }
   });
 });
 

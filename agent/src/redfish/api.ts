@@ -6,6 +6,7 @@ import { readBios, setBios, type BiosChangeResult, type BiosReport } from './bio
 import { parseIloUrl, withIlo, type IloConnectionOptions, type RedfishRequestEvent } from './client';
 import { BiosChangeError, RedfishError, type RedfishErrorCode } from './errors';
 import { readPower, resetServer, type RestartKind } from './power';
+import type { BiosValue } from './registry';
 import { normalizeFingerprint, type IloTrust } from './tls';
 
 export interface RequestIssue {
@@ -157,19 +158,19 @@ export function decodeIloTarget(header: string | string[] | undefined): IloTarge
 
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/** PATCH /v1/bios body: `{ "attributes": { "Sriov": "Enabled" } }`. */
-export const checkBiosPatchBody: RequestCheck<{ attributes: Record<string, string> }> = (input, issues) => {
+/** PATCH /v1/bios body: `{ "attributes": { "Sriov": "Enabled", "PatrolScrubDuration": 12 } }`; typed by the registry later. */
+export const checkBiosPatchBody: RequestCheck<{ attributes: Record<string, BiosValue> }> = (input, issues) => {
   if (isObject(input)) refuseUnknown(input, ['attributes'], issues);
   const attributes = isObject(input) ? input.attributes : undefined;
   if (!isObject(attributes) || Object.keys(attributes).length === 0) {
     issues.push({ path: 'attributes', message: 'an object with at least one attribute is required' });
     return undefined;
   }
-  const out: Record<string, string> = {};
+  const out: Record<string, BiosValue> = {};
   for (const [name, value] of Object.entries(attributes)) {
     if (!ATTRIBUTE_NAME.test(name)) issues.push({ path: 'attributes', message: `${JSON.stringify(name.slice(0, 64))} is not a BIOS attribute name` });
-    else if (typeof value !== 'string' || value.length > 256) issues.push({ path: `attributes.${name}`, message: 'a string of at most 256 characters' });
-    else out[name] = value;
+    else if (typeof value === 'string' ? value.length <= 256 : typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[name] = value as BiosValue;
+    else issues.push({ path: `attributes.${name}`, message: 'a string of at most 256 characters, a number or a boolean' });
   }
   return { attributes: out };
 };
@@ -198,7 +199,7 @@ export function biosGet(target: IloTarget, options: OperationOptions = {}): Prom
 }
 
 /** PATCH /v1/bios, `sriov-agent bios set NAME=VALUE...`: the change, then the BIOS as it now reads. */
-export function biosSet(target: IloTarget, attributes: Record<string, string>, options: OperationOptions = {}): Promise<{ change: BiosChangeResult; bios: BiosReport }> {
+export function biosSet(target: IloTarget, attributes: Record<string, BiosValue>, options: OperationOptions = {}): Promise<{ change: BiosChangeResult; bios: BiosReport }> {
   return withIlo(connectionOptions(target, options), async (client) => {
     const change = await setBios(client, attributes);
     return { change, bios: await readBios(client, { useRegistry: true }) };

@@ -128,6 +128,52 @@ describe.each([4, 5, 6] as const)('BIOS through iLO %i', (generation) => {
     expect(sim.machine.stats.acceptedBiosPatches).toBe(0);
   });
 
+  it('sends integers as JSON numbers, which the BIOS applies; the string it would refuse at the reset', async () => {
+    sim = await startSim({ generation });
+    const options = pinnedOptions(sim);
+    const result = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: '12' }));
+    expect(result.sent).toEqual({ PatrolScrubDuration: 12 });
+    expect(sim.machine.pending).toEqual({ PatrolScrubDuration: 12 });
+    await withIlo(options, (c) => resetServer(c, 'ForceRestart'));
+    const after = await withIlo(options, (c) => readBios(c));
+    expect(after.values.PatrolScrubDuration).toEqual([12, null]);
+    expect(after.lastApply.rejected).toEqual([]);
+
+    // What the client sent before: the iLO takes the string with 200, the BIOS refuses it at boot.
+    sim.machine.recordPending({ PatrolScrubDuration: '6' });
+    await withIlo(options, (c) => resetServer(c, 'ForceRestart'));
+    const refused = await withIlo(options, (c) => readBios(c));
+    expect(refused.values.PatrolScrubDuration).toEqual([12, null]);
+    expect(refused.lastApply.rejected).toEqual([expect.objectContaining({ attribute: 'PatrolScrubDuration', messageId: expect.stringContaining('PropertyValueTypeError') })]);
+  });
+
+  it('refuses integers out of the registry bounds, and attributes the registry has but this server does not', async () => {
+    sim = await startSim({ generation });
+    const options = pinnedOptions(sim);
+    const bounds = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: '25', Sriov: 'Enabled' })).catch((e: unknown) => e);
+    expect((bounds as BiosChangeError).problems).toEqual([{ attribute: 'PatrolScrubDuration', problem: '25 is above the highest allowed value, 24' }]);
+    const notInteger = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: 'twelve' })).catch((e: unknown) => e);
+    expect((notInteger as BiosChangeError).problems).toEqual([{ attribute: 'PatrolScrubDuration', problem: '"twelve" is not an integer' }]);
+    const absent = await withIlo(options, (c) => setBios(c, { Slot8NicBoot1: 'NetworkBoot' })).catch((e: unknown) => e);
+    expect(absent).toBeInstanceOf(BiosChangeError);
+    expect((absent as BiosChangeError).problems).toEqual([
+      { attribute: 'Slot8NicBoot1', problem: `in the BIOS attribute registry ${sim.machine.registryName} but not among this server's BIOS attributes` },
+    ]);
+    expect(sim.machine.stats.acceptedBiosPatches).toBe(0);
+  });
+
+  it('types values by the current ones when the iLO serves no registry', async () => {
+    sim = await startSim({ generation, attributeRegistry: false });
+    const options = pinnedOptions(sim);
+    const result = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: '8' }));
+    expect(result).toMatchObject({ sent: { PatrolScrubDuration: 8 }, registryChecked: false });
+    const refused = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: 'often', Slot8NicBoot1: 'NetworkBoot' })).catch((e: unknown) => e);
+    expect((refused as BiosChangeError).problems).toEqual([
+      { attribute: 'PatrolScrubDuration', problem: '"often" is not an integer' },
+      { attribute: 'Slot8NicBoot1', problem: 'unknown attribute' },
+    ]);
+  });
+
   it('shows values the BIOS rejected at the last reset instead of losing them', async () => {
     sim = await startSim({ generation });
     // Another tool left an invalid value pending; the iLO accepted it, as it does.

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { LogFn } from '../agent';
 import { SimulatedAgent, iloShapeFor } from './fleet';
 import { SimulatedHost } from './host';
-import { defaultBios, locksFor } from './ilo/bios-attributes';
+import { defaultBios, locksFor, type SimBiosValue } from './ilo/bios-attributes';
 import { type IloSimulator, iloOptionsForHost, startIloSimulator } from './ilo/index';
 import { pciAddress, type SimTiming } from './kernel';
 import { ILO_VGA, NIC_MODELS, type HostProfile, type NicModelId } from './profiles';
@@ -206,14 +206,14 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
 ];
 
 /** The BIOS the host boots with, as the iLO derives it at power-on (IloMachine.boot). */
-export function biosFlags(attributes: Readonly<Record<string, string>>, cpu: 'intel' | 'amd'): { sriov: boolean; iommu: boolean } {
+export function biosFlags(attributes: Readonly<Record<string, SimBiosValue>>, cpu: 'intel' | 'amd'): { sriov: boolean; iommu: boolean } {
   return { sriov: attributes.Sriov === 'Enabled', iommu: (cpu === 'intel' ? attributes.IntelProcVtd : attributes.ProcAmdIoVt) === 'Enabled' };
 }
 
 /** The iLO's current BIOS at start: its defaults, the demo's values, then the workload profile's locks. */
-export function demoBios(demo: DemoHost): Record<string, string> {
+export function demoBios(demo: DemoHost): Record<string, SimBiosValue> {
   const values = { ...defaultBios(demo.cpuVendor), ...demo.bios };
-  return { ...values, ...locksFor(values.WorkloadProfile ?? '', demo.cpuVendor) };
+  return { ...values, ...locksFor(String(values.WorkloadProfile ?? ''), demo.cpuVendor) };
 }
 
 /** The demo host as a simulator profile: every host is a two-socket server. */

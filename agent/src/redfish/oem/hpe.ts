@@ -102,7 +102,7 @@ export function biosAttributes(resource: unknown, generation: IloGeneration | nu
  * The PATCH body for the settings object. The shape is the one thing that must not be wrong:
  * an iLO answers 200 to the other generation's shape and silently ignores it.
  */
-export function biosSettingsBody(generation: IloGeneration, changes: Record<string, string>): Json {
+export function biosSettingsBody(generation: IloGeneration, changes: Record<string, string | number | boolean>): Json {
   return generation === 4 ? { ...changes } : { Attributes: { ...changes } };
 }
 

@@ -2,7 +2,7 @@
 // published iLO Redfish reference and recorded iLO 5 answers; where generations differ, the
 // difference is deliberate and a client has to cope with it.
 
-import { locksFor, WORKLOAD_PROFILES } from './bios-attributes';
+import { locksFor, WORKLOAD_PROFILES, type SimBiosAttribute } from './bios-attributes';
 import { allowedResetTypes, type IloGeneration, type IloMachine, type SimSession } from './machine';
 import type { SimNic } from './nics';
 
@@ -55,6 +55,13 @@ export function extendedInfo(generation: IloGeneration, messageId: string, args:
       '@Message.ExtendedInfo': [{ MessageId: id, ...(args.length > 0 ? { MessageArgs: args } : {}) }],
     },
   };
+}
+
+/** Type and constraints of a registry entry, as HPE's registries spell them. */
+function typeOf(a: SimBiosAttribute): Json {
+  if (a.integer) return { Type: 'Integer', LowerBound: a.integer.lowerBound, UpperBound: a.integer.upperBound, ScalarIncrement: 1 };
+  if (a.values) return { Type: 'Enumeration', Value: a.values.map((v) => ({ ValueName: v, ValueDisplayName: v })) };
+  return { Type: 'String', MaxLength: a.maxLength, MinLength: 0 };
 }
 
 const BASE_REGISTRY: Readonly<Record<IloGeneration, string>> = { 4: 'Base.0.10.0', 5: 'Base.1.4.0', 6: 'Base.1.13.0' };
@@ -290,11 +297,10 @@ export class Renderer {
         Id: m.registryName,
         Language: 'en',
         RegistryEntries: {
-          Attributes: m.attributes.map((a) => ({
+          Attributes: m.registryAttributes.map((a) => ({
             Name: a.name,
             DisplayName: a.displayName,
-            Type: a.values ? 'Enumeration' : 'String',
-            ...(a.values ? { Value: a.values.map((v) => ({ ValueName: v, ValueDisplayName: v })) } : { MaxLength: a.maxLength }),
+            ...typeOf(a),
             ...(a.readOnly ? { ReadOnly: true } : {}),
           })),
         },
@@ -319,12 +325,11 @@ export class Renderer {
       RegistryVersion: m.registryName.split('.').pop(),
       SupportedSystems: [{ ProductName: m.model, SystemId: m.biosVersion.split(' ')[0] }],
       RegistryEntries: {
-        Attributes: m.attributes.map((a) => ({
+        Attributes: m.registryAttributes.map((a) => ({
           AttributeName: a.name,
           DisplayName: a.displayName,
-          Type: a.values ? 'Enumeration' : 'String',
+          ...typeOf(a),
           ReadOnly: a.readOnly ?? false,
-          ...(a.values ? { Value: a.values.map((v) => ({ ValueName: v, ValueDisplayName: v })) } : { MaxLength: a.maxLength, MinLength: 0 }),
         })),
         Dependencies: dependencies,
       },
