@@ -47,6 +47,9 @@ describe('iLO target header', () => {
     expect(error.issues.map((i) => i.path).sort()).toEqual(['trust.sha256', 'username']);
     expect(JSON.stringify(error.issues) + error.message).not.toContain('s3cret');
     expect(() => decodeIloTarget(undefined)).toThrow('The x-ilo-target header is required');
+    const named = (serverName: unknown) => Buffer.from(JSON.stringify({ ...target, trust: { kind: 'ca', ca: 'PEM', serverName } })).toString('base64url');
+    expect(decodeIloTarget(named('ilo-r1u01.example.com')).trust).toEqual({ kind: 'ca', ca: 'PEM', serverName: 'ilo-r1u01.example.com' });
+    expect(() => decodeIloTarget(named('ilo r1'))).toThrow('trust.serverName: a host name the iLO certificate carries');
     expect(() => decodeIloTarget('%%%')).toThrow('not base64url-encoded JSON');
   });
 });
@@ -79,6 +82,9 @@ describe('CLI settings', () => {
     expect(iloTargetFromCli({ ...base, fingerprint: 'ab'.repeat(32) }).trust).toEqual({ kind: 'fingerprint', sha256: Array(32).fill('AB').join(':') });
     expect(iloTargetFromCli({ ...base, caPem: 'PEM' }).trust).toEqual({ kind: 'ca', ca: 'PEM' });
     expect(iloTargetFromCli({ ...base, insecure: true }).trust).toEqual({ kind: 'insecure' });
+    expect(iloTargetFromCli({ ...base, caPem: 'PEM', tlsName: 'ILOMXQ1234' }).trust).toEqual({ kind: 'ca', ca: 'PEM', serverName: 'ILOMXQ1234' });
+    expect(() => iloTargetFromCli({ ...base, caPem: 'PEM', tlsName: 'not a name' })).toThrow('--ilo-tls-name (or ILO_TLS_NAME) must be a host name');
+    expect(() => iloTargetFromCli({ ...base, insecure: true, tlsName: 'ILOMXQ1234' })).toThrow('give --ilo-ca too');
   });
 
   it('lists what is missing', () => {
