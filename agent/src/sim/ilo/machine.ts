@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { attributesFor, defaultBios, locksFor, registryAttributesFor, type CpuVendor, type SimBiosAttribute, type SimBiosValue } from './bios-attributes';
-import { gen10IntelNics, gen11Nics, gen9Nics, type SimNic } from './nics';
+import { gen10IntelNics, gen11Nics, gen9Nics, type SimNic, type SimRedfishShape } from './nics';
 
 export type IloGeneration = 4 | 5 | 6;
 export type PowerState = 'On' | 'Off';
@@ -53,6 +53,8 @@ export interface MachineOptions {
   /** Overrides of the default BIOS values (defaults: SR-IOV and VT-d off). */
   bios?: Record<string, SimBiosValue>;
   nics?: SimNic[];
+  /** The Redfish layout of PCI devices and adapters (recorded iLO 5 variants). */
+  redfishShape?: SimRedfishShape;
   powerState?: PowerState;
   username?: string;
   password?: string;
@@ -122,6 +124,7 @@ export class IloMachine {
   readonly registryName: string;
   readonly uuid: string;
   readonly nics: SimNic[];
+  readonly redfishShape: SimRedfishShape;
   readonly username: string;
   readonly password: string;
   sessionLimit: number;
@@ -155,6 +158,7 @@ export class IloMachine {
     this.registryName = profile.registry;
     this.uuid = options.uuid ?? `30313436-3631-${String(seed).padStart(4, '0')}-5a43-${randomBytes(6).toString('hex')}`;
     this.nics = options.nics ?? profile.nics(seed);
+    this.redfishShape = options.redfishShape ?? {};
     this.username = options.username ?? 'admin';
     this.password = options.password ?? 'password';
     this.sessionLimit = options.sessionLimit ?? 8;
