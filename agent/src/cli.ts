@@ -56,7 +56,8 @@ const FLAGS: Record<string, FlagSpec> = {
   ilo: { type: 'string', env: 'ILO_URL', help: 'iLO address, https://host[:port] (bios, power)' },
   'ilo-user': { type: 'string', env: 'ILO_USER', help: 'iLO user name' },
   'ilo-password-file': { type: 'string', env: 'ILO_PASSWORD_FILE', help: 'file holding the iLO password (or ILO_PASSWORD in the environment)' },
-  'ilo-ca': { type: 'string', env: 'ILO_CA_FILE', help: 'PEM CA (or the iLO certificate itself) to trust' },
+  'ilo-ca': { type: 'string', env: 'ILO_CA_FILE', help: "PEM CA, or the iLO's own certificate (then reachable by IP address), to trust" },
+  'ilo-tls-name': { type: 'string', env: 'ILO_TLS_NAME', help: 'with --ilo-ca: the name the CA-issued iLO certificate must carry when --ilo is an IP address' },
   'ilo-fingerprint': { type: 'string', env: 'ILO_FINGERPRINT', help: 'SHA-256 fingerprint of the iLO certificate to trust' },
   'ilo-insecure': { type: 'boolean', env: 'ILO_INSECURE', help: 'accept any iLO certificate (first contact only)' },
   force: { type: 'boolean', help: 'power reset: ForceRestart instead of GracefulRestart' },
@@ -252,6 +253,7 @@ function iloTarget(redfish: RedfishModule, values: Values): ReturnType<RedfishMo
     caPem: caFile === undefined ? undefined : readSecretFile(caFile, 'iLO CA file'),
     fingerprint: str('ilo-fingerprint'),
     insecure: values['ilo-insecure'] === true,
+    tlsName: str('ilo-tls-name'),
   });
 }
 

@@ -192,10 +192,46 @@ describe('sriov-agent bios / power (built bundle, simulated iLO)', () => {
 
   it('lists the iLO flags and their environment variables in --help', async () => {
     const res = await agent(['--help']);
-    for (const text of ['bios get', 'bios set NAME=VALUE', 'power reset [--force]', 'ILO_URL', 'ILO_USER', 'ILO_PASSWORD_FILE', 'ILO_PASSWORD', 'ILO_CA_FILE', 'ILO_FINGERPRINT', 'ILO_INSECURE']) {
+    for (const text of ['bios get', 'bios set NAME=VALUE', 'power reset [--force]', 'ILO_URL', 'ILO_USER', 'ILO_PASSWORD_FILE', 'ILO_PASSWORD', 'ILO_CA_FILE', 'ILO_FINGERPRINT', 'ILO_INSECURE', 'ILO_TLS_NAME']) {
       expect(res.stdout).toContain(text);
     }
     expect(res.stdout).not.toMatch(/--ilo-password /);
+  });
+
+  it('bios set sends an Integer attribute as a JSON number, and refuses one this server lacks', async () => {
+    const set = await agent(['bios', 'set', 'PatrolScrubDuration=12', ...flags]);
+    expect(set.code).toBe(0);
+    expect((JSON.parse(set.stdout) as { change: BiosChangeResult }).change.sent).toEqual({ PatrolScrubDuration: 12 });
+    expect(ilo.machine.pending).toMatchObject({ PatrolScrubDuration: 12 });
+    const absent = await agent(['bios', 'set', 'Slot8NicBoot1=NetworkBoot', ...flags]);
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toContain("Slot8NicBoot1: in the BIOS attribute registry");
+    expect((JSON.parse(absent.stdout) as ErrorEnvelope).error).toMatchObject({ code: 'bad-request', issues: [{ path: 'attributes.Slot8NicBoot1' }] });
+  });
+
+  it('trusts a factory iLO certificate (CN ILO<serial>, no IP address) given as --ilo-ca, reached by IP', async () => {
+    const { createIloCertificate } = await import('../src/sim/ilo/index');
+    const factory = await startIloSimulator({ name: 'cli-factory', password: PASSWORD, certificate: await createIloCertificate({ commonName: 'ILOMXQ0099SIM', dnsNames: [], ipAddresses: [] }) });
+    try {
+      const caFile = path.join(dir, 'factory-ilo.pem');
+      fs.writeFileSync(caFile, factory.certificate.cert);
+      const own = ['--ilo', factory.url, '--ilo-user', factory.username, '--ilo-password-file', passwordFile, '--ilo-ca', caFile];
+      const res = await agent(['bios', 'get', ...own]);
+      expect(res.code).toBe(0);
+      expect((JSON.parse(res.stdout) as BiosReport).serialNumber).toBe(factory.machine.serialNumber);
+      // A CA-style check by name alone would have refused it: the certificate names no address.
+      const other = path.join(dir, 'other-ilo.pem');
+      fs.writeFileSync(other, ilo.certificate.cert);
+      const refused = await agent(['bios', 'get', ...own.slice(0, 6), '--ilo-ca', other]);
+      expect(refused.code).toBe(1);
+      expect((JSON.parse(refused.stdout) as ErrorEnvelope).error).toMatchObject({ code: 'refused', ilo: { code: 'untrusted-certificate' } });
+      const nameWithoutCa = await agent(['bios', 'get', ...own.slice(0, 6), '--ilo-fingerprint', factory.certificate.fingerprint256, '--ilo-tls-name', 'ILOMXQ0099SIM']);
+      expect(nameWithoutCa.code).toBe(1);
+      expect(nameWithoutCa.stderr).toContain('give --ilo-ca too');
+      expect(factory.openSessions()).toBe(0);
+    } finally {
+      await factory.close();
+    }
   });
 
   it('left no session open on the iLO', () => {

@@ -87,9 +87,9 @@ export const DEMO_HOSTS: DemoHost[] = [
   },
   {
     name: 'kvm-b03', model: 'ProLiant DL385 Gen11', generation: 'Gen11', cpuVendor: 'AMD', iloFirmware: '1.55', biosVersion: 'A55 v1.50 (10/10/2023)',
-    nics: [{ model: 'E810', bus: '41', slot: 'NIC.Slot.1', numaNode: 0, vfsPerPort: 32, firmwareMaxVfs: 128 }, { model: '640SFP28', bus: 'c2', slot: 'NIC.Slot.4', numaNode: 1, vfsPerPort: 4, firmwareMaxVfs: 8 }],
+    nics: [{ model: 'E810', bus: '41', slot: 'NIC.Slot.1', numaNode: 0, vfsPerPort: 32, firmwareMaxVfs: 128 }, { model: 'BlueField-2', bus: 'c2', slot: 'NIC.Slot.4', numaNode: 1, vfsPerPort: 4, firmwareMaxVfs: 127 }],
     vms: [vm('upf-11', 0, 4, 'running', 32, 65536), vm('upf-12', 0, 4, 'running', 32, 65536), vm('smf-11', 1, 2), vm('test-01', 1, 0, 'shut off', 2, 4096)],
-    bios: AMD_OK, cmdline: AMD_CMDLINE, agent: 'online', story: 'Ready: Gen11 with two adapters',
+    bios: AMD_OK, cmdline: AMD_CMDLINE, agent: 'online', story: 'Ready: Gen11 with two adapters, one a BlueField-2 DPU',
   },
   {
     name: 'kvm-c01', model: 'ProLiant DL380 Gen11', generation: 'Gen11', cpuVendor: 'Intel', iloFirmware: '1.55', biosVersion: 'U54 v1.48 (09/21/2023)',
@@ -167,6 +167,7 @@ const VF_LAYOUT: Partial<Record<NicModelKey, { offset: number; stride: number }>
   '562SFP+': { offset: 0x10, stride: 1 },
   '631SFP28': { offset: 0x08, stride: 1 },
   '640SFP28': { offset: 0x02, stride: 1 },
+  'BlueField-2': { offset: 0x02, stride: 1 },
   E810: { offset: 0x100, stride: 1 },
   '366FLR': { offset: 0x80, stride: 4 },
 };

@@ -80,6 +80,20 @@ export const NIC_MODELS = {
     ports: 2,
     speedMbps: 25_000,
   },
+  'BlueField-2': {
+    // A DPU: its iLO reports SRIOVVEPACapable false though its VFs work (SR-IOV is judged by VF counts).
+    name: 'NVIDIA BlueField-2 25GbE 2-port SFP56 DPU',
+    chip: 'NVIDIA BlueField-2 (ConnectX-6 Dx)',
+    vendorId: '15b3',
+    deviceId: 'a2d6',
+    vfDeviceId: '101e',
+    pfDriver: 'mlx5_core',
+    vfDriver: 'mlx5_core',
+    // Firmware NUM_OF_VFS.
+    totalVfs: 127,
+    ports: 2,
+    speedMbps: 25_000,
+  },
   '366FLR': {
     name: 'HPE Ethernet 1Gb 4-port 366FLR Adapter',
     chip: 'Intel I350',

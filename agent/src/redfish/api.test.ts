@@ -47,6 +47,9 @@ describe('iLO target header', () => {
     expect(error.issues.map((i) => i.path).sort()).toEqual(['trust.sha256', 'username']);
     expect(JSON.stringify(error.issues) + error.message).not.toContain('s3cret');
     expect(() => decodeIloTarget(undefined)).toThrow('The x-ilo-target header is required');
+    const named = (serverName: unknown) => Buffer.from(JSON.stringify({ ...target, trust: { kind: 'ca', ca: 'PEM', serverName } })).toString('base64url');
+    expect(decodeIloTarget(named('ilo-r1u01.example.com')).trust).toEqual({ kind: 'ca', ca: 'PEM', serverName: 'ilo-r1u01.example.com' });
+    expect(() => decodeIloTarget(named('ilo r1'))).toThrow('trust.serverName: a host name the iLO certificate carries');
     expect(() => decodeIloTarget('%%%')).toThrow('not base64url-encoded JSON');
   });
 });
@@ -58,11 +61,15 @@ describe('request bodies', () => {
     expect(parseIloRequest(checkPowerResetBody, undefined, 'request body')).toEqual({ kind: 'GracefulRestart' });
   });
 
-  it('accepts attribute maps and rejects empty maps, odd names and non-string values', () => {
-    expect(parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: 'Enabled' } }, 'body')).toEqual({ attributes: { Sriov: 'Enabled' } });
+  it('accepts attribute maps of scalars and rejects empty maps, odd names and other values', () => {
+    expect(parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: 'Enabled', PatrolScrubDuration: 12, Flag: true } }, 'body')).toEqual({
+      attributes: { Sriov: 'Enabled', PatrolScrubDuration: 12, Flag: true },
+    });
     expect(() => parseIloRequest(checkBiosPatchBody, { attributes: {} }, 'body')).toThrow('attributes: an object with at least one attribute is required');
     expect(() => parseIloRequest(checkBiosPatchBody, { attributes: { 'Sriov; rm': 'x' } }, 'body')).toThrow('"Sriov; rm" is not a BIOS attribute name');
-    expect(() => parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: true } }, 'body')).toThrow('attributes.Sriov: a string of at most 256 characters');
+    for (const bad of [null, { x: 1 }, ['Enabled'], 'x'.repeat(257)]) {
+      expect(() => parseIloRequest(checkBiosPatchBody, { attributes: { Sriov: bad } }, 'body')).toThrow('attributes.Sriov: a string of at most 256 characters, a number or a boolean');
+    }
   });
 });
 
@@ -75,6 +82,9 @@ describe('CLI settings', () => {
     expect(iloTargetFromCli({ ...base, fingerprint: 'ab'.repeat(32) }).trust).toEqual({ kind: 'fingerprint', sha256: Array(32).fill('AB').join(':') });
     expect(iloTargetFromCli({ ...base, caPem: 'PEM' }).trust).toEqual({ kind: 'ca', ca: 'PEM' });
     expect(iloTargetFromCli({ ...base, insecure: true }).trust).toEqual({ kind: 'insecure' });
+    expect(iloTargetFromCli({ ...base, caPem: 'PEM', tlsName: 'ILOMXQ1234' }).trust).toEqual({ kind: 'ca', ca: 'PEM', serverName: 'ILOMXQ1234' });
+    expect(() => iloTargetFromCli({ ...base, caPem: 'PEM', tlsName: 'not a name' })).toThrow('--ilo-tls-name (or ILO_TLS_NAME) must be a host name');
+    expect(() => iloTargetFromCli({ ...base, insecure: true, tlsName: 'ILOMXQ1234' })).toThrow('give --ilo-ca too');
   });
 
   it('lists what is missing', () => {

@@ -6,6 +6,7 @@ import { readBios, setBios, type BiosChangeResult, type BiosReport } from './bio
 import { parseIloUrl, withIlo, type IloConnectionOptions, type RedfishRequestEvent } from './client';
 import { BiosChangeError, RedfishError, type RedfishErrorCode } from './errors';
 import { readPower, resetServer, type RestartKind } from './power';
+import type { BiosValue } from './registry';
 import { normalizeFingerprint, type IloTrust } from './tls';
 
 export interface RequestIssue {
@@ -59,7 +60,7 @@ export interface IloTarget {
 }
 
 const TRUST_FIELDS = new Map<string, readonly string[]>([
-  ['ca', ['kind', 'ca', 'checkHostname']],
+  ['ca', ['kind', 'ca', 'checkHostname', 'serverName']],
   ['fingerprint', ['kind', 'sha256']],
   ['system', ['kind']],
   ['insecure', ['kind']],
@@ -76,8 +77,14 @@ function checkTrust(input: unknown, issues: RequestIssue[]): IloTrust | undefine
     case 'ca': {
       const ca = text(input, 'ca', 65_536, issues, 'trust.');
       if (input.checkHostname !== undefined && typeof input.checkHostname !== 'boolean') issues.push({ path: 'trust.checkHostname', message: 'a boolean' });
-      if (ca === undefined) return undefined;
-      return typeof input.checkHostname === 'boolean' ? { kind: 'ca', ca, checkHostname: input.checkHostname } : { kind: 'ca', ca };
+      const serverName = input.serverName === undefined ? undefined : tlsName(input.serverName, 'trust.serverName', issues);
+      if (ca === undefined || (input.serverName !== undefined && serverName === undefined)) return undefined;
+      return {
+        kind: 'ca',
+        ca,
+        ...(typeof input.checkHostname === 'boolean' ? { checkHostname: input.checkHostname } : {}),
+        ...(serverName !== undefined ? { serverName } : {}),
+      };
     }
     case 'fingerprint': {
       const sha256 = typeof input.sha256 === 'string' ? input.sha256 : '';
@@ -95,6 +102,15 @@ function checkTrust(input: unknown, issues: RequestIssue[]): IloTrust | undefine
       issues.push({ path: 'trust.kind', message: 'one of ca, fingerprint, system, insecure' });
       return undefined;
   }
+}
+
+const TLS_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** A DNS name the iLO's certificate must carry ("ILOMXQ1234" or "ilo-r1u01.example.com"). */
+function tlsName(input: unknown, path: string, issues: RequestIssue[]): string | undefined {
+  if (typeof input === 'string' && TLS_NAME.test(input)) return input;
+  issues.push({ path, message: 'a host name the iLO certificate carries, such as ILOMXQ1234 or ilo-r1u01.example.com' });
+  return undefined;
 }
 
 /** Fields outside `allowed` are refused, as the rest of the agent API does (own keys only). */
@@ -157,19 +173,19 @@ export function decodeIloTarget(header: string | string[] | undefined): IloTarge
 
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/** PATCH /v1/bios body: `{ "attributes": { "Sriov": "Enabled" } }`. */
-export const checkBiosPatchBody: RequestCheck<{ attributes: Record<string, string> }> = (input, issues) => {
+/** PATCH /v1/bios body: `{ "attributes": { "Sriov": "Enabled", "PatrolScrubDuration": 12 } }`; typed by the registry later. */
+export const checkBiosPatchBody: RequestCheck<{ attributes: Record<string, BiosValue> }> = (input, issues) => {
   if (isObject(input)) refuseUnknown(input, ['attributes'], issues);
   const attributes = isObject(input) ? input.attributes : undefined;
   if (!isObject(attributes) || Object.keys(attributes).length === 0) {
     issues.push({ path: 'attributes', message: 'an object with at least one attribute is required' });
     return undefined;
   }
-  const out: Record<string, string> = {};
+  const out: Record<string, BiosValue> = {};
   for (const [name, value] of Object.entries(attributes)) {
     if (!ATTRIBUTE_NAME.test(name)) issues.push({ path: 'attributes', message: `${JSON.stringify(name.slice(0, 64))} is not a BIOS attribute name` });
-    else if (typeof value !== 'string' || value.length > 256) issues.push({ path: `attributes.${name}`, message: 'a string of at most 256 characters' });
-    else out[name] = value;
+    else if (typeof value === 'string' ? value.length <= 256 : typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[name] = value as BiosValue;
+    else issues.push({ path: `attributes.${name}`, message: 'a string of at most 256 characters, a number or a boolean' });
   }
   return { attributes: out };
 };
@@ -198,7 +214,7 @@ export function biosGet(target: IloTarget, options: OperationOptions = {}): Prom
 }
 
 /** PATCH /v1/bios, `sriov-agent bios set NAME=VALUE...`: the change, then the BIOS as it now reads. */
-export function biosSet(target: IloTarget, attributes: Record<string, string>, options: OperationOptions = {}): Promise<{ change: BiosChangeResult; bios: BiosReport }> {
+export function biosSet(target: IloTarget, attributes: Record<string, BiosValue>, options: OperationOptions = {}): Promise<{ change: BiosChangeResult; bios: BiosReport }> {
   return withIlo(connectionOptions(target, options), async (client) => {
     const change = await setBios(client, attributes);
     return { change, bios: await readBios(client, { useRegistry: true }) };
@@ -278,6 +294,8 @@ export interface IloCliSettings {
   caPem?: string;
   fingerprint?: string;
   insecure?: boolean;
+  /** --ilo-tls-name / ILO_TLS_NAME: with caPem, the name the certificate must carry instead of the URL's host. */
+  tlsName?: string;
 }
 
 /** Builds the target from CLI settings, insisting on exactly one way to trust the iLO. */
@@ -295,8 +313,13 @@ export function iloTargetFromCli(settings: IloCliSettings): IloTarget {
       'Say how to trust the iLO certificate with exactly one of --ilo-ca FILE, --ilo-fingerprint SHA256 or --ilo-insecure (or ILO_CA_FILE, ILO_FINGERPRINT, ILO_INSECURE=1)',
     );
   }
+  if (settings.tlsName !== undefined && settings.caPem === undefined) {
+    throw new IloRequestError('--ilo-tls-name (or ILO_TLS_NAME) names what the certificate checked against --ilo-ca must carry: give --ilo-ca too');
+  }
+  const serverName = settings.tlsName === undefined ? undefined : tlsName(settings.tlsName, '--ilo-tls-name', []);
+  if (settings.tlsName !== undefined && serverName === undefined) throw new IloRequestError('--ilo-tls-name (or ILO_TLS_NAME) must be a host name, such as ILOMXQ1234 or ilo-r1u01.example.com');
   let trust: IloTrust;
-  if (settings.caPem !== undefined) trust = { kind: 'ca', ca: settings.caPem };
+  if (settings.caPem !== undefined) trust = { kind: 'ca', ca: settings.caPem, ...(serverName ? { serverName } : {}) };
   else if (settings.fingerprint === undefined) trust = { kind: 'insecure' };
   else {
     try {

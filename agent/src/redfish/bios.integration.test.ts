@@ -2,7 +2,7 @@
 // the "Done when" of the BIOS issue.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IloSimulator, SimBootEvent } from '../sim/ilo/index';
+import { gen10IntelNics, type IloSimulator, type SimBootEvent } from '../sim/ilo/index';
 import { BiosChangeError, BiosLockedError, IloRefusedError, powerOn, readBios, readNicFacts, readPower, resetServer, setBios, withIlo } from './index';
 import { pinnedOptions, startSim } from './test/fixtures';
 
@@ -128,6 +128,52 @@ describe.each([4, 5, 6] as const)('BIOS through iLO %i', (generation) => {
     expect(sim.machine.stats.acceptedBiosPatches).toBe(0);
   });
 
+  it('sends integers as JSON numbers, which the BIOS applies; the string it would refuse at the reset', async () => {
+    sim = await startSim({ generation });
+    const options = pinnedOptions(sim);
+    const result = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: '12' }));
+    expect(result.sent).toEqual({ PatrolScrubDuration: 12 });
+    expect(sim.machine.pending).toEqual({ PatrolScrubDuration: 12 });
+    await withIlo(options, (c) => resetServer(c, 'ForceRestart'));
+    const after = await withIlo(options, (c) => readBios(c));
+    expect(after.values.PatrolScrubDuration).toEqual([12, null]);
+    expect(after.lastApply.rejected).toEqual([]);
+
+    // What the client sent before: the iLO takes the string with 200, the BIOS refuses it at boot.
+    sim.machine.recordPending({ PatrolScrubDuration: '6' });
+    await withIlo(options, (c) => resetServer(c, 'ForceRestart'));
+    const refused = await withIlo(options, (c) => readBios(c));
+    expect(refused.values.PatrolScrubDuration).toEqual([12, null]);
+    expect(refused.lastApply.rejected).toEqual([expect.objectContaining({ attribute: 'PatrolScrubDuration', messageId: expect.stringContaining('PropertyValueTypeError') })]);
+  });
+
+  it('refuses integers out of the registry bounds, and attributes the registry has but this server does not', async () => {
+    sim = await startSim({ generation });
+    const options = pinnedOptions(sim);
+    const bounds = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: '25', Sriov: 'Enabled' })).catch((e: unknown) => e);
+    expect((bounds as BiosChangeError).problems).toEqual([{ attribute: 'PatrolScrubDuration', problem: '25 is above the highest allowed value, 24' }]);
+    const notInteger = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: 'twelve' })).catch((e: unknown) => e);
+    expect((notInteger as BiosChangeError).problems).toEqual([{ attribute: 'PatrolScrubDuration', problem: '"twelve" is not an integer' }]);
+    const absent = await withIlo(options, (c) => setBios(c, { Slot8NicBoot1: 'NetworkBoot' })).catch((e: unknown) => e);
+    expect(absent).toBeInstanceOf(BiosChangeError);
+    expect((absent as BiosChangeError).problems).toEqual([
+      { attribute: 'Slot8NicBoot1', problem: `in the BIOS attribute registry ${sim.machine.registryName} but not among this server's BIOS attributes` },
+    ]);
+    expect(sim.machine.stats.acceptedBiosPatches).toBe(0);
+  });
+
+  it('types values by the current ones when the iLO serves no registry', async () => {
+    sim = await startSim({ generation, attributeRegistry: false });
+    const options = pinnedOptions(sim);
+    const result = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: '8' }));
+    expect(result).toMatchObject({ sent: { PatrolScrubDuration: 8 }, registryChecked: false });
+    const refused = await withIlo(options, (c) => setBios(c, { PatrolScrubDuration: 'often', Slot8NicBoot1: 'NetworkBoot' })).catch((e: unknown) => e);
+    expect((refused as BiosChangeError).problems).toEqual([
+      { attribute: 'PatrolScrubDuration', problem: '"often" is not an integer' },
+      { attribute: 'Slot8NicBoot1', problem: 'unknown attribute' },
+    ]);
+  });
+
   it('shows values the BIOS rejected at the last reset instead of losing them', async () => {
     sim = await startSim({ generation });
     // Another tool left an invalid value pending; the iLO accepted it, as it does.
@@ -237,6 +283,7 @@ describe('NIC facts from the iLO', () => {
       const [x710, cx4, lom] = facts.adapters;
       expect(x710).toEqual({
         id: 'DC080000',
+        source: 'NetworkAdapters',
         name: 'HPE Ethernet 10Gb 2-port 562SFP+ Adapter',
         manufacturer: 'Intel Corporation',
         model: 'X710',
@@ -247,6 +294,7 @@ describe('NIC facts from the iLO', () => {
         slot: 1,
         embedded: false,
         sriovCapable: true,
+        sriovVepaCapable: true,
         maxVirtualFunctions: 128,
         functions: [
           { id: '1', macAddress: '14:02:ec:00:11:00', maxVirtualFunctions: 64, virtualFunctionsEnabled: true },
@@ -270,6 +318,46 @@ describe('NIC facts from the iLO', () => {
       expect(lom?.pciFunctions).toHaveLength(4);
       expect(lom?.functions.every((f) => f.maxVirtualFunctions === 0 && f.virtualFunctionsEnabled === false)).toBe(true);
       expect(sim.openSessions()).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('reads the same facts from each recorded iLO 5 layout of PCI devices and adapters', async () => {
+    const plain = await startSim({ generation: 5, bios: { Sriov: 'Enabled' } });
+    const layouts = await Promise.all(
+      ([{ pciDevices: 'pcie-links' }, { pciDevices: 'pcie-collection' }, { networkAdapterLocations: false, networkAdapterSerials: false }] as const).map((redfishShape) =>
+        startSim({ generation: 5, bios: { Sriov: 'Enabled' }, redfishShape }),
+      ),
+    );
+    try {
+      const expected = await withIlo(pinnedOptions(plain), (c) => readNicFacts(c));
+      expect(expected.adapters.flatMap((a) => a.pciFunctions.map((p) => p.pciAddress))).toHaveLength(8);
+      for (const sim of layouts) {
+        const system = (await withIlo(pinnedOptions(sim), (c) => c.get('/redfish/v1/Systems/1/'))).body as Record<string, unknown>;
+        if (sim.machine.redfishShape.pciDevices === 'pcie-links') expect(Array.isArray(system.PCIeDevices)).toBe(true);
+        expect(await withIlo(pinnedOptions(sim), (c) => readNicFacts(c))).toEqual(expected);
+        expect(sim.openSessions()).toBe(0);
+      }
+    } finally {
+      await Promise.all([plain, ...layouts].map((s) => s.close()));
+    }
+  });
+
+  it('adds an adapter only BaseNetworkAdapters lists, and calls a DPU with VEPA false but VFs SR-IOV capable', async () => {
+    const nics = gen10IntelNics(3).map((nic) => (nic.id === 'DE081000' ? { ...nic, vepaCapable: false } : nic.id === 'DC080000' ? { ...nic, onlyInBaseNetworkAdapters: true } : nic));
+    const sim = await startSim({ generation: 5, bios: { Sriov: 'Enabled' }, nics });
+    try {
+      const facts = await withIlo(pinnedOptions(sim), (c) => readNicFacts(c));
+      expect(facts.adapters.map((a) => [a.id, a.source, a.slot, a.sriovCapable, a.sriovVepaCapable])).toEqual([
+        ['DE081000', 'NetworkAdapters', 2, true, false],
+        ['DC070000', 'NetworkAdapters', null, false, false],
+        ['NIC.Slot.1.1', 'BaseNetworkAdapters', 1, null, null],
+      ]);
+      const x710 = facts.adapters[2]!;
+      expect(x710).toMatchObject({ name: 'HPE Ethernet 10Gb 2-port 562SFP+ Adapter', serialNumber: '7CE30Q1A', partNumber: '727054-B21', location: 'PCI-E Slot 1' });
+      expect(x710.functions.map((f) => f.macAddress)).toEqual(nics[0]!.ports.map((p) => p.macAddress));
+      expect(x710.pciFunctions.map((p) => p.pciAddress)).toEqual(['0000:12:00.0', '0000:12:00.1']);
     } finally {
       await sim.close();
     }

@@ -13,7 +13,7 @@ import {
   settingsMessages,
   type IloGeneration,
 } from './oem/hpe';
-import { checkAgainstRegistry, findLocks, type AttributeDefinition, type AttributeLock, type AttributeRegistry } from './registry';
+import { checkAgainstRegistry, coerceBiosValue, findLocks, type AttributeDefinition, type AttributeLock, type AttributeRegistry, type BiosValue } from './registry';
 import type { RegistryDependency } from './resources';
 import { loadAttributeRegistry, loadSystem } from './system';
 
@@ -191,8 +191,8 @@ export async function readBios(client: RedfishClient, options: ReadBiosOptions =
 }
 
 export interface BiosChangeResult {
-  /** What was PATCHed (empty when every value was already pending or current). */
-  sent: Record<string, string>;
+  /** What was PATCHed, typed as the registry says (12, not "12"); empty when every value was already pending or current. */
+  sent: Record<string, BiosValue>;
   /** Requested values already in place (pending or current and not pending otherwise). */
   unchanged: string[];
   /** Requested values a lock already forces to the requested value: nothing to send. */
@@ -216,7 +216,7 @@ export function parseBiosAssignments(assignments: readonly string[]): Record<str
   return changes;
 }
 
-function lockSentence(attribute: string, value: string, lock: AttributeLock): string {
+function lockSentence(attribute: string, value: BiosValue, lock: AttributeLock): string {
   const causes = lock.lockedBy.map((c) => `${c.attribute} is ${c.value}`).join(' and ') || 'another setting';
   const forces = lock.forcedValue ? `, which forces it to ${lock.forcedValue} and makes it read-only` : ', which makes it read-only';
   const hint = lock.lockedBy.some((c) => c.attribute === 'WorkloadProfile')
@@ -231,7 +231,7 @@ function lockSentence(attribute: string, value: string, lock: AttributeLock): st
  * values must exist in the attribute registry, and no workload profile may lock them. After the
  * PATCH the settings object is read back to prove the values are pending.
  */
-export async function setBios(client: RedfishClient, changes: Readonly<Record<string, string>>): Promise<BiosChangeResult> {
+export async function setBios(client: RedfishClient, changes: Readonly<Record<string, BiosValue>>): Promise<BiosChangeResult> {
   try {
     return await setBiosOnce(client, changes);
   } catch (error) {
@@ -241,11 +241,44 @@ export async function setBios(client: RedfishClient, changes: Readonly<Record<st
   }
 }
 
-async function setBiosOnce(client: RedfishClient, changes: Readonly<Record<string, string>>): Promise<BiosChangeResult> {
-  const entries = Object.entries(changes);
-  if (entries.length === 0) throw new BiosChangeError('No BIOS attribute to change', []);
+/**
+ * Without a registry (iLO 4 without one, or an iLO that serves none) the current value is the
+ * only evidence of the type: a number stays a number, a boolean a boolean.
+ */
+function coerceLikeCurrent(current: unknown, value: BiosValue): { value: BiosValue } | { problem: string } {
+  if (typeof current === 'number') return coerceBiosValue({ name: '', type: 'Integer', values: null, readOnly: false }, value);
+  if (typeof current === 'boolean') return coerceBiosValue({ name: '', type: 'Boolean', values: null, readOnly: false }, value);
+  return typeof value === 'boolean' ? { problem: `${value} is not allowed: the attribute takes text` } : { value: String(value) };
+}
+
+/** Each change typed for the wire, or the problems that refuse the whole change before anything is sent. */
+function typedChanges(entries: readonly [string, BiosValue][], docs: BiosDocuments, registry: AttributeRegistry | null): Record<string, BiosValue> {
+  const typed: Record<string, BiosValue> = {};
+  const problems: { attribute: string; problem: string }[] = [];
   for (const [name, value] of entries) {
-    if (typeof value !== 'string' || name.length === 0) throw new BiosChangeError(`Invalid change for "${name}"`, [{ attribute: name, problem: 'values are strings' }]);
+    const definition = registry?.attributes.get(name);
+    let result: { value: BiosValue } | { problem: string };
+    if (registry && !definition) result = { problem: checkAgainstRegistry(registry, name, value) ?? 'unknown attribute' };
+    else if (!Object.hasOwn(docs.current, name)) {
+      // A registry describes a whole platform (every slot, every option); the BIOS lists what
+      // this server has. The iLO would take the PATCH and the BIOS drop it at the next boot.
+      result = { problem: registry ? `in the BIOS attribute registry${registry.id ? ` ${registry.id}` : ''} but not among this server's BIOS attributes` : 'unknown attribute' };
+    } else result = definition ? coerceBiosValue(definition, value) : coerceLikeCurrent(docs.current[name], value);
+    if ('problem' in result) problems.push({ attribute: name, problem: result.problem });
+    else typed[name] = result.value;
+  }
+  if (problems.length > 0) {
+    throw new BiosChangeError(`BIOS change refused before sending: ${problems.map((p) => `${p.attribute}: ${p.problem}`).join('; ')}`, problems);
+  }
+  return typed;
+}
+
+async function setBiosOnce(client: RedfishClient, requested: Readonly<Record<string, BiosValue>>): Promise<BiosChangeResult> {
+  const requestedEntries = Object.entries(requested);
+  if (requestedEntries.length === 0) throw new BiosChangeError('No BIOS attribute to change', []);
+  for (const [name, value] of requestedEntries) {
+    const scalar = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (!scalar || name.length === 0) throw new BiosChangeError(`Invalid change for "${name}"`, [{ attribute: name, problem: 'values are strings, numbers or booleans' }]);
   }
 
   const docs = await loadBios(client);
@@ -256,18 +289,12 @@ async function setBiosOnce(client: RedfishClient, changes: Readonly<Record<strin
   if (!docs.settingsUri) throw new IloUnsupportedError(`The iLO at ${client.url.host} names no BIOS settings object; nothing was sent`);
 
   const registry: AttributeRegistry | null = await loadAttributeRegistry(client, docs.registryName);
-  const problems: { attribute: string; problem: string }[] = [];
-  for (const [name, value] of entries) {
-    const problem = registry ? checkAgainstRegistry(registry, name, value) : name in docs.current ? null : 'unknown attribute';
-    if (problem) problems.push({ attribute: name, problem });
-  }
-  if (problems.length > 0) {
-    throw new BiosChangeError(`BIOS change refused before sending: ${problems.map((p) => `${p.attribute}: ${p.problem}`).join('; ')}`, problems);
-  }
+  const changes = typedChanges(requestedEntries, docs, registry);
+  const entries = Object.entries(changes);
 
   const effective = { ...docs.settings, ...changes };
   const locks = findLocks(effective, registry);
-  const locked: { attribute: string; value: string; lock: AttributeLock }[] = [];
+  const locked: { attribute: string; value: BiosValue; lock: AttributeLock }[] = [];
   const alreadyForced: string[] = [];
   for (const [name, value] of entries) {
     const lock = locks.get(name);
@@ -283,7 +310,7 @@ async function setBiosOnce(client: RedfishClient, changes: Readonly<Record<strin
   }
 
   const unchanged: string[] = [];
-  const sent: Record<string, string> = {};
+  const sent: Record<string, BiosValue> = {};
   for (const [name, value] of entries) {
     if (alreadyForced.includes(name)) continue;
     if (docs.settings[name] === value) unchanged.push(name);

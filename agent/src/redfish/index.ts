@@ -21,7 +21,7 @@ export {
 export { resetServer, powerOn, powerOff, readPower, type RestartKind, type PowerStatus } from './power';
 export { readNicFacts, type NicFacts, type NicAdapterFacts, type NicFunctionFacts, type PciFunctionFacts } from './nic';
 export { describeMessage, messageText, type IloGeneration } from './oem/hpe';
-export { checkAgainstRegistry, findLocks, type AttributeLock, type AttributeDefinition } from './registry';
+export { checkAgainstRegistry, coerceBiosValue, findLocks, type AttributeLock, type AttributeDefinition, type BiosValue } from './registry';
 export {
   ILO_TARGET_HEADER,
   checkIloTarget,

@@ -1,12 +1,18 @@
 // NIC facts from the iLO: adapters, slots, the VFs each function may have. iLO 5 and 6 describe
 // adapters with Redfish NetworkAdapters; iLO 4 has only HPE's PCIDevices, which give slots and
-// PCI ids but no VF counts.
+// PCI ids but no VF counts. Recorded iLO 5s add three twists, all read here: PCI devices may be
+// the system's standard PCIeDevices (an array of links) instead of HPE's PCIDevices collection;
+// slots, and whole adapters NetworkAdapters leaves out, are only in HPE's BaseNetworkAdapters;
+// and the SRIOVVEPACapable flag is false on cards whose VFs work (it is about VEPA mode).
 
 import { linkOf, type RedfishClient } from './client';
 import { IloNotFoundError } from './errors';
-import { parseStructuredName, pciDevicesLink, pciIdHex } from './oem/hpe';
-import { HpePciDevice, NetworkAdapter, NetworkDeviceFunction } from './resources';
+import { baseNetworkAdaptersLink, hexId, macKey, parseStructuredName, pciDevicesLink, pcieDevicesOf, pciIdHex } from './oem/hpe';
+import { BaseNetworkAdapter, HpePciDevice, NetworkAdapter, NetworkDeviceFunction, PCIeDevice, PCIeFunction, type PartLocation } from './resources';
 import { loadSystem } from './system';
+
+/** What reading NIC facts needs of a client: GETs and collections (tests give recorded documents). */
+export type RedfishReader = Pick<RedfishClient, 'url' | 'serviceRoot' | 'get' | 'getAs' | 'members'>;
 
 export interface NicFunctionFacts {
   id: string;
@@ -32,8 +38,12 @@ export interface PciFunctionFacts {
   pciAddress: string | null;
 }
 
+export type NicSource = 'NetworkAdapters' | 'BaseNetworkAdapters' | 'PCIDevices';
+
 export interface NicAdapterFacts {
   id: string;
+  /** Where the adapter was found; one in NetworkAdapters may take its slot from BaseNetworkAdapters. */
+  source: NicSource;
   name: string | null;
   manufacturer: string | null;
   model: string | null;
@@ -43,16 +53,22 @@ export interface NicAdapterFacts {
   location: string | null;
   slot: number | null;
   embedded: boolean;
+  /**
+   * From the VF counts: true when the adapter or a function may have VFs or has them enabled,
+   * false when the counts are all 0, null when the iLO gives none.
+   */
   sriovCapable: boolean | null;
-  /** VirtualFunction.DeviceMaxCount of the adapter; null where the iLO does not report it. */
+  /** SRIOVVEPACapable as reported: whether SR-IOV works in VEPA mode, not whether it works. */
+  sriovVepaCapable: boolean | null;
+  /** VirtualFunction.DeviceMaxCount of the adapter, else the sum of its functions' maxima; null where the iLO reports neither. */
   maxVirtualFunctions: number | null;
   functions: NicFunctionFacts[];
   pciFunctions: PciFunctionFacts[];
 }
 
 export interface NicFacts {
-  /** Where the adapters came from: Redfish NetworkAdapters, or PCIDevices only (iLO 4). */
-  source: 'NetworkAdapters' | 'PCIDevices';
+  /** Where the adapters came from: Redfish NetworkAdapters, HPE's BaseNetworkAdapters only, or PCIDevices only (iLO 4). */
+  source: NicSource;
   adapters: NicAdapterFacts[];
 }
 
@@ -85,40 +101,95 @@ function hex2(n: number | undefined): string {
   return (n ?? 0).toString(16).padStart(2, '0');
 }
 
-async function readPciFunctions(client: RedfishClient, system: unknown): Promise<PciFunctionFacts[]> {
-  const uri = pciDevicesLink(system);
-  if (!uri) return [];
-  const members = await optional(() => client.members(uri));
-  if (!members) return [];
-  const devices = await mapLimited(members, 4, (member) => client.getAs(member, HpePciDevice));
-  return devices
-    .filter((d) => d.classCode === undefined || d.classCode === NETWORK_CLASS)
-    .map((d) => {
-      const place = parseStructuredName(d.structuredName);
-      const hasAddress = d.bus !== undefined && d.device !== undefined && d.function !== undefined;
-      return {
-        id: d.id,
-        name: d.name ?? null,
-        structuredName: d.structuredName ?? null,
-        location: d.locationString ?? null,
-        slot: place?.slot ?? null,
-        embedded: place?.embedded ?? false,
-        vendorId: pciIdHex(d.vendorId),
-        deviceId: pciIdHex(d.deviceId),
-        subsystemVendorId: pciIdHex(d.subsystemVendorId),
-        subsystemDeviceId: pciIdHex(d.subsystemDeviceId),
-        pciAddress: hasAddress ? `${(d.segment ?? 0).toString(16).padStart(4, '0')}:${hex2(d.bus)}:${hex2(d.device)}.${(d.function ?? 0).toString(16)}` : null,
-      };
-    });
+function fromHpePci(d: HpePciDevice): PciFunctionFacts {
+  const place = parseStructuredName(d.structuredName);
+  const hasAddress = d.bus !== undefined && d.device !== undefined && d.function !== undefined;
+  return {
+    id: d.id,
+    name: d.name ?? null,
+    structuredName: d.structuredName ?? null,
+    location: d.locationString ?? null,
+    slot: place?.slot ?? null,
+    embedded: place?.embedded ?? false,
+    vendorId: pciIdHex(d.vendorId),
+    deviceId: pciIdHex(d.deviceId),
+    subsystemVendorId: pciIdHex(d.subsystemVendorId),
+    subsystemDeviceId: pciIdHex(d.subsystemDeviceId),
+    pciAddress: hasAddress ? `${(d.segment ?? 0).toString(16).padStart(4, '0')}:${hex2(d.bus)}:${hex2(d.device)}.${(d.function ?? 0).toString(16)}` : null,
+  };
 }
 
-async function readAdapter(client: RedfishClient, uri: string, pci: readonly PciFunctionFacts[]): Promise<NicAdapterFacts> {
+function slotOf(location: PartLocation | undefined): { slot: number | null; embedded: boolean } {
+  const slot = location?.locationType === 'Slot' ? (location.ordinal ?? null) : null;
+  return { slot, embedded: slot === null && location?.locationType === 'Embedded' };
+}
+
+/** A PCIeDevice's functions: HPE's embedded device when present, else its standard PCIeFunctions (no address). */
+async function readPcieDevice(client: RedfishReader, uri: string): Promise<PciFunctionFacts[]> {
+  const device = await client.getAs(uri, PCIeDevice);
+  if (device.hpe) return device.hpe.classCode === undefined || device.hpe.classCode === NETWORK_CLASS ? [fromHpePci(device.hpe)] : [];
+  let functionUris = device.functionLinks;
+  if (functionUris.length === 0 && device.functionsCollection) {
+    const collection = device.functionsCollection;
+    functionUris = (await optional(() => client.members(collection))) ?? [];
+  }
+  const functions = await mapLimited(functionUris, 4, (f) => client.getAs(f, PCIeFunction));
+  const place = slotOf(device.slot);
+  return functions
+    .filter((f) => f.deviceClass === 'NetworkController' || (f.deviceClass === undefined && (f.classCode === undefined || /^0x02/i.test(f.classCode))))
+    .map((f) => ({
+      id: `${device.id}/${f.id}`,
+      name: device.name ?? null,
+      structuredName: null,
+      location: device.slot?.serviceLabel ?? null,
+      ...place,
+      vendorId: hexId(f.vendorId),
+      deviceId: hexId(f.deviceId),
+      subsystemVendorId: hexId(f.subsystemVendorId),
+      subsystemDeviceId: hexId(f.subsystemId),
+      pciAddress: null,
+    }));
+}
+
+async function readPciFunctions(client: RedfishReader, system: unknown): Promise<PciFunctionFacts[]> {
+  const uri = pciDevicesLink(system);
+  if (uri) {
+    const members = await optional(() => client.members(uri));
+    if (members) {
+      const devices = await mapLimited(members, 4, (member) => client.getAs(member, HpePciDevice));
+      return devices.filter((d) => d.classCode === undefined || d.classCode === NETWORK_CLASS).map(fromHpePci);
+    }
+  }
+  const pcie = pcieDevicesOf(system);
+  const collection = pcie.collection;
+  const devices = collection ? ((await optional(() => client.members(collection))) ?? []) : pcie.devices;
+  return (await mapLimited(devices, 4, (device) => readPcieDevice(client, device))).flat();
+}
+
+async function readBaseAdapters(client: RedfishReader, system: unknown): Promise<BaseNetworkAdapter[]> {
+  const uri = baseNetworkAdaptersLink(system);
+  if (!uri) return [];
+  const members = (await optional(() => client.members(uri))) ?? [];
+  return mapLimited(members, 4, (member) => client.getAs(member, BaseNetworkAdapter));
+}
+
+function sumKnown(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0);
+}
+
+/** SR-IOV capable by what the counts say, never by SRIOVVEPACapable. */
+function sriovFromCounts(counts: readonly (number | null | undefined)[], functions: readonly NicFunctionFacts[]): boolean | null {
+  const known = counts.filter((n): n is number => typeof n === 'number');
+  if (functions.some((f) => f.virtualFunctionsEnabled === true) || known.some((n) => n > 0)) return true;
+  return known.length > 0 ? false : null;
+}
+
+async function readAdapter(client: RedfishReader, uri: string): Promise<NicAdapterFacts> {
   const adapter = await client.getAs(uri, NetworkAdapter);
   const controller = adapter.controllers[0];
   const location = controller?.location ?? adapter.location;
-  const slot = location?.locationType === 'Slot' ? (location.ordinal ?? null) : null;
-  const embedded = slot === null && location !== undefined;
-  const maxVirtualFunctions = controller?.deviceMaxVirtualFunctions ?? null;
+  const place = slotOf(location);
 
   let functionUris = adapter.controllers.flatMap((c) => c.functionLinks);
   if (functionUris.length === 0 && adapter.functionsCollection) {
@@ -134,9 +205,11 @@ async function readAdapter(client: RedfishClient, uri: string, pci: readonly Pci
       virtualFunctionsEnabled: f.virtualFunctionsEnabled ?? null,
     };
   });
+  const deviceMax = controller?.deviceMaxVirtualFunctions ?? null;
 
   return {
     id: adapter.id,
+    source: 'NetworkAdapters',
     name: adapter.name ?? null,
     manufacturer: adapter.manufacturer ?? null,
     model: adapter.model ?? null,
@@ -144,13 +217,74 @@ async function readAdapter(client: RedfishClient, uri: string, pci: readonly Pci
     serialNumber: adapter.serialNumber ?? null,
     firmwareVersion: controller?.firmwareVersion ?? null,
     location: location?.serviceLabel ?? null,
-    slot,
-    embedded,
-    sriovCapable: controller?.sriovCapable ?? (maxVirtualFunctions === null ? null : maxVirtualFunctions > 0),
-    maxVirtualFunctions,
+    slot: place.slot,
+    // Any location other than a slot is on the board; no location at all: BaseNetworkAdapters may say.
+    embedded: place.slot === null && location !== undefined,
+    sriovCapable: sriovFromCounts([deviceMax, controller?.portMaxVirtualFunctions, ...functions.map((f) => f.maxVirtualFunctions)], functions),
+    sriovVepaCapable: controller?.sriovVepaCapable ?? null,
+    maxVirtualFunctions: deviceMax ?? sumKnown(functions.map((f) => f.maxVirtualFunctions)),
     functions,
-    pciFunctions: pci.filter((p) => (slot !== null ? p.slot === slot : embedded && p.embedded && p.name === adapter.name)),
+    pciFunctions: [],
   };
+}
+
+function serialKey(serial: string | null | undefined): string | null {
+  const key = serial?.trim().toUpperCase();
+  return key && key !== 'N/A' && key !== 'UNKNOWN' ? key : null;
+}
+
+/** The BaseNetworkAdapter describing the same card: same serial number, or a MAC address in common. */
+function matchBase(adapter: NicAdapterFacts, bases: readonly BaseNetworkAdapter[], used: ReadonlySet<BaseNetworkAdapter>): BaseNetworkAdapter | undefined {
+  const free = bases.filter((b) => !used.has(b));
+  const serial = serialKey(adapter.serialNumber);
+  const bySerial = serial ? free.find((b) => serialKey(b.serialNumber) === serial) : undefined;
+  if (bySerial) return bySerial;
+  const macs = new Set(adapter.functions.map((f) => macKey(f.macAddress)).filter((m): m is string => m !== null));
+  return macs.size === 0 ? undefined : free.find((b) => b.macAddresses.some((m) => macs.has(macKey(m) ?? '')));
+}
+
+function basePlace(base: BaseNetworkAdapter): { slot: number | null; embedded: boolean } {
+  const parsed = parseStructuredName(base.structuredName ? `${base.structuredName}.` : undefined) ?? parseStructuredName(base.location ? `.${base.location.replace(/\s+/g, '.')}.` : undefined);
+  return { slot: parsed?.slot ?? null, embedded: parsed?.embedded ?? false };
+}
+
+/** Fills what NetworkAdapters left out (slot, location, serial, part number, firmware) from the matching base adapter. */
+function withBase(adapter: NicAdapterFacts, base: BaseNetworkAdapter): NicAdapterFacts {
+  const place = adapter.slot === null && !adapter.embedded ? basePlace(base) : { slot: adapter.slot, embedded: adapter.embedded };
+  return {
+    ...adapter,
+    partNumber: adapter.partNumber ?? base.partNumber ?? null,
+    serialNumber: adapter.serialNumber ?? base.serialNumber ?? null,
+    firmwareVersion: adapter.firmwareVersion ?? base.firmwareVersion ?? null,
+    location: adapter.location ?? base.location ?? null,
+    ...place,
+  };
+}
+
+function fromBase(base: BaseNetworkAdapter): NicAdapterFacts {
+  return {
+    id: base.structuredName ?? `BaseNetworkAdapters/${base.id}`,
+    source: 'BaseNetworkAdapters',
+    name: base.name ?? null,
+    manufacturer: null,
+    model: null,
+    partNumber: base.partNumber ?? null,
+    serialNumber: base.serialNumber ?? null,
+    firmwareVersion: base.firmwareVersion ?? null,
+    location: base.location ?? null,
+    ...basePlace(base),
+    // BaseNetworkAdapters carries no VF counts: unknown, not "no SR-IOV".
+    sriovCapable: null,
+    sriovVepaCapable: null,
+    maxVirtualFunctions: null,
+    functions: base.macAddresses.map((mac, i) => ({ id: String(i + 1), macAddress: mac, maxVirtualFunctions: null, virtualFunctionsEnabled: null })),
+    pciFunctions: [],
+  };
+}
+
+function withPci(adapter: NicAdapterFacts, pci: readonly PciFunctionFacts[]): NicAdapterFacts {
+  const pciFunctions = pci.filter((p) => (adapter.slot !== null ? p.slot === adapter.slot : adapter.embedded && p.embedded && p.name === adapter.name));
+  return { ...adapter, pciFunctions };
 }
 
 /** Adapters from PCI functions alone (iLO 4): one per slot, or per name for embedded ones. */
@@ -164,6 +298,7 @@ function adaptersFromPci(pci: readonly PciFunctionFacts[]): NicAdapterFacts[] {
     const first = functions[0]!;
     return {
       id: first.structuredName?.replace(/\.\d+$/, '') ?? first.id,
+      source: 'PCIDevices',
       name: first.name,
       manufacturer: null,
       model: null,
@@ -174,6 +309,7 @@ function adaptersFromPci(pci: readonly PciFunctionFacts[]): NicAdapterFacts[] {
       slot: first.slot,
       embedded: first.embedded,
       sriovCapable: null,
+      sriovVepaCapable: null,
       maxVirtualFunctions: null,
       functions: [],
       pciFunctions: functions,
@@ -181,9 +317,10 @@ function adaptersFromPci(pci: readonly PciFunctionFacts[]): NicAdapterFacts[] {
   });
 }
 
-export async function readNicFacts(client: RedfishClient): Promise<NicFacts> {
+export async function readNicFacts(client: RedfishReader): Promise<NicFacts> {
   const { system } = await loadSystem(client);
   const pci = await readPciFunctions(client, system);
+  const bases = await readBaseAdapters(client, system);
   const root = await client.serviceRoot();
   const chassisUris = (await optional(() => client.members(linkOf(root, 'Chassis') ?? '/redfish/v1/Chassis/'))) ?? [];
   const adapterUris: string[] = [];
@@ -192,6 +329,15 @@ export async function readNicFacts(client: RedfishClient): Promise<NicFacts> {
     if (!adaptersUri) continue;
     adapterUris.push(...((await optional(() => client.members(adaptersUri))) ?? []));
   }
-  if (adapterUris.length === 0) return { source: 'PCIDevices', adapters: adaptersFromPci(pci) };
-  return { source: 'NetworkAdapters', adapters: await mapLimited(adapterUris, 2, (uri) => readAdapter(client, uri, pci)) };
+  const redfish = await mapLimited(adapterUris, 2, (uri) => readAdapter(client, uri));
+  const used = new Set<BaseNetworkAdapter>();
+  const adapters = redfish.map((adapter) => {
+    const base = matchBase(adapter, bases, used);
+    if (!base) return adapter;
+    used.add(base);
+    return withBase(adapter, base);
+  });
+  adapters.push(...bases.filter((b) => !used.has(b)).map(fromBase));
+  if (adapters.length === 0) return { source: 'PCIDevices', adapters: adaptersFromPci(pci) };
+  return { source: redfish.length > 0 ? 'NetworkAdapters' : 'BaseNetworkAdapters', adapters: adapters.map((a) => withPci(a, pci)) };
 }

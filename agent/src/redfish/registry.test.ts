@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { biosAttributes, biosSettingsBody, extractMessages, identifyIlo, parseStructuredName, pciIdHex, settingsLink } from './oem/hpe';
-import { checkAgainstRegistry, findLocks, parseAttributeRegistry } from './registry';
+import { checkAgainstRegistry, coerceBiosValue, findLocks, parseAttributeRegistry } from './registry';
 import { AttributeRegistryDocument } from './resources';
 
 const registry = parseAttributeRegistry(
@@ -70,9 +70,29 @@ describe('attribute registry', () => {
     expect(checkAgainstRegistry(registry, 'Sriov', 'Enabled')).toBeNull();
     expect(checkAgainstRegistry(registry, 'SRIOV', 'Enabled')).toBe('unknown attribute (names are case-sensitive: did you mean Sriov?)');
     expect(checkAgainstRegistry(registry, 'Sriov', 'enabled')).toBe('"enabled" is not one of Enabled, Disabled');
-    expect(checkAgainstRegistry(registry, 'NumaGroupSize', '9')).toBe('above 8');
+    expect(checkAgainstRegistry(registry, 'NumaGroupSize', '9')).toBe('9 is above the highest allowed value, 8');
     expect(checkAgainstRegistry(registry, 'NumaGroupSize', 'two')).toBe('"two" is not an integer');
     expect(checkAgainstRegistry(registry, 'RomSelection', 'CurrentRom')).toBe('read-only attribute');
+  });
+
+  it('types values by the registry: integers as JSON numbers, enumerations and text as strings', () => {
+    const definition = (name: string) => registry.attributes.get(name)!;
+    const integer = definition('NumaGroupSize');
+    expect(coerceBiosValue(integer, '4')).toEqual({ value: 4 });
+    expect(coerceBiosValue(integer, ' 8 ')).toEqual({ value: 8 });
+    expect(coerceBiosValue(integer, 2)).toEqual({ value: 2 });
+    for (const bad of ['4.5', '0x4', '', '4e0', 4.5, true]) expect(coerceBiosValue(integer, bad)).toEqual({ problem: `${JSON.stringify(bad)} is not an integer` });
+    expect(coerceBiosValue(integer, '0')).toEqual({ problem: '0 is below the lowest allowed value, 1' });
+    expect(coerceBiosValue(definition('Sriov'), 'Enabled')).toEqual({ value: 'Enabled' });
+    expect(coerceBiosValue(definition('Sriov'), 1)).toEqual({ problem: '"1" is not one of Enabled, Disabled' });
+    expect(coerceBiosValue(definition('Sriov'), true)).toEqual({ problem: 'true is not allowed: the attribute takes one of its values' });
+    const flag = { name: 'Flag', type: 'Boolean', values: null, readOnly: false };
+    expect(coerceBiosValue(flag, 'TRUE')).toEqual({ value: true });
+    expect(coerceBiosValue(flag, false)).toEqual({ value: false });
+    expect(coerceBiosValue(flag, 'yes')).toEqual({ problem: '"yes" is not true or false' });
+    const text = { name: 'ServerAssetTag', type: 'String', values: null, readOnly: false, maxLength: 4 };
+    expect(coerceBiosValue(text, 12)).toEqual({ value: '12' });
+    expect(coerceBiosValue(text, 'rack-12')).toEqual({ problem: 'longer than 4 characters' });
   });
 
   it('evaluates Map dependencies with AND/OR terms', () => {

@@ -51,26 +51,48 @@ export function parseAttributeRegistry(document: AttributeRegistryDocument): Att
   return { id: document.id ?? null, attributes, dependencies: document.dependencies ?? null };
 }
 
+/** A BIOS value as a caller gives it: the CLI has only text, the API may send JSON numbers and booleans. */
+export type BiosValue = string | number | boolean;
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+/**
+ * The value as the attribute's registry type wants it on the wire, or why it cannot be. The iLO
+ * accepts a PATCH whatever its types and the BIOS refuses a wrong one only at the next boot
+ * (PropertyValueTypeError), so "12" for an Integer is sent as 12 and "x" is refused here.
+ */
+export function coerceBiosValue(definition: AttributeDefinition, value: BiosValue): { value: BiosValue } | { problem: string } {
+  if (definition.readOnly) return { problem: 'read-only attribute' };
+  const shown = JSON.stringify(value);
+  if (definition.type === 'Integer') {
+    const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value.trim()) ? Number(value.trim()) : NaN;
+    if (!Number.isSafeInteger(n)) return { problem: `${shown} is not an integer` };
+    if (definition.lowerBound !== undefined && n < definition.lowerBound) return { problem: `${n} is below the lowest allowed value, ${definition.lowerBound}` };
+    if (definition.upperBound !== undefined && n > definition.upperBound) return { problem: `${n} is above the highest allowed value, ${definition.upperBound}` };
+    return { value: n };
+  }
+  if (definition.type === 'Boolean') {
+    if (typeof value === 'boolean') return { value };
+    const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+    return text === 'true' || text === 'false' ? { value: text === 'true' } : { problem: `${shown} is not true or false` };
+  }
+  if (typeof value === 'boolean') return { problem: `${shown} is not allowed: the attribute takes ${definition.values ? 'one of its values' : 'text'}` };
+  const text = String(value);
+  if (definition.values) return definition.values.includes(text) ? { value: text } : { problem: `"${text}" is not one of ${definition.values.join(', ')}` };
+  if (definition.maxLength !== undefined && text.length > definition.maxLength) return { problem: `longer than ${definition.maxLength} characters` };
+  if (definition.minLength !== undefined && text.length < definition.minLength) return { problem: `shorter than ${definition.minLength} characters` };
+  return { value: text };
+}
+
 /** Why `value` cannot be written to `name`, or null when the registry allows it. */
-export function checkAgainstRegistry(registry: AttributeRegistry, name: string, value: string): string | null {
+export function checkAgainstRegistry(registry: AttributeRegistry, name: string, value: BiosValue): string | null {
   const definition = registry.attributes.get(name);
   if (!definition) {
     const near = [...registry.attributes.keys()].find((known) => known.toLowerCase() === name.toLowerCase());
     return near ? `unknown attribute (names are case-sensitive: did you mean ${near}?)` : 'unknown attribute';
   }
-  if (definition.readOnly) return 'read-only attribute';
-  if (definition.values && !definition.values.includes(value)) {
-    return `"${value}" is not one of ${definition.values.join(', ')}`;
-  }
-  if (definition.maxLength !== undefined && value.length > definition.maxLength) return `longer than ${definition.maxLength} characters`;
-  if (definition.minLength !== undefined && value.length < definition.minLength) return `shorter than ${definition.minLength} characters`;
-  if (definition.type === 'Integer') {
-    const n = Number(value);
-    if (!Number.isInteger(n)) return `"${value}" is not an integer`;
-    if (definition.lowerBound !== undefined && n < definition.lowerBound) return `below ${definition.lowerBound}`;
-    if (definition.upperBound !== undefined && n > definition.upperBound) return `above ${definition.upperBound}`;
-  }
-  return null;
+  const coerced = coerceBiosValue(definition, value);
+  return 'problem' in coerced ? coerced.problem : null;
 }
 
 function holds(condition: string, actual: unknown, expected: unknown): boolean {

@@ -216,8 +216,10 @@ export interface NetworkAdapter {
   controllers: {
     firmwareVersion?: string;
     location?: PartLocation;
-    sriovCapable?: boolean;
+    /** SRIOV.SRIOVVEPACapable: SR-IOV in VEPA mode, not SR-IOV itself (a DPU with VFs says false). */
+    sriovVepaCapable?: boolean;
     deviceMaxVirtualFunctions?: number;
+    portMaxVirtualFunctions?: number;
     functionLinks: string[];
   }[];
   functionsCollection?: string;
@@ -241,8 +243,9 @@ export const NetworkAdapter: Shape<NetworkAdapter> = shape('NetworkAdapter', (r)
     return {
       firmwareVersion: c.string('FirmwarePackageVersion'),
       location: partLocation(c.object('Location')),
-      sriovCapable: offload?.object('SRIOV')?.boolean('SRIOVVEPACapable'),
+      sriovVepaCapable: offload?.object('SRIOV')?.boolean('SRIOVVEPACapable'),
       deviceMaxVirtualFunctions: offload?.object('VirtualFunction')?.number('DeviceMaxCount'),
+      portMaxVirtualFunctions: offload?.object('VirtualFunction')?.number('NetworkPortMaxCount'),
       functionLinks: c.object('Links')?.links('NetworkDeviceFunctions') ?? [],
     };
   }),
@@ -283,18 +286,102 @@ export interface HpePciDevice {
   function?: number;
 }
 
-export const HpePciDevice: Shape<HpePciDevice> = shape('PciDevice', (r) => ({
+function hpePciDevice(r: Reader, id: string): HpePciDevice {
+  return {
+    id,
+    name: r.string('Name'),
+    locationString: r.string('LocationString'),
+    structuredName: r.string('StructuredName'),
+    vendorId: r.number('VendorID'),
+    deviceId: r.number('DeviceID'),
+    subsystemVendorId: r.number('SubsystemVendorID'),
+    subsystemDeviceId: r.number('SubsystemDeviceID'),
+    classCode: r.number('ClassCode'),
+    segment: r.number('SegmentNumber'),
+    bus: r.number('BusNumber'),
+    device: r.number('DeviceNumber'),
+    function: r.number('FunctionNumber'),
+  };
+}
+
+export const HpePciDevice: Shape<HpePciDevice> = shape('PciDevice', (r) => hpePciDevice(r, r.requiredString('Id')));
+
+/**
+ * A standard PCIeDevice. Recorded iLO 5s embed HPE's own device (bus, device, function, slot) as
+ * Oem.Hpe; otherwise its functions are PCIeFunction resources, without an address.
+ */
+export interface PCIeDevice {
+  id: string;
+  name?: string;
+  hpe?: HpePciDevice;
+  slot?: PartLocation;
+  functionsCollection?: string;
+  functionLinks: string[];
+}
+
+export const PCIeDevice: Shape<PCIeDevice> = shape('PCIeDevice', (r) => {
+  const id = r.requiredString('Id');
+  const oem = r.object('Oem');
+  const hpe = oem?.object('Hpe') ?? oem?.object('Hp');
+  const slotLocation = r.object('Slot')?.object('Location');
+  return {
+    id,
+    name: r.string('Name'),
+    ...(hpe && (hpe.raw('BusNumber') !== undefined || hpe.raw('StructuredName') !== undefined) ? { hpe: hpePciDevice(hpe, hpe.string('Id') ?? id) } : {}),
+    ...(slotLocation ? { slot: partLocation(slotLocation) } : {}),
+    functionsCollection: r.link('PCIeFunctions'),
+    functionLinks: r.object('Links')?.links('PCIeFunctions') ?? [],
+  };
+});
+
+export interface PCIeFunction {
+  id: string;
+  functionId?: number;
+  /** "0x8086" as Redfish writes PCI ids. */
+  vendorId?: string;
+  deviceId?: string;
+  subsystemVendorId?: string;
+  subsystemId?: string;
+  classCode?: string;
+  deviceClass?: string;
+}
+
+export const PCIeFunction: Shape<PCIeFunction> = shape('PCIeFunction', (r) => ({
+  id: r.requiredString('Id'),
+  functionId: r.number('FunctionId'),
+  vendorId: r.string('VendorId'),
+  deviceId: r.string('DeviceId'),
+  subsystemVendorId: r.string('SubsystemVendorId'),
+  subsystemId: r.string('SubsystemId'),
+  classCode: r.string('ClassCode'),
+  deviceClass: r.string('DeviceClass'),
+}));
+
+/** HPE's OEM adapter (iLO 5 Systems/1/BaseNetworkAdapters): where a card sits, and cards NetworkAdapters leaves out. */
+export interface BaseNetworkAdapter {
+  id: string;
+  name?: string;
+  partNumber?: string;
+  serialNumber?: string;
+  /** "NIC.Slot.1.1", "OCP.Slot.10.1", "NIC.LOM.1.1". */
+  structuredName?: string;
+  /** "PCI-E Slot 1", "OCP 3.0 Slot 10". */
+  location?: string;
+  firmwareVersion?: string;
+  macAddresses: string[];
+}
+
+export const BaseNetworkAdapter: Shape<BaseNetworkAdapter> = shape('BaseNetworkAdapter', (r) => ({
   id: r.requiredString('Id'),
   name: r.string('Name'),
-  locationString: r.string('LocationString'),
+  partNumber: r.string('PartNumber'),
+  serialNumber: r.string('SerialNumber'),
   structuredName: r.string('StructuredName'),
-  vendorId: r.number('VendorID'),
-  deviceId: r.number('DeviceID'),
-  subsystemVendorId: r.number('SubsystemVendorID'),
-  subsystemDeviceId: r.number('SubsystemDeviceID'),
-  classCode: r.number('ClassCode'),
-  segment: r.number('SegmentNumber'),
-  bus: r.number('BusNumber'),
-  device: r.number('DeviceNumber'),
-  function: r.number('FunctionNumber'),
+  location: r.string('Location'),
+  firmwareVersion: r.object('Firmware')?.object('Current')?.string('VersionString'),
+  macAddresses: r.objects('PhysicalPorts').flatMap((p) => {
+    const mac = p.string('MacAddress');
+    return mac ? [mac] : [];
+  }),
 }));
+

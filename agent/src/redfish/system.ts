@@ -14,7 +14,7 @@ export interface IloSystem {
   system: ComputerSystem;
 }
 
-export async function loadSystem(client: RedfishClient): Promise<IloSystem> {
+export async function loadSystem(client: Pick<RedfishClient, 'url' | 'serviceRoot' | 'get' | 'getAs' | 'members'>): Promise<IloSystem> {
   const root = await client.serviceRoot();
   const [first] = await client.members(linkOf(root, 'Systems') ?? '/redfish/v1/Systems/');
   if (!first) throw new IloUnsupportedError(`The iLO at ${client.url.host} lists no computer system`);

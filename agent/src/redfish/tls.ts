@@ -2,13 +2,19 @@
 // so the system trust store never applies: each iLO is pinned by a CA or by the SHA-256
 // fingerprint of its certificate. "insecure" exists for first contact only, on explicit request.
 
-import type { TLSSocket } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { IloUntrustedCertificateError } from './errors';
 
 export type IloTrust =
-  /** Trust certificates issued by this CA (or this exact self-signed certificate), PEM. */
-  | { readonly kind: 'ca'; readonly ca: string | readonly string[]; readonly checkHostname?: boolean }
+  /**
+   * Trust certificates issued by this CA (PEM), or exactly a certificate listed in it. The
+   * certificate must name the host of the iLO's URL, or `serverName` when given (an iLO reached
+   * by IP whose certificate names only its host name); a certificate listed in `ca` itself is the
+   * iLO's own and needs no name (see `isListed`).
+   */
+  | { readonly kind: 'ca'; readonly ca: string | readonly string[]; readonly checkHostname?: boolean; readonly serverName?: string }
   /** Trust exactly the certificate with this SHA-256 fingerprint ("AB:CD:..." or plain hex). */
   | { readonly kind: 'fingerprint'; readonly sha256: string }
   /** The system trust store: only for iLOs given a certificate from a public CA. */
@@ -39,7 +45,41 @@ const REASONS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'it was not issued for this host name or address',
 };
 
-function untrustedReason(socket: TLSSocket, trust: IloTrust, pinned: string | null): string | null {
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** The certificates of a PEM bundle; a block that is not a certificate is left out (the chain check still sees it). */
+function listedCertificates(ca: string | readonly string[]): X509Certificate[] {
+  const pems = (typeof ca === 'string' ? [ca] : [...ca]).flatMap((pem) => pem.match(PEM_CERTIFICATE) ?? []);
+  return pems.flatMap((pem) => {
+    try {
+      return [new X509Certificate(pem)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * The presented certificate is byte for byte one the operator listed, and in its validity period.
+ * That is as strong as pinning its fingerprint, so neither the host name check nor the chain
+ * applies: an iLO's factory certificate names only "ILO<serial>" (no IP address) and is the root
+ * of its own chain, and operators reach iLOs by address. A CA certificate in the same file does
+ * not get this pass: it vouches for every certificate it signed, so those keep the name check.
+ */
+function isListed(listed: readonly X509Certificate[], presented: PeerCertificate, now = Date.now()): boolean {
+  const raw = presented.raw;
+  if (!raw) return false;
+  const match = listed.find((c) => c.raw.equals(raw));
+  return match !== undefined && Date.parse(match.validFrom) <= now && now <= Date.parse(match.validTo);
+}
+
+function namesOf(certificate: PeerCertificate): string {
+  const names = certificate.subjectaltname?.replace(/(DNS|IP Address):/g, '').split(', ').filter(Boolean) ?? [];
+  const cn = certificate.subject?.CN;
+  return [...(typeof cn === 'string' ? [cn] : []), ...names.filter((n) => n !== cn)].join(', ') || 'no name';
+}
+
+function untrustedReason(socket: TLSSocket, trust: IloTrust, pinned: string | null, listed: readonly X509Certificate[]): string | null {
   switch (trust.kind) {
     case 'insecure':
       return null;
@@ -50,8 +90,16 @@ function untrustedReason(socket: TLSSocket, trust: IloTrust, pinned: string | nu
     case 'ca':
     case 'system': {
       if (socket.authorized) return null;
+      const presented = socket.getPeerCertificate();
+      if (trust.kind === 'ca' && isListed(listed, presented)) return null;
       const code = String(socket.authorizationError ?? 'unknown');
-      return REASONS[code] ?? code;
+      const reason = REASONS[code] ?? code;
+      if (code !== 'ERR_TLS_CERT_ALTNAME_INVALID' || trust.kind !== 'ca') return reason;
+      const wanted = trust.serverName ? `"${trust.serverName}"` : 'this host name or address';
+      return (
+        `it was not issued for ${wanted} (it names ${namesOf(presented)}). Reach the iLO by a name it carries, ` +
+        `give that name with --ilo-tls-name (ILO_TLS_NAME), or put the iLO's own certificate in --ilo-ca`
+      );
     }
   }
 }
@@ -72,14 +120,17 @@ export interface DispatcherOptions {
  */
 export function createIloDispatcher(trust: IloTrust, options: DispatcherOptions): Agent {
   const pinned = trust.kind === 'fingerprint' ? normalizeFingerprint(trust.sha256) : null;
+  const listed = trust.kind === 'ca' ? listedCertificates(trust.ca) : [];
   const base = buildConnector({
     rejectUnauthorized: false,
     maxCachedSessions: 0,
     timeout: options.connectTimeoutMs,
     ...(trust.kind === 'ca' ? { ca: typeof trust.ca === 'string' ? [trust.ca] : [...trust.ca] } : {}),
     // iLO certificates name the iLO's host name; operators often address it by IP. With a
-    // pinned CA the host-name check is kept unless explicitly switched off.
-    ...(trust.kind === 'ca' && trust.checkHostname === false ? { checkServerIdentity: () => undefined } : {}),
+    // pinned CA the name check is kept, against `serverName` when given, unless switched off.
+    ...(trust.kind === 'ca'
+      ? { checkServerIdentity: (host: string, cert: PeerCertificate) => (trust.checkHostname === false ? undefined : checkServerIdentity(trust.serverName ?? host, cert)) }
+      : {}),
   });
   const connect: buildConnector.connector = (connectOptions, callback) => {
     base(connectOptions, (error, socket) => {
@@ -88,7 +139,7 @@ export function createIloDispatcher(trust: IloTrust, options: DispatcherOptions)
         return;
       }
       const tlsSocket = socket as TLSSocket;
-      const reason = untrustedReason(tlsSocket, trust, pinned);
+      const reason = untrustedReason(tlsSocket, trust, pinned, listed);
       if (reason === null) {
         callback(null, socket);
         return;

@@ -194,6 +194,43 @@ describe('the demo fleet', () => {
     expect(nics.adapters.map((a) => [a.model, a.maxVirtualFunctions, a.functions.map((f) => f.maxVirtualFunctions)])).toEqual([['Mellanox ConnectX-4 Lx', 0, [0, 0]]]);
   });
 
+  it('kvm-a02: the iLO links PCI devices as PCIeDevices, an array of links, and the client still knows the addresses of sysfs', async () => {
+    const system = (await onIlo('kvm-a02', (client) => client.get('/redfish/v1/Systems/1/'))).body as Record<string, unknown>;
+    expect(Array.isArray(system.PCIeDevices)).toBe(true);
+    const nics = await onIlo('kvm-a02', (client) => readNicFacts(client));
+    const addresses = nics.adapters.flatMap((a) => a.pciFunctions.map((p) => p.pciAddress));
+    expect(addresses).toEqual((await inventory('kvm-a02')).pfs.map((p) => p.address));
+    expect(nics.adapters).toMatchObject([{ slot: 2, sriovCapable: true }]);
+  });
+
+  it('kvm-a03 and kvm-d01: slots from BaseNetworkAdapters, matched by MAC, and an adapter only they list', async () => {
+    const a03 = await onIlo('kvm-a03', (client) => readNicFacts(client));
+    expect(a03.adapters).toMatchObject([{ source: 'NetworkAdapters', slot: 1, location: 'PCI-E Slot 1', serialNumber: expect.any(String), sriovCapable: true }]);
+    const d01 = await onIlo('kvm-d01', (client) => readNicFacts(client));
+    expect(d01.source).toBe('BaseNetworkAdapters');
+    expect(d01.adapters).toMatchObject([{ source: 'BaseNetworkAdapters', name: 'HPE Ethernet 10Gb 2-port 560SFP+ Adapter', slot: 1 }]);
+    const pfs = (await inventory('kvm-d01')).pfs;
+    expect(d01.adapters[0]!.functions.map((f) => f.macAddress)).toHaveLength(pfs.length);
+    expect(d01.adapters[0]!.pciFunctions.map((p) => p.pciAddress)).toEqual(pfs.map((p) => p.address));
+  });
+
+  it('kvm-b03: a BlueField-2 DPU the iLO calls not VEPA capable, SR-IOV capable by its 127 VFs a port, with VFs held by a VM', async () => {
+    const nics = await onIlo('kvm-b03', (client) => readNicFacts(client));
+    const dpu = nics.adapters.find((a) => a.slot === 4);
+    expect(dpu).toMatchObject({ name: 'NVIDIA BlueField-2 25GbE 2-port SFP56 DPU', sriovCapable: true, sriovVepaCapable: false });
+    expect(dpu?.functions.map((f) => [f.maxVirtualFunctions, f.virtualFunctionsEnabled])).toEqual([
+      [127, true],
+      [127, true],
+    ]);
+    const inv = await inventory('kvm-b03');
+    const pfs = inv.pfs.filter((p) => p.deviceId === 'a2d6');
+    expect(pfs.map((p) => [p.driver, p.totalVfs, p.numVfs])).toEqual([
+      ['mlx5_core', 127, 4],
+      ['mlx5_core', 127, 4],
+    ]);
+    expect(pfs.flatMap((p) => p.vfs).filter((vf) => vf.vm === 'smf-11')).toHaveLength(2);
+  });
+
   it('kvm-d04: powered off, its agent refuses connections until the iLO powers it on, then VFs and VM come back', async () => {
     expect((await bios('kvm-d04')).powerState).toBe('Off');
     expect(await agentAnswers('kvm-d04')).toBe(false);

@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import type { LogFn } from '../agent';
 import { SimulatedAgent, iloShapeFor } from './fleet';
 import { SimulatedHost } from './host';
-import { defaultBios, locksFor } from './ilo/bios-attributes';
+import { defaultBios, locksFor, type SimBiosValue } from './ilo/bios-attributes';
 import { type IloSimulator, iloOptionsForHost, startIloSimulator } from './ilo/index';
+import type { SimRedfishShape } from './ilo/nics';
 import { pciAddress, type SimTiming } from './kernel';
 import { ILO_VGA, NIC_MODELS, type HostProfile, type NicModelId } from './profiles';
 
@@ -25,6 +26,8 @@ export interface DemoNic {
   /** VFs the agent enables on each port at start. */
   vfsPerPort: number;
   firmwareSriovOff?: boolean;
+  /** How the iLO reports the adapter, as recorded from real iLO 5s (see SimNic). */
+  ilo?: { vepaCapable?: boolean; onlyInBaseNetworkAdapters?: boolean };
 }
 
 export interface DemoVm {
@@ -64,6 +67,8 @@ export interface DemoHost {
   refusedAtLastBoot?: Record<string, string>;
   agent: DemoAgent;
   story: string;
+  /** The iLO's Redfish layout where it follows a recorded iLO 5 rather than the usual one. */
+  redfishShape?: SimRedfishShape;
 }
 
 const EL9 = '5.14.0-427.13.1.el9_4.x86_64';
@@ -97,6 +102,8 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     nics: [{ model: 'hpe-562sfp+', bus: 0x37, slot: 2, numaNode: 0, vfsPerPort: 16 }],
     vms: [vm('dpdk-gw-01', 0, 2, 'running', 12, 24576), vm('dpdk-gw-02', 0, 2, 'running', 12, 24576), vm('lb-01', 1, 1)],
     bios: INTEL_OK, agent: 'running', story: 'Ready: X710',
+    // As recorded: PCI devices only as the system's PCIeDevices, an array of links.
+    redfishShape: { pciDevices: 'pcie-links' },
   },
   {
     name: 'kvm-a03', model: 'ProLiant DL360 Gen10 Plus', iloGeneration: 'iLO 5', cpuVendor: 'intel', iloFirmware: '2.81', biosVersion: 'U46 v1.72 (09/12/2022)',
@@ -104,6 +111,8 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     nics: [{ model: 'intel-e810-2p', bus: 0x31, slot: 1, numaNode: 0, vfsPerPort: 16 }],
     vms: [vm('cnf-smf-01', 0, 3, 'running', 16, 32768), vm('cnf-amf-01', 0, 2), vm('cnf-nrf-01', 1, 1, 'paused')],
     bios: INTEL_OK, agent: 'running', story: 'Ready: E810',
+    // As recorded: NetworkAdapters without slot or serial; BaseNetworkAdapters has them.
+    redfishShape: { networkAdapterLocations: false, networkAdapterSerials: false },
   },
   {
     name: 'kvm-a04', model: 'ProLiant DL360 Gen10 Plus', iloGeneration: 'iLO 5', cpuVendor: 'intel', iloFirmware: '2.81', biosVersion: 'U46 v1.72 (09/12/2022)',
@@ -131,10 +140,10 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     kernelRelease: EL9, cmdline: AMD_CMDLINE, modulesLoad: VFIO,
     nics: [
       { model: 'intel-e810-2p', bus: 0x41, slot: 1, numaNode: 0, vfsPerPort: 32 },
-      { model: 'hpe-640sfp28', bus: 0xc2, slot: 4, numaNode: 1, vfsPerPort: 4 },
+      { model: 'nvidia-bf2-2p', bus: 0xc2, slot: 4, numaNode: 1, vfsPerPort: 4, ilo: { vepaCapable: false } },
     ],
     vms: [vm('upf-11', 0, 4, 'running', 32, 65536), vm('upf-12', 0, 4, 'running', 32, 65536), vm('smf-11', 1, 2), vm('test-01', 1, 0, 'shut off', 2, 4096)],
-    bios: AMD_OK, agent: 'running', story: 'Ready: Gen11 with two adapters',
+    bios: AMD_OK, agent: 'running', story: 'Ready: Gen11 with two adapters, one a BlueField-2 DPU',
   },
   {
     name: 'kvm-c01', model: 'ProLiant DL380 Gen11', iloGeneration: 'iLO 6', cpuVendor: 'intel', iloFirmware: '1.55', biosVersion: 'U54 v1.48 (09/21/2023)',
@@ -171,7 +180,8 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
   {
     name: 'kvm-d01', model: 'ProLiant DL380 Gen10', iloGeneration: 'iLO 5', cpuVendor: 'intel', iloFirmware: '2.65', biosVersion: 'U30 v2.60 (05/21/2022)',
     kernelRelease: EL9, cmdline: INTEL_CMDLINE, modulesLoad: [],
-    nics: [{ model: 'hpe-560sfp+', bus: 0x12, slot: 1, numaNode: 0, vfsPerPort: 4 }],
+    // As recorded for some cards: the 560SFP+ is missing from NetworkAdapters, listed in BaseNetworkAdapters.
+    nics: [{ model: 'hpe-560sfp+', bus: 0x12, slot: 1, numaNode: 0, vfsPerPort: 4, ilo: { onlyInBaseNetworkAdapters: true } }],
     vms: [vm('ci-01', 0, 0)],
     bios: INTEL_OK, agent: 'running', story: 'Not ready: vfio_pci module not loaded',
   },
@@ -206,14 +216,14 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
 ];
 
 /** The BIOS the host boots with, as the iLO derives it at power-on (IloMachine.boot). */
-export function biosFlags(attributes: Readonly<Record<string, string>>, cpu: 'intel' | 'amd'): { sriov: boolean; iommu: boolean } {
+export function biosFlags(attributes: Readonly<Record<string, SimBiosValue>>, cpu: 'intel' | 'amd'): { sriov: boolean; iommu: boolean } {
   return { sriov: attributes.Sriov === 'Enabled', iommu: (cpu === 'intel' ? attributes.IntelProcVtd : attributes.ProcAmdIoVt) === 'Enabled' };
 }
 
 /** The iLO's current BIOS at start: its defaults, the demo's values, then the workload profile's locks. */
-export function demoBios(demo: DemoHost): Record<string, string> {
+export function demoBios(demo: DemoHost): Record<string, SimBiosValue> {
   const values = { ...defaultBios(demo.cpuVendor), ...demo.bios };
-  return { ...values, ...locksFor(values.WorkloadProfile ?? '', demo.cpuVendor) };
+  return { ...values, ...locksFor(String(values.WorkloadProfile ?? ''), demo.cpuVendor) };
 }
 
 /** The demo host as a simulator profile: every host is a two-socket server. */
@@ -232,7 +242,7 @@ export function demoHostProfile(demo: DemoHost): HostProfile {
     iommuDefaultOn: demo.cpuVendor === 'amd',
     bios: biosFlags(demoBios(demo), demo.cpuVendor),
     modulesLoad: demo.modulesLoad,
-    nics: demo.nics.map((n) => ({ model: n.model, bus: n.bus, slot: n.slot, numaNode: n.numaNode, ...(n.firmwareSriovOff ? { firmwareSriovOff: true } : {}) })),
+    nics: demo.nics.map((n) => ({ model: n.model, bus: n.bus, slot: n.slot, numaNode: n.numaNode, ...(n.firmwareSriovOff ? { firmwareSriovOff: true } : {}), ...(n.ilo ? { ilo: n.ilo } : {}) })),
     others: [ILO_VGA],
     vms: demo.vms.map((v) => ({
       name: v.name,
@@ -342,6 +352,7 @@ export async function startDemoFleet(options: DemoFleetOptions): Promise<DemoFle
       const ilo = await startIloSimulator({
         ...iloOptionsForHost(iloShapeFor(profile, profile.bios), i + 1),
         bios: demo.bios,
+        ...(demo.redfishShape ? { redfishShape: demo.redfishShape } : {}),
         serialNumber: demoSerialNumber(demo.name),
         uuid: systemUuid(demo.name),
         powerState: demo.agent === 'powered-off' ? 'Off' : 'On',

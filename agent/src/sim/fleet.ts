@@ -114,7 +114,7 @@ export function iloShapeFor(profile: HostProfile, bios: { sriov: boolean; iommu:
     bios,
     nics: profile.nics.map((n) => {
       const model = NIC_MODELS[n.model];
-      return { ...model, totalVfsPerPort: n.firmwareSriovOff ? 0 : model.totalVfsPerPort, bus: n.bus, slot: n.slot };
+      return { ...model, totalVfsPerPort: n.firmwareSriovOff ? 0 : model.totalVfsPerPort, bus: n.bus, slot: n.slot, ...(n.ilo ? { ilo: n.ilo } : {}) };
     }),
     ...(profile.iloFirmware ? { iloFirmware: profile.iloFirmware } : {}),
     ...(profile.biosVersion ? { biosVersion: profile.biosVersion } : {}),

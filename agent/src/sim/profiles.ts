@@ -64,6 +64,13 @@ export const NIC_MODELS = {
     pfDeviceId: '159b', vfDeviceId: '1889', pfDriver: 'ice', vfDriver: 'iavf', totalVfsPerPort: 64, ports: 4,
     subsystemVendorId: '1590', subsystemDeviceId: '02d4', vfOffset: 256, vfStride: 1, vfOffsetPerPort: 63, rejects: {},
   },
+  'nvidia-bf2-2p': {
+    // A DPU: the BlueField-2's ConnectX-6 Dx functions, NUM_OF_VFS 127 per port in firmware. The
+    // recorded iLO 5 said SRIOVVEPACapable false for it while its VFs were enabled.
+    hpeName: 'NVIDIA BlueField-2 25GbE 2-port SFP56 DPU', chip: 'NVIDIA BlueField-2 (ConnectX-6 Dx)', vendorId: '15b3',
+    pfDeviceId: 'a2d6', vfDeviceId: '101e', pfDriver: 'mlx5_core', vfDriver: 'mlx5_core', totalVfsPerPort: 127, ports: 2,
+    subsystemVendorId: '15b3', subsystemDeviceId: '0061', vfOffset: 2, vfStride: 1, vfOffsetPerPort: 126, rejects: {},
+  },
   'hpe-366flr': {
     // igb reports 7 though the I350 can do 8 (the driver keeps one pool for the PF).
     hpeName: 'HPE Ethernet 1Gb 4-port 366FLR Adapter', chip: 'Intel I350', vendorId: '8086',
@@ -94,6 +101,8 @@ export interface NicPlacement {
    * SR-IOV capability, so no sriov_* files, and the iLO reports MaxVirtualFunctions 0.
    */
   firmwareSriovOff?: boolean;
+  /** How the host's iLO reports this adapter where a recorded iLO differs from plain Redfish. */
+  ilo?: { vepaCapable?: boolean; onlyInBaseNetworkAdapters?: boolean };
 }
 
 export interface OtherFunction {

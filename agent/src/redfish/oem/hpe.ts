@@ -81,6 +81,35 @@ export function pciDevicesLink(system: unknown): string | undefined {
   return odataId(path(system, 'PCIDevices')) ?? odataId(path(hpeOem(system), 'Links', 'PCIDevices'));
 }
 
+/**
+ * The system's standard PCIeDevices: recorded iLO 5s give an array of links to the devices, as
+ * the ComputerSystem schema has it; others a link to a collection.
+ */
+export function pcieDevicesOf(system: unknown): { collection?: string; devices: string[] } {
+  const value = path(system, 'PCIeDevices');
+  if (Array.isArray(value)) return { devices: value.map(odataId).filter((id): id is string => id !== undefined) };
+  const collection = odataId(value);
+  return collection ? { collection, devices: [] } : { devices: [] };
+}
+
+/** HPE's BaseNetworkAdapters (iLO 5): linked as Oem.Hpe.Links.NetworkAdapters on recorded iLOs. */
+export function baseNetworkAdaptersLink(system: unknown): string | undefined {
+  const links = path(hpeOem(system), 'Links');
+  return odataId(path(links, 'BaseNetworkAdapters')) ?? odataId(path(links, 'NetworkAdapters'));
+}
+
+/** "68:05:CA:E1:36:7C", "6805cae1367c", "68-05-ca-e1-36-7c" -> "6805cae1367c"; null for anything else. */
+export function macKey(mac: string | null | undefined): string | null {
+  const hex = mac?.replace(/[:.-]/g, '').toLowerCase();
+  return hex && /^[0-9a-f]{12}$/.test(hex) && hex !== '000000000000' ? hex : null;
+}
+
+/** "0x8086" (Redfish PCIeFunction) -> "8086"; null for anything else. */
+export function hexId(value: string | undefined): string | null {
+  const match = value?.match(/^0x([0-9a-f]{1,4})$/i);
+  return match ? match[1]!.toLowerCase().padStart(4, '0') : null;
+}
+
 // Keys of an iLO 4 HpBios resource that are not BIOS attributes.
 const HPBIOS_METADATA = new Set(['AttributeRegistry', 'Description', 'Id', 'Name', 'Type', 'Modified', 'SettingsResult', 'links', 'Links', 'Oem', 'SettingsObject']);
 
@@ -102,7 +131,7 @@ export function biosAttributes(resource: unknown, generation: IloGeneration | nu
  * The PATCH body for the settings object. The shape is the one thing that must not be wrong:
  * an iLO answers 200 to the other generation's shape and silently ignores it.
  */
-export function biosSettingsBody(generation: IloGeneration, changes: Record<string, string>): Json {
+export function biosSettingsBody(generation: IloGeneration, changes: Record<string, string | number | boolean>): Json {
   return generation === 4 ? { ...changes } : { Attributes: { ...changes } };
 }
 

@@ -4,16 +4,26 @@
 
 export type CpuVendor = 'intel' | 'amd';
 
+/** As the BIOS holds it: Enumeration and String attributes as text, Integer ones as JSON numbers. */
+export type SimBiosValue = string | number;
+
 export interface SimBiosAttribute {
   readonly name: string;
   readonly displayName: string;
-  /** Enumeration values; absent for free-text attributes. */
+  /** Enumeration values; absent for free-text and Integer attributes. */
   readonly values?: readonly string[];
+  /** Integer attributes, with their bounds; the BIOS refuses "12" for 12 (PropertyValueTypeError). */
+  readonly integer?: { readonly lowerBound: number; readonly upperBound: number };
   readonly maxLength?: number;
   readonly readOnly?: boolean;
   /** Present only on servers with this CPU vendor (IntelProcVtd does not exist on AMD). */
   readonly cpu?: CpuVendor;
-  readonly defaultValue: string;
+  /**
+   * In the attribute registry, not among this server's BIOS attributes: a registry describes the
+   * whole platform (every riser slot), the BIOS lists what this server has.
+   */
+  readonly registryOnly?: boolean;
+  readonly defaultValue: SimBiosValue;
 }
 
 const ENABLED_DISABLED = ['Enabled', 'Disabled'] as const;
@@ -45,6 +55,9 @@ export const SIM_BIOS_ATTRIBUTES: readonly SimBiosAttribute[] = [
   { name: 'BootMode', displayName: 'Boot Mode', values: ['Uefi', 'LegacyBios'], defaultValue: 'Uefi' },
   { name: 'PowerRegulator', displayName: 'Power Regulator', values: ['DynamicPowerSavings', 'StaticLowPower', 'StaticHighPerf', 'OsControl'], defaultValue: 'DynamicPowerSavings' },
   { name: 'ServerAssetTag', displayName: 'Server Asset Tag', maxLength: 31, defaultValue: '' },
+  // Recorded from an iLO 5: hours between memory patrol scrubs, an Integer from 1 to 24.
+  { name: 'PatrolScrubDuration', displayName: 'Memory Patrol Scrubbing Interval', integer: { lowerBound: 1, upperBound: 24 }, defaultValue: 24 },
+  { name: 'Slot8NicBoot1', displayName: 'Slot 8 Port 1 Network Boot', values: ['NetworkBoot', 'Disabled'], registryOnly: true, defaultValue: 'Disabled' },
   { name: 'RomSelection', displayName: 'ROM Selection', values: ['CurrentRom', 'BackupRom'], readOnly: true, defaultValue: 'CurrentRom' },
 ];
 
@@ -68,11 +81,17 @@ export const PROFILE_LOCKS: Readonly<Record<string, Readonly<Record<string, stri
   'Virtualization-MaxPerformance': VIRTUALIZATION_ON,
 };
 
-export function attributesFor(cpu: CpuVendor): SimBiosAttribute[] {
+/** The attributes the registry describes for this server (registry-only ones included). */
+export function registryAttributesFor(cpu: CpuVendor): SimBiosAttribute[] {
   return SIM_BIOS_ATTRIBUTES.filter((a) => a.cpu === undefined || a.cpu === cpu);
 }
 
-export function defaultBios(cpu: CpuVendor): Record<string, string> {
+/** The attributes this server's BIOS has. */
+export function attributesFor(cpu: CpuVendor): SimBiosAttribute[] {
+  return registryAttributesFor(cpu).filter((a) => !a.registryOnly);
+}
+
+export function defaultBios(cpu: CpuVendor): Record<string, SimBiosValue> {
   return Object.fromEntries(attributesFor(cpu).map((a) => [a.name, a.defaultValue]));
 }
 

@@ -11,7 +11,7 @@ export interface SimCertificate {
 export interface CertificateOptions {
   /** Subject common name; iLO uses its host name. */
   commonName?: string;
-  /** Names and IPs the certificate is valid for; loopback by default. */
+  /** Names and IPs the certificate is valid for; loopback by default. Both empty: no SAN, like a factory iLO certificate. */
   dnsNames?: string[];
   ipAddresses?: string[];
   /** Sign with this CA instead of self-signing (to test pinning an organisation's CA). */
@@ -49,10 +49,15 @@ export async function createIloCertificate(options: CertificateOptions = {}): Pr
             { name: 'basicConstraints', cA: false },
             { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
             { name: 'extKeyUsage', serverAuth: true },
-            {
-              name: 'subjectAltName',
-              altNames: [...dnsNames.map((value) => ({ type: 2 as const, value })), ...ipAddresses.map((ip) => ({ type: 7 as const, ip }))],
-            },
+            // An iLO's factory certificate names only ILO<serial> in its subject: no SAN at all.
+            ...(dnsNames.length + ipAddresses.length === 0
+              ? []
+              : [
+                  {
+                    name: 'subjectAltName' as const,
+                    altNames: [...dnsNames.map((value) => ({ type: 2 as const, value })), ...ipAddresses.map((ip) => ({ type: 7 as const, ip }))],
+                  },
+                ]),
           ],
     },
   );

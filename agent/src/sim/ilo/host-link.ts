@@ -3,7 +3,7 @@
 // from a host profile's shape, without depending on the host simulator's code.
 
 import type { IloGeneration } from './machine';
-import type { SimNic } from './nics';
+import type { SimNic, SimRedfishShape } from './nics';
 import type { IloSimulatorOptions } from './server';
 
 /** A NIC of the host profile, with its model's catalogue entry spread in (hex ids as sysfs has them). */
@@ -18,6 +18,8 @@ export interface HostNicShape {
   ports: number;
   bus: number;
   slot: number | null;
+  /** How the iLO reports this adapter, where a recorded iLO differs from the plain Redfish shape. */
+  ilo?: { vepaCapable?: boolean; onlyInBaseNetworkAdapters?: boolean };
 }
 
 export interface HostShape {
@@ -30,6 +32,8 @@ export interface HostShape {
   /** What the iLO reports ("2.72", "U30 v2.76 (02/09/2023)"); default: its generation's usual ones. */
   iloFirmware?: string;
   biosVersion?: string;
+  /** The iLO's Redfish layout (recorded iLO 5 variants); default: the simulator's usual one. */
+  redfishShape?: SimRedfishShape;
 }
 
 const MANUFACTURERS: Record<string, string> = { '8086': 'Intel Corporation', '14e4': 'Broadcom', '15b3': 'Mellanox Technologies' };
@@ -57,6 +61,8 @@ export function iloNicsForHost(nics: readonly HostNicShape[], seed = 1): SimNic[
         macAddress: [0x14, 0x02, 0xec, seed & 0xff, nic.bus & 0xff, port].map((b) => b.toString(16).padStart(2, '0')).join(':'),
         maxVirtualFunctions: maxPerPort,
       })),
+      ...(nic.ilo?.vepaCapable !== undefined ? { vepaCapable: nic.ilo.vepaCapable } : {}),
+      ...(nic.ilo?.onlyInBaseNetworkAdapters ? { onlyInBaseNetworkAdapters: true } : {}),
     };
   });
 }
@@ -76,5 +82,6 @@ export function iloOptionsForHost(host: HostShape, seed = 1): IloSimulatorOption
     nics: iloNicsForHost(host.nics, seed),
     ...(host.iloFirmware ? { iloFirmware: host.iloFirmware } : {}),
     ...(host.biosVersion ? { biosVersion: host.biosVersion } : {}),
+    ...(host.redfishShape ? { redfishShape: host.redfishShape } : {}),
   };
 }

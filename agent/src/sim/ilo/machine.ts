@@ -2,8 +2,8 @@
 // sessions. No HTTP here; server.ts renders this as Redfish.
 
 import { randomBytes } from 'node:crypto';
-import { attributesFor, defaultBios, locksFor, type CpuVendor, type SimBiosAttribute } from './bios-attributes';
-import { gen10IntelNics, gen11Nics, gen9Nics, type SimNic } from './nics';
+import { attributesFor, defaultBios, locksFor, registryAttributesFor, type CpuVendor, type SimBiosAttribute, type SimBiosValue } from './bios-attributes';
+import { gen10IntelNics, gen11Nics, gen9Nics, type SimNic, type SimRedfishShape } from './nics';
 
 export type IloGeneration = 4 | 5 | 6;
 export type PowerState = 'On' | 'Off';
@@ -18,7 +18,7 @@ export interface SimSettingsMessage {
 /** What the simulated host needs to know when the server boots: the BIOS it boots with. */
 export interface SimBootEvent {
   readonly resetType: string;
-  readonly appliedBios: Readonly<Record<string, string>>;
+  readonly appliedBios: Readonly<Record<string, SimBiosValue>>;
   readonly sriov: boolean;
   /** VT-d on Intel, AMD-Vi on AMD: IOMMU groups exist after this boot only when true. */
   readonly iommu: boolean;
@@ -51,8 +51,10 @@ export interface MachineOptions {
   /** "U30 v2.76 (02/09/2023)"; default: the generation's usual BIOS. */
   biosVersion?: string;
   /** Overrides of the default BIOS values (defaults: SR-IOV and VT-d off). */
-  bios?: Record<string, string>;
+  bios?: Record<string, SimBiosValue>;
   nics?: SimNic[];
+  /** The Redfish layout of PCI devices and adapters (recorded iLO 5 variants). */
+  redfishShape?: SimRedfishShape;
   powerState?: PowerState;
   username?: string;
   password?: string;
@@ -122,13 +124,14 @@ export class IloMachine {
   readonly registryName: string;
   readonly uuid: string;
   readonly nics: SimNic[];
+  readonly redfishShape: SimRedfishShape;
   readonly username: string;
   readonly password: string;
   sessionLimit: number;
   sessionTimeoutMs: number;
 
   powerState: PowerState;
-  current: Record<string, string>;
+  current: Record<string, SimBiosValue>;
   /** Raw values as PATCHed, not validated: a real iLO validates only when the BIOS applies them. */
   pending: Record<string, unknown> = {};
   settingsMessages: SimSettingsMessage[] = [{ messageId: 'Base.1.4.Success', args: [] }];
@@ -155,6 +158,7 @@ export class IloMachine {
     this.registryName = profile.registry;
     this.uuid = options.uuid ?? `30313436-3631-${String(seed).padStart(4, '0')}-5a43-${randomBytes(6).toString('hex')}`;
     this.nics = options.nics ?? profile.nics(seed);
+    this.redfishShape = options.redfishShape ?? {};
     this.username = options.username ?? 'admin';
     this.password = options.password ?? 'password';
     this.sessionLimit = options.sessionLimit ?? 8;
@@ -166,6 +170,11 @@ export class IloMachine {
 
   get attributes(): SimBiosAttribute[] {
     return attributesFor(this.cpu);
+  }
+
+  /** What the attribute registry lists: this server's attributes and the platform's others. */
+  get registryAttributes(): SimBiosAttribute[] {
+    return registryAttributesFor(this.cpu);
   }
 
   /** The settings object a GET returns: every attribute, pending values over current ones. */
@@ -326,7 +335,10 @@ export class IloMachine {
         reject('Base.1.4.PropertyUnknown', name, [name]);
         continue;
       }
-      if (typeof value !== 'string') {
+      // The recorded iLO 5 refused the string "12" for an Integer attribute at boot, and a number
+      // for an Enumeration: types are checked here, never at PATCH time.
+      const typeOk = attribute.integer ? Number.isInteger(value) : typeof value === 'string';
+      if (!typeOk || (typeof value !== 'string' && typeof value !== 'number')) {
         reject('Base.1.4.PropertyValueTypeError', name, [JSON.stringify(value), name]);
         continue;
       }
@@ -334,15 +346,19 @@ export class IloMachine {
         reject('Base.1.4.PropertyNotWritable', name, [name]);
         continue;
       }
-      if (attribute.values && !attribute.values.includes(value)) {
-        reject('Base.1.4.PropertyValueNotInList', name, [value, name]);
+      if (attribute.integer && (Number(value) < attribute.integer.lowerBound || Number(value) > attribute.integer.upperBound)) {
+        reject('Base.1.4.PropertyValueNotInList', name, [String(value), name]);
         continue;
       }
-      if (attribute.maxLength !== undefined && value.length > attribute.maxLength) {
-        reject('Base.1.4.PropertyValueFormatError', name, [value, name]);
+      if (attribute.values && !attribute.values.includes(String(value))) {
+        reject('Base.1.4.PropertyValueNotInList', name, [String(value), name]);
         continue;
       }
-      const forced = locksFor(next.WorkloadProfile ?? '', this.cpu)[name];
+      if (attribute.maxLength !== undefined && String(value).length > attribute.maxLength) {
+        reject('Base.1.4.PropertyValueFormatError', name, [String(value), name]);
+        continue;
+      }
+      const forced = locksFor(String(next.WorkloadProfile ?? ''), this.cpu)[name];
       if (forced !== undefined && forced !== value) {
         reject('Base.1.4.PropertyNotWritable', name, [name]);
         continue;
@@ -357,8 +373,8 @@ export class IloMachine {
     this.settingsMessages = messages.length > 0 ? messages : [{ messageId: 'Base.1.4.Success', args: [] }];
   }
 
-  private enforceProfile(values: Record<string, string>): void {
-    Object.assign(values, locksFor(values.WorkloadProfile ?? '', this.cpu));
+  private enforceProfile(values: Record<string, SimBiosValue>): void {
+    Object.assign(values, locksFor(String(values.WorkloadProfile ?? ''), this.cpu));
   }
 }
 

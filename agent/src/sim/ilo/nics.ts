@@ -25,6 +25,30 @@ export interface SimNic {
   /** ControllerCapabilities.VirtualizationOffload.VirtualFunction.DeviceMaxCount (0: no SR-IOV). */
   readonly deviceMaxVirtualFunctions: number;
   readonly ports: readonly SimNicPort[];
+  /**
+   * SRIOV.SRIOVVEPACapable: whether SR-IOV works in VEPA mode, not whether it works. Default:
+   * as the VF counts. A recorded BlueField-2 DPU said false with 127 VFs a port enabled.
+   */
+  readonly vepaCapable?: boolean;
+  /** Listed only in HPE's BaseNetworkAdapters (iLO 5), not in the Redfish NetworkAdapters, as recorded for some cards. */
+  readonly onlyInBaseNetworkAdapters?: boolean;
+}
+
+/**
+ * How this iLO lays out what it knows of PCI devices and adapters: the shapes recorded from real
+ * iLO 5s, which a client has to read all of.
+ */
+export interface SimRedfishShape {
+  /**
+   * oem: HPE's PCIDevices collection, linked from Oem.Hpe.Links (the default). pcie-links: the
+   * system's standard PCIeDevices, an array of links to PCIeDevice resources that carry HPE's
+   * device as Oem.Hpe, and no OEM link. pcie-collection: PCIeDevices as a link to a collection.
+   */
+  readonly pciDevices?: 'oem' | 'pcie-links' | 'pcie-collection';
+  /** false: NetworkAdapters carry no location (no slot): only BaseNetworkAdapters say where a card sits. */
+  readonly networkAdapterLocations?: boolean;
+  /** false: NetworkAdapters carry no serial number, so adapters are matched with BaseNetworkAdapters by MAC. */
+  readonly networkAdapterSerials?: boolean;
 }
 
 function macs(seed: number, count: number): string[] {

@@ -2,7 +2,7 @@
 // published iLO Redfish reference and recorded iLO 5 answers; where generations differ, the
 // difference is deliberate and a client has to cope with it.
 
-import { locksFor, WORKLOAD_PROFILES } from './bios-attributes';
+import { locksFor, WORKLOAD_PROFILES, type SimBiosAttribute } from './bios-attributes';
 import { allowedResetTypes, type IloGeneration, type IloMachine, type SimSession } from './machine';
 import type { SimNic } from './nics';
 
@@ -55,6 +55,13 @@ export function extendedInfo(generation: IloGeneration, messageId: string, args:
       '@Message.ExtendedInfo': [{ MessageId: id, ...(args.length > 0 ? { MessageArgs: args } : {}) }],
     },
   };
+}
+
+/** Type and constraints of a registry entry, as HPE's registries spell them. */
+function typeOf(a: SimBiosAttribute): Json {
+  if (a.integer) return { Type: 'Integer', LowerBound: a.integer.lowerBound, UpperBound: a.integer.upperBound, ScalarIncrement: 1 };
+  if (a.values) return { Type: 'Enumeration', Value: a.values.map((v) => ({ ValueName: v, ValueDisplayName: v })) };
+  return { Type: 'String', MaxLength: a.maxLength, MinLength: 0 };
 }
 
 const BASE_REGISTRY: Readonly<Record<IloGeneration, string>> = { 4: 'Base.0.10.0', 5: 'Base.1.4.0', 6: 'Base.1.13.0' };
@@ -158,9 +165,11 @@ export class Renderer {
   system(): Json {
     const m = this.machine;
     const processor = m.cpu === 'intel' ? 'Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz' : 'AMD EPYC 7543 32-Core Processor';
+    const pciDevices = m.redfishShape.pciDevices ?? 'oem';
     const links: Json = {
-      PCIDevices: this.ref('/redfish/v1/Systems/1/PCIDevices'),
-      ...(m.generation === 5 ? { BaseNetworkAdapters: this.ref('/redfish/v1/Systems/1/BaseNetworkAdapters') } : {}),
+      ...(pciDevices === 'oem' ? { PCIDevices: this.ref('/redfish/v1/Systems/1/PCIDevices') } : {}),
+      // Recorded iLO 5: the OEM link to BaseNetworkAdapters is named NetworkAdapters.
+      ...(m.generation === 5 ? { NetworkAdapters: this.ref('/redfish/v1/Systems/1/BaseNetworkAdapters') } : {}),
       // iLO 4 linked the BIOS only from its OEM section.
       ...(m.generation === 4 ? { BIOS: this.ref('/redfish/v1/Systems/1/bios') } : {}),
     };
@@ -179,6 +188,11 @@ export class Renderer {
       BiosVersion: m.biosVersion,
       ProcessorSummary: { Count: 2, Model: processor },
       ...(m.generation === 4 ? {} : { Bios: this.ref('/redfish/v1/Systems/1/Bios') }),
+      ...(pciDevices === 'pcie-links'
+        ? { PCIeDevices: this.pciFunctions().map((f) => this.ref(`/redfish/v1/Systems/1/PCIeDevices/${f.id}`)), 'PCIeDevices@odata.count': this.pciFunctions().length }
+        : pciDevices === 'pcie-collection'
+          ? { PCIeDevices: this.ref('/redfish/v1/Systems/1/PCIeDevices') }
+          : {}),
       Actions: {
         '#ComputerSystem.Reset': {
           target: this.link('/redfish/v1/Systems/1/Actions/ComputerSystem.Reset'),
@@ -290,11 +304,10 @@ export class Renderer {
         Id: m.registryName,
         Language: 'en',
         RegistryEntries: {
-          Attributes: m.attributes.map((a) => ({
+          Attributes: m.registryAttributes.map((a) => ({
             Name: a.name,
             DisplayName: a.displayName,
-            Type: a.values ? 'Enumeration' : 'String',
-            ...(a.values ? { Value: a.values.map((v) => ({ ValueName: v, ValueDisplayName: v })) } : { MaxLength: a.maxLength }),
+            ...typeOf(a),
             ...(a.readOnly ? { ReadOnly: true } : {}),
           })),
         },
@@ -319,12 +332,11 @@ export class Renderer {
       RegistryVersion: m.registryName.split('.').pop(),
       SupportedSystems: [{ ProductName: m.model, SystemId: m.biosVersion.split(' ')[0] }],
       RegistryEntries: {
-        Attributes: m.attributes.map((a) => ({
+        Attributes: m.registryAttributes.map((a) => ({
           AttributeName: a.name,
           DisplayName: a.displayName,
-          Type: a.values ? 'Enumeration' : 'String',
+          ...typeOf(a),
           ReadOnly: a.readOnly ?? false,
-          ...(a.values ? { Value: a.values.map((v) => ({ ValueName: v, ValueDisplayName: v })) } : { MaxLength: a.maxLength, MinLength: 0 }),
         })),
         Dependencies: dependencies,
       },
@@ -369,12 +381,17 @@ export class Renderer {
     };
   }
 
+  /** The adapters Redfish NetworkAdapters lists (some cards appear only in BaseNetworkAdapters). */
+  redfishNics(): SimNic[] {
+    return this.machine.nics.filter((nic) => !nic.onlyInBaseNetworkAdapters);
+  }
+
   networkAdapters(): Json {
     return this.collection(
       '/redfish/v1/Chassis/1/NetworkAdapters',
       'NetworkAdapterCollection.NetworkAdapterCollection',
       'Network Adapter Collection',
-      this.machine.nics.map((nic) => `/redfish/v1/Chassis/1/NetworkAdapters/${nic.id}`),
+      this.redfishNics().map((nic) => `/redfish/v1/Chassis/1/NetworkAdapters/${nic.id}`),
     );
   }
 
@@ -385,6 +402,7 @@ export class Renderer {
   networkAdapter(nic: SimNic): Json {
     const base = `/redfish/v1/Chassis/1/NetworkAdapters/${nic.id}`;
     const functions = nic.ports.map((_, i) => `${base}/NetworkDeviceFunctions/${i + 1}`);
+    const shape = this.machine.redfishShape;
     return {
       '@odata.id': this.link(base),
       '@odata.type': '#NetworkAdapter.v1_5_0.NetworkAdapter',
@@ -393,21 +411,26 @@ export class Renderer {
       Manufacturer: nic.manufacturer,
       Model: nic.model,
       PartNumber: nic.partNumber,
-      SerialNumber: nic.serialNumber,
+      // Recorded iLO 5: null for cards whose serial only HPE's BaseNetworkAdapters knows.
+      SerialNumber: shape.networkAdapterSerials === false ? null : nic.serialNumber,
       Status: { State: 'Enabled', Health: 'OK' },
       Controllers: [
         {
           FirmwarePackageVersion: nic.firmwareVersion,
-          Location: {
-            PartLocation: nic.slot === null
-              ? { ServiceLabel: this.slotLabel(nic), LocationType: 'Embedded' }
-              : { ServiceLabel: this.slotLabel(nic), LocationType: 'Slot', LocationOrdinalValue: nic.slot },
-          },
+          ...(shape.networkAdapterLocations === false
+            ? {}
+            : {
+                Location: {
+                  PartLocation: nic.slot === null
+                    ? { ServiceLabel: this.slotLabel(nic), LocationType: 'Embedded' }
+                    : { ServiceLabel: this.slotLabel(nic), LocationType: 'Slot', LocationOrdinalValue: nic.slot },
+                },
+              }),
           ControllerCapabilities: {
             NetworkPortCount: nic.ports.length,
             NetworkDeviceFunctionCount: nic.ports.length,
             VirtualizationOffload: {
-              SRIOV: { SRIOVVEPACapable: nic.deviceMaxVirtualFunctions > 0 },
+              SRIOV: { SRIOVVEPACapable: nic.vepaCapable ?? nic.deviceMaxVirtualFunctions > 0 },
               VirtualFunction: { DeviceMaxCount: nic.deviceMaxVirtualFunctions, MinAssignmentGroupSize: 1, NetworkPortMaxCount: Math.max(0, ...nic.ports.map((p) => p.maxVirtualFunctions)) },
             },
           },
@@ -491,6 +514,28 @@ export class Renderer {
     };
   }
 
+  /** The standard PCIeDevice of one PCI function, carrying HPE's device as Oem.Hpe (recorded iLO 5 shape). */
+  pcieDevice(id: string): Json | undefined {
+    const oem = this.pciDevice(id);
+    if (!oem) return undefined;
+    return {
+      '@odata.id': this.link(`/redfish/v1/Systems/1/PCIeDevices/${id}`),
+      '@odata.type': '#PCIeDevice.v1_5_0.PCIeDevice',
+      Id: id,
+      Name: oem.Name,
+      Oem: { [this.oemKey]: oem },
+    };
+  }
+
+  pcieDevices(): Json {
+    return this.collection(
+      '/redfish/v1/Systems/1/PCIeDevices',
+      'PCIeDeviceCollection.PCIeDeviceCollection',
+      'PCIe Devices',
+      this.pciFunctions().map((f) => `/redfish/v1/Systems/1/PCIeDevices/${f.id}`),
+    );
+  }
+
   baseNetworkAdapters(): Json {
     return this.collection(
       '/redfish/v1/Systems/1/BaseNetworkAdapters',
@@ -503,6 +548,7 @@ export class Renderer {
   baseNetworkAdapter(index: number): Json | undefined {
     const nic = this.machine.nics[index];
     if (!nic) return undefined;
+    // As recorded ("OCP.Slot.10.1"): StructuredName gives the slot; PhysicalPorts the MACs.
     return {
       '@odata.id': this.link(`/redfish/v1/Systems/1/BaseNetworkAdapters/${index + 1}`),
       '@odata.type': '#HpeBaseNetworkAdapter.v2_0_0.HpeBaseNetworkAdapter',
@@ -510,10 +556,11 @@ export class Renderer {
       Name: nic.name,
       PartNumber: nic.partNumber,
       SerialNumber: nic.serialNumber,
-      StructuredName: `NIC.${nic.slot === null ? 'LOM' : `Slot.${nic.slot}`}.1.1`,
+      StructuredName: `NIC.${nic.slot === null ? 'LOM.1' : `Slot.${nic.slot}`}.1`,
       Location: this.slotLabel(nic),
       Firmware: { Current: { VersionString: nic.firmwareVersion } },
-      PhysicalPorts: nic.ports.map((p) => ({ MacAddress: p.macAddress })),
+      PhysicalPorts: nic.ports.map((p, i) => ({ MacAddress: p.macAddress, Name: `port ${i + 1}`, Status: { Health: 'OK' } })),
+      Status: { Health: 'OK', State: 'Enabled' },
     };
   }
 }

@@ -172,6 +172,10 @@ export async function startIloSimulator(options: IloSimulatorOptions = {}): Prom
           if (n === 3) return get(() => render.pciDevices());
           if (n === 4 && s3) return get(() => render.pciDevice(s3));
         }
+        if (s2 === 'pciedevices' && (machine.redfishShape.pciDevices ?? 'oem') !== 'oem') {
+          if (n === 3) return get(() => render.pcieDevices());
+          if (n === 4 && s3) return get(() => render.pcieDevice(s3));
+        }
         if (s2 === 'basenetworkadapters' && generation === 5) {
           if (n === 3) return get(() => render.baseNetworkAdapters());
           if (n === 4) return get(() => render.baseNetworkAdapter(Number(s3) - 1));
@@ -183,7 +187,7 @@ export async function startIloSimulator(options: IloSimulatorOptions = {}): Prom
         if (n === 2) return get(() => render.chassis());
         if (s2 === 'networkadapters' && generation !== 4) {
           if (n === 3) return get(() => render.networkAdapters());
-          const nic = machine.nics.find((x) => x.id.toLowerCase() === s3);
+          const nic = render.redfishNics().find((x) => x.id.toLowerCase() === s3);
           if (!nic) break;
           if (n === 4) return get(() => render.networkAdapter(nic));
           if (s4 === 'networkdevicefunctions') {
