@@ -27,6 +27,7 @@ import {
   screen,
   scrubHeaders,
 } from './front-door.mjs';
+import { databaseProblem } from './database-check.mjs';
 
 const { values: args } = parseArgs({ options: { dev: { type: 'boolean' }, port: { type: 'string' }, hostname: { type: 'string' } } });
 
@@ -59,6 +60,9 @@ const dev = Boolean(args.dev);
 // of a server started some other way (`next start` alone).
 const frontDoorKey = randomBytes(18).toString('base64url');
 /** @type {Record<symbol, string>} */ (/** @type {unknown} */ (globalThis))[Symbol.for('sriov-fleet.front-door-key')] = frontDoorKey;
+
+const problem = await databaseProblem(process.env.DATABASE_URL);
+if (problem) fail(problem);
 
 const app = next({ dev, dir: path.resolve(import.meta.dirname, '..'), hostname, port });
 const handle = app.getRequestHandler();
