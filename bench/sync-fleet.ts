@@ -1,7 +1,7 @@
 // How long a poll round takes: `npx tsx bench/sync-fleet.ts [hosts] [concurrency]`.
 // Starts N simulated hosts (real agent HTTP APIs on loopback, in a child process:
 // agent/dist/sriov-sim.js, so the agents' work is not counted here), puts them in a throwaway
-// SQLite, then times the server's sync: the first round (every row created), a steady round read
+// SQLite (TEST_DATABASE=postgresql: PostgreSQL), then times the server's sync: the first round (every row created), a steady round read
 // in full (nothing changed: reads and diffs only) and steady rounds as the poller makes them (the
 // agents answer 304: no parsing, no diffing, one write per host), with the poller's concurrency.
 
@@ -39,6 +39,7 @@ await new Promise<void>((resolve, reject) => {
 
 const db = await createTestDatabase();
 process.env.DATABASE_URL = db.url;
+console.log(`database: ${db.provider} (TEST_DATABASE=postgresql for a throwaway PostgreSQL server)`);
 const { mapLimited, syncFleet } = await import('@/lib/sync/poller');
 const { syncHost } = await import('@/lib/sync/sync-host');
 const { AgentClient } = await import('@/lib/agents/client');

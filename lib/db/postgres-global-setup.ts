@@ -16,19 +16,24 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
-  const server = await startPostgres();
+/** `prisma migrate deploy` (which creates the database) on prisma/postgresql/migrations. */
+export function migrateTemplate(url: string): void {
   const root = path.resolve(import.meta.dirname, '..', '..');
   try {
-    execFileSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: server.url(TEMPLATE_DATABASE) },
-      stdio: 'pipe',
-    });
+    execFileSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: 'pipe' });
   } catch (error) {
-    server.stop();
     const output = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`prisma migrate deploy on the test PostgreSQL failed:\n${output.stdout ?? ''}${output.stderr ?? ''}`);
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const server = await startPostgres();
+  try {
+    migrateTemplate(server.url(TEMPLATE_DATABASE));
+  } catch (error) {
+    server.stop();
+    throw error;
   }
   project.provide('postgresUrl', server.url());
   return () => server.stop();

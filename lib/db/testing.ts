@@ -12,7 +12,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { createPrismaClient, type DatabaseProvider } from './client';
-import { TEMPLATE_DATABASE } from './postgres-global-setup';
+import { startPostgres } from '../../scripts/postgres-cluster.mjs';
+import { migrateTemplate, TEMPLATE_DATABASE } from './postgres-global-setup';
 
 export interface TestDatabase {
   provider: DatabaseProvider;
@@ -51,8 +52,31 @@ async function createSqliteDatabase(): Promise<TestDatabase> {
   };
 }
 
+let ownServer: Promise<string> | undefined;
+
+/**
+ * The PostgreSQL server with the migrated template: the test run's (vitest's globalSetup), or
+ * outside vitest (benchmarks: TEST_DATABASE=postgresql npm run bench:…) one of this process's own,
+ * stopped when it exits.
+ */
+function postgresServer(): Promise<string> {
+  let provided: string | undefined;
+  try {
+    provided = inject('postgresUrl');
+  } catch {
+    // Not inside a vitest worker.
+  }
+  if (provided) return Promise.resolve(provided);
+  ownServer ??= startPostgres().then((server) => {
+    process.once('exit', () => server.stop());
+    migrateTemplate(server.url(TEMPLATE_DATABASE));
+    return server.url();
+  });
+  return ownServer;
+}
+
 async function createPostgresDatabase(): Promise<TestDatabase> {
-  const server = inject('postgresUrl');
+  const server = await postgresServer();
   const name = `test_${randomUUID().replaceAll('-', '')}`;
   await onServer(server, `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
   const url = new URL(server);
