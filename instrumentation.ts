@@ -4,6 +4,18 @@
 
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // Refusals before anything runs: another key than the other replicas', a second server on SQLite.
+  const [{ prisma: db }, { secretsKeyProblem }, { replicaStartProblem }, { env }] = await Promise.all([
+    import('@/lib/db/client'),
+    import('@/lib/crypto/key-check'),
+    import('@/lib/operations/replicas'),
+    import('@/lib/env'),
+  ]);
+  const problem = (await secretsKeyProblem(db)) ?? (env.backgroundEnabled ? await replicaStartProblem(db) : null);
+  if (problem) {
+    console.error(`✕ ${problem}`);
+    process.exit(2);
+  }
   const { bootstrapAdminFromEnv } = await import('@/lib/auth/users');
   const created = await bootstrapAdminFromEnv();
   if (created) console.log(`Created the first admin "${created}" from FLEET_ADMIN_USER.`);

@@ -14,6 +14,7 @@ import { classify, execute, type ExecutionTiming, OperationFailure } from './exe
 import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
 import { startBackgroundLoop, wake } from '@/lib/background-loop';
 import { recordOperationEnd } from '@/lib/metrics/registry';
+import { beat, HEARTBEAT_MS, newReplicaIdentity, retireReplica, takeOverOrphans, type ReplicaIdentity } from './replicas';
 
 export interface WorkerOptions {
   /** Operations carried out at once across the fleet (each still alone in its lane). */
@@ -56,18 +57,23 @@ export function canStart(op: Claimable, running: readonly Claimable[]): boolean 
   return !running.some((r) => r.lane === op.lane || (r.hostId !== null && r.hostId === op.hostId && (r.lane.startsWith('host:') || op.lane.startsWith('host:'))));
 }
 
-export async function recoverInterrupted(log?: (message: string) => void): Promise<number> {
-  const interrupted = await prisma.operation.findMany({ where: { status: 'running' }, select: { id: true, kind: true } });
-  for (const op of interrupted) {
+/**
+ * Operations left running by a server process that is gone (this one before a restart, or another
+ * replica whose heartbeat stopped): queued again to resume where they were, or failed when this
+ * server does not know their kind.
+ */
+export async function recoverInterrupted(self: ReplicaIdentity, log?: (message: string) => void): Promise<number> {
+  const taken = await takeOverOrphans(self, async (op) => {
     const known = (OPERATION_KINDS as readonly string[]).includes(op.kind);
     if (known) {
-      await prisma.operation.update({ where: { id: op.id }, data: { status: 'queued', nextAttemptAt: null, progress: 'Resumed after a server restart' } });
+      await prisma.operation.update({ where: { id: op.id }, data: { status: 'queued', claimedBy: null, nextAttemptAt: null, progress: 'Resumed after a server restart' } });
     } else {
       await finish(op.id, 'failed', { error: `The server restarted during this operation and does not know the kind "${op.kind}".` });
     }
-  }
-  if (interrupted.length > 0) log?.(`operations: ${interrupted.length} interrupted by a server restart resumed`);
-  return interrupted.length;
+    return true;
+  });
+  if (taken.length > 0) log?.(`operations: ${taken.length} interrupted by a server restart resumed`);
+  return taken.length;
 }
 
 async function finish(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
@@ -138,7 +144,15 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
     }
     await new Promise<void>((resolve) => slotWaiters.push(() => ((entry.waiting = false), resolve())));
   };
-  const ready = recoverInterrupted(options.log).catch((error: unknown) => options.log?.(`operations: recovery failed: ${String(error)}`));
+  // This worker's lease on what it runs: its heartbeat, then the orphans of dead replicas, again every HEARTBEAT_MS.
+  const replica = newReplicaIdentity();
+  let lastBeat = 0;
+  const beatAndRecover = async () => {
+    lastBeat = Date.now();
+    await beat(replica);
+    await recoverInterrupted(replica, options.log);
+  };
+  const ready = beatAndRecover().catch((error: unknown) => options.log?.(`operations: recovery failed: ${String(error)}`));
 
   const run = async (op: Claimable & { params: string; targetId: string; requestedBy: string; attempts: number }): Promise<void> => {
     const kind = op.kind as OperationKind;
@@ -169,7 +183,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         await whenDatabaseAnswers(() =>
           prisma.operation.update({
             where: { id: op.id },
-            data: { status: 'queued', nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
+            data: { status: 'queued', claimedBy: null, nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
           }),
         );
         options.log?.(`operation ${op.id} (${kind}) attempt ${op.attempts} failed, retrying: ${failure.message}`);
@@ -183,6 +197,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
 
   const pass = async (stopped: () => boolean): Promise<void> => {
     await ready;
+    if (!stopped() && Date.now() - lastBeat >= HEARTBEAT_MS) await beatAndRecover();
     const full = () => busy() + slotWaiters.length >= options.concurrency;
     if (stopped() || full()) return;
     const now = new Date();
@@ -205,7 +220,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         where: { id: op.id, status: 'queued' },
         // startedAt is the first attempt's: a retry does not restart the clock (how long a reboot
         // took, the history's duration and the page's "restarting for" all count from there).
-        data: { status: 'running', attempts: { increment: 1 }, ...(op.attempts === 0 ? { startedAt: new Date() } : {}), nextAttemptAt: null },
+        data: { status: 'running', claimedBy: replica.id, attempts: { increment: 1 }, ...(op.attempts === 0 ? { startedAt: new Date() } : {}), nextAttemptAt: null },
       });
       if (claimed.count !== 1) continue;
       active.push(op);
@@ -237,6 +252,9 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
     async stop({ drain = false } = {}) {
       await loop.stop();
       if (drain) await Promise.all([...running.values()].map((r) => r.done));
+      // Whatever still runs here is another replica's to resume now, without waiting for the lease.
+      await ready;
+      await retireReplica(replica).catch((error: unknown) => options.log?.(`operations: could not retire this replica: ${String(error)}`));
     },
   };
 }
