@@ -43,7 +43,8 @@ interface PageRows {
 }
 interface Reader {
   hosts(after: string | null, hostIds: readonly string[] | null, limit: number): Promise<HostRow[]>;
-  rows(hostIds: string[]): Promise<PageRows>;
+  /** nics false: no PFs, VFs or ledger MACs (a policy without NIC rules, like the baseline, needs none). */
+  rows(hostIds: string[], nics: boolean): Promise<PageRows>;
   registry(hostId: string): Promise<{ registryId: string | null; biosVersion: string | null; attributes: string; dependencies: string | null } | null>;
   close(): void;
 }
@@ -53,24 +54,25 @@ function prismaReader(prisma: PrismaClient): Reader {
   return {
     hosts: (after, hostIds, limit) =>
       prisma.host.findMany({ where: { ...(hostIds ? { id: { in: [...hostIds] } } : {}), ...(after !== null ? { name: { gt: after } } : {}) }, orderBy: { name: 'asc' }, take: limit, select: hostSelect }),
-    async rows(ids) {
+    async rows(ids, nics) {
       const hostId = { in: ids };
+      const none = Promise.resolve([]);
       const [labels, bios, registries, vms, pfs, vfs, macs] = await Promise.all([
         prisma.hostLabel.findMany({ where: { hostId }, select: { hostId: true, key: true, value: true } }),
         prisma.biosRead.findMany({ where: { hostId }, select: { hostId: true, values: true } }),
         prisma.biosRegistry.findMany({ where: { hostId }, select: { hostId: true, registryId: true, biosVersion: true } }),
         prisma.virtualMachine.findMany({ where: { hostId }, orderBy: { name: 'asc' }, select: { hostId: true, id: true, name: true, state: true } }),
-        prisma.physicalFunction.findMany({
+        nics ? prisma.physicalFunction.findMany({
           where: { hostId },
           orderBy: { pciAddress: 'asc' },
           select: { hostId: true, id: true, pciAddress: true, vendorId: true, deviceId: true, modelName: true, netdev: true, totalVfs: true, currentVfs: true, firmwareMaxVfs: true, vfDriver: true },
-        }),
-        prisma.virtualFunction.findMany({
+        }) : none,
+        nics ? prisma.virtualFunction.findMany({
           where: { hostId },
           orderBy: [{ pfId: 'asc' }, { index: 'asc' }],
           select: { pfId: true, index: true, pciAddress: true, driver: true, trust: true, spoofchk: true, linkState: true, maxTxRateMbps: true, mac: true, assignment: { select: { vmId: true } } },
-        }),
-        prisma.macAllocation.findMany({ where: { hostId }, select: { hostId: true, pfAddress: true, vfIndex: true, mac: true } }),
+        }) : none,
+        nics ? prisma.macAllocation.findMany({ where: { hostId }, select: { hostId: true, pfAddress: true, vfIndex: true, mac: true } }) : none,
       ]);
       return {
         labels,
@@ -119,25 +121,25 @@ function sqliteReader(file: string): Reader {
       const rows = (hostIds ? (after === null ? firstOf.all(JSON.stringify(hostIds), limit) : nextOf.all(JSON.stringify(hostIds), after, limit)) : after === null ? firstPage.all(limit) : nextPage.all(after, limit)) as Raw[];
       return rows.map((r) => ({ ...(r as unknown as HostRow), observedAt: date(r.observedAt), vfioPciLoaded: flag(r.vfioPciLoaded) }));
     },
-    async rows(hostIds) {
+    async rows(hostIds, nics) {
       const arg = JSON.stringify(hostIds);
       return {
         labels: labels.all(arg) as PageRows['labels'],
         bios: bios.all(arg) as PageRows['bios'],
         registries: registries.all(arg) as PageRows['registries'],
         vms: vms.all(arg) as PageRows['vms'],
-        pfs: pfs.all(arg) as PageRows['pfs'],
+        pfs: nics ? (pfs.all(arg) as PageRows['pfs']) : [],
         // As arrays: a fleet has tens of thousands of VFs, and each row object would be garbage at once.
         vfs: (() => {
           const out: PageRows['vfs'] = { vf: [], pfId: [], vmId: [] };
-          for (const [pfId, index, pciAddress, driver, trust, spoofchk, linkState, maxTxRateMbps, mac, vmId] of vfs.raw().all(arg) as unknown[][]) {
+          for (const [pfId, index, pciAddress, driver, trust, spoofchk, linkState, maxTxRateMbps, mac, vmId] of (nics ? vfs.raw().all(arg) : []) as unknown[][]) {
             out.vf.push({ index: index as number, pciAddress: pciAddress as string, driver: driver as string | null, trust: flag(trust), spoofchk: flag(spoofchk), linkState: linkState as string | null, maxTxRateMbps: maxTxRateMbps as number | null, mac: mac as string | null, vm: null });
             out.pfId.push(pfId as string);
             out.vmId.push(vmId as string | null);
           }
           return out;
         })(),
-        macs: macs.all(arg) as PageRows['macs'],
+        macs: nics ? (macs.all(arg) as PageRows['macs']) : [],
       };
     },
     async registry(hostId) {
@@ -173,7 +175,7 @@ function group<T extends { hostId: string }>(rows: T[]): Map<string, T[]> {
  * Hosts a page at a time, in name order (all of them, or these). Registries are shared by every
  * host of a BIOS version: each is read and parsed once per walk.
  */
-export async function* planHosts(prisma: PrismaClient, options: { hostIds?: readonly string[] } = {}): AsyncGenerator<PlanHost[]> {
+export async function* planHosts(prisma: PrismaClient, options: { hostIds?: readonly string[]; nics?: boolean } = {}): AsyncGenerator<PlanHost[]> {
   const reader = await openReader(prisma);
   const parsed = new Map<string, RegistryDigest | null>();
   try {
@@ -181,7 +183,7 @@ export async function* planHosts(prisma: PrismaClient, options: { hostIds?: read
     for (;;) {
       const hosts = await reader.hosts(after, options.hostIds ?? null, PAGE);
       if (hosts.length === 0) return;
-      const rows = await reader.rows(hosts.map((h) => h.id));
+      const rows = await reader.rows(hosts.map((h) => h.id), options.nics !== false);
       const registryOf = new Map<string, RegistryDigest | null>();
       for (const r of rows.registries) {
         const key = `${r.registryId}\u0000${r.biosVersion}`;
