@@ -91,6 +91,7 @@ const summarySelect = {
   createdAt: true,
   updatedAt: true,
   archivedAt: true,
+  evaluatedAt: true,
 } satisfies Prisma.PolicySelect;
 
 export async function activePolicies(prisma: PrismaClient): Promise<PlanPolicy[]> {
@@ -378,10 +379,18 @@ export async function evaluateCompliance(prisma: PrismaClient, options: { hostId
     if (batch.length >= COMPLIANCE_BATCH) await flush();
   }
   if (batch.length) await flush();
+  // Over the whole fleet, every active policy now has a row per host it selects: none means it
+  // selects none. Its updatedAt stays the time of its last edit.
+  if (!options.hostIds && policies.length) {
+    const now = new Date();
+    const rows = await prisma.policy.findMany({ where: { id: { in: policies.map((p) => p.id) } }, select: { id: true, updatedAt: true } });
+    await prisma.$transaction(rows.map((r) => prisma.policy.update({ where: { id: r.id }, data: { evaluatedAt: now, updatedAt: r.updatedAt }, select: { id: true } })));
+  }
   return { hosts, transitions };
 }
 
 export async function policyCompliance(prisma: PrismaClient, policyId: string) {
+  const policy = await prisma.policy.findUnique({ where: { id: policyId }, select: { evaluatedAt: true } });
   const rows = await prisma.policyCompliance.findMany({
     where: { policyId },
     orderBy: [{ host: { name: 'asc' } }],
@@ -389,6 +398,7 @@ export async function policyCompliance(prisma: PrismaClient, policyId: string) {
   });
   const transitions = await prisma.complianceTransition.findMany({ where: { policyId }, orderBy: { at: 'desc' }, take: 200, select: { hostId: true, hostName: true, from: true, to: true, at: true } });
   return {
+    evaluatedAt: policy?.evaluatedAt ?? null,
     hosts: rows.map((r) => ({ hostId: r.host.id, hostName: r.host.name, state: r.state as ComplianceEntry['state'], details: JSON.parse(r.details) as string[], since: r.since, checkedAt: r.checkedAt })),
     transitions,
   };
