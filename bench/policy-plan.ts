@@ -43,7 +43,7 @@ async function measure(dbUrl: string, kind: string): Promise<void> {
     if (kind === 'plan') {
       const plan = await createPlan(prisma, { policyId: policy.id }, who);
       if (!plan.ok) throw new Error(plan.message);
-      const totals = plan.value.plan.totals;
+      const totals = plan.value.totals;
       return `${totals.hostsMatched} hosts, ${totals.changes} changes, ${totals.reboots} reboots, ${totals.hostsRefused} refused`;
     }
     const result = await evaluateCompliance(prisma);

@@ -86,7 +86,7 @@ try {
   if (!policy.ok) throw new Error(policy.message);
   const plan = await createPlan(db.prisma, { policyId: policy.value.id }, who);
   if (!plan.ok) throw new Error(plan.message);
-  const totals = plan.value.plan.totals;
+  const totals = plan.value.totals;
 
   const concurrency = env.workerConcurrency;
   const worker = startWorker({ ...DEFAULT_WORKER_OPTIONS, concurrency, retryBaseMs: env.workerRetryBaseMs, timing: { ...DEFAULT_WORKER_OPTIONS.timing, pollMs: 500 } });

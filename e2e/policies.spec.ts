@@ -139,6 +139,13 @@ test('import policies from a JSON file: previewed first, then a new policy and, 
     const row = page.getByRole('table', { name: 'Policies' }).getByRole('row').filter({ hasText: 'e2e-imported' });
     await expect(row).toContainText('560SFP+: 4 VFs, stable MACs');
     await expect(row).toContainText('v1');
+    // Evaluated at once, it selects no host: it says so, not nothing (nor compliant).
+    await expect(row).toContainText('matches no host');
+    await shot(page, 'list-matches-no-host');
+    await row.getByRole('link', { name: 'e2e-imported' }).click();
+    await expect(page.getByRole('main')).toContainText(/Matches no host: its selector selected none of the fleet’s hosts when compliance was last evaluated/);
+    await shot(page, 'policy-matches-no-host');
+    await page.goBack();
     await importOnce(6, /New version of e2e-imported:\s*priority: 5 → 6/);
     await expect(row).toContainText('v2');
     // A file that is not an export is refused in words, and nothing is imported.

@@ -26,8 +26,9 @@ const CASES: Case[] = [
   {
     name: 'compliance',
     title: 'BIOS and readiness compliance',
-    filter: { label: 'Baseline', option: 'Baseline not met', param: 'compliance=non-compliant' },
-    rows: ['kvm-a04', 'kvm-b02', 'kvm-c02', 'kvm-c03', 'kvm-d01', 'kvm-d02'].length,
+    // Judged by the policy engine: kvm-c02's VT-d is staged (pending reboot), kvm-d02's Sriov is locked (refused).
+    filter: { label: 'Baseline', option: 'Drifted', param: 'compliance=drifted' },
+    rows: ['kvm-a04', 'kvm-b02', 'kvm-c03', 'kvm-d01'].length,
   },
   { name: 'history', title: 'Change history', filter: { label: 'Outcome', option: 'failed', param: 'status=failed' }, rows: 0 },
 ];
@@ -105,15 +106,19 @@ test.describe('reports', () => {
       const row = (host: string) => rows.getByRole('row').filter({ has: page.getByRole('cell', { name: host, exact: true }) });
       // kvm-c04 has only the embedded 331i; kvm-e01 has SR-IOV off in a NIC's firmware.
       for (const [host, why] of [['kvm-c04', 'SR-IOV NIC'], ['kvm-e01', 'NIC firmware']] as const) {
-        await expect(row(host).getByRole('cell').nth(1)).toHaveText(/^✓\s*met$/);
+        await expect(row(host).getByRole('cell').nth(1)).toHaveText(/^✓\s*Compliant$/);
         await expect(row(host)).toContainText('Not ready');
         await expect(row(host)).toContainText(why);
       }
+      // The states of the policy pages, with the reason a plan gives.
+      await expect(row('kvm-c02').getByRole('cell').nth(1)).toHaveText(/Pending reboot$/);
+      await expect(row('kvm-d02').getByRole('cell').nth(1)).toHaveText(/Refused$/);
+      await expect(row('kvm-d02')).toContainText('locked: WorkloadProfile is LowLatency');
       // The same count of ready hosts as the fleet view's tile.
       await expect(page.getByLabel('Report figures').getByText('SR-IOV ready', { exact: true }).locator('..')).toContainText(String(ready));
       // The last column is on screen, not cut off.
       const last = rows.getByRole('columnheader').last();
-      await expect(last).toHaveText('Failure last seen');
+      await expect(last).toHaveText('Difference last seen');
       const box = (await last.boundingBox())!;
       const region = (await rows.boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(Math.min(width, region.x + region.width) + 1);

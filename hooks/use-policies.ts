@@ -17,6 +17,8 @@ export interface PolicySummary {
   currentVersion: number;
   createdAt: string;
   updatedAt: string;
+  /** When compliance was last evaluated over the fleet with it (null: never). */
+  evaluatedAt: string | null;
   document: PolicyDocument;
   compliance: Partial<Record<ComplianceState, number>>;
 }
@@ -26,6 +28,7 @@ export interface PolicyDetail extends Omit<PolicySummary, 'compliance'> {
 }
 
 export interface PolicyCompliance {
+  evaluatedAt: string | null;
   hosts: { hostId: string; hostName: string; state: ComplianceState; details: string[]; since: string; checkedAt: string }[];
   transitions: { hostId: string; hostName: string; from: string | null; to: string; at: string }[];
 }

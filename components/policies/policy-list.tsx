@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePolicies } from '@/hooks/use-policies';
 import { describeSelector } from '@/lib/policies/selector';
-import { COMPLIANCE_STATES, COMPLIANCE_TEXT, describeDocument } from '@/lib/policies/words';
+import { COMPLIANCE_STATES, COMPLIANCE_TEXT, describeDocument, noHostWords } from '@/lib/policies/words';
 import { Badge, utcTime } from '@/components/ui/status';
 import { ErrorNote } from '@/components/ui/button';
 import { TableHead } from '@/components/ui/table';
@@ -45,7 +45,7 @@ export function PolicyList() {
                       {p.compliance[s]} {COMPLIANCE_TEXT[s].word.toLowerCase()}
                     </Badge>
                   ))}
-                  {COMPLIANCE_STATES.every((s) => !p.compliance[s]) && <span className="text-slate-500">not evaluated yet</span>}
+                  {COMPLIANCE_STATES.every((s) => !p.compliance[s]) && <span className="text-slate-500">{noHostWords(p.evaluatedAt)}</span>}
                 </div>
               </td>
               <td className="px-4 py-2 whitespace-nowrap">

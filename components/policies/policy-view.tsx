@@ -21,7 +21,15 @@ function Compliance({ id }: { id: string }) {
   const { data, error } = usePolicyCompliance(id);
   if (error) return <ErrorNote>{error.message}</ErrorNote>;
   if (!data) return <p className="px-4 py-3 text-sm text-slate-600">Loading…</p>;
-  if (data.hosts.length === 0) return <p className="px-4 py-3 text-sm text-slate-600">No host evaluated against this policy yet: it runs after every inventory poll.</p>;
+  if (data.hosts.length === 0) {
+    return (
+      <p className="px-4 py-3 text-sm text-slate-600">
+        {data.evaluatedAt === null
+          ? 'Not evaluated yet: compliance is evaluated when a policy is saved and after every inventory poll.'
+          : `Matches no host: its selector selected none of the fleet’s hosts when compliance was last evaluated (${utcTime(data.evaluatedAt)}).`}
+      </p>
+    );
+  }
   const counts = COMPLIANCE_STATES.map((s) => [s, data.hosts.filter((h) => h.state === s).length] as const).filter(([, n]) => n > 0);
   return (
     <>

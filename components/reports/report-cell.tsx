@@ -5,10 +5,11 @@ import { Words } from '@/components/ui/words';
 import type { CellKind, CellValue } from '@/lib/reports/columns';
 import type { ReadinessVerdict } from '@/lib/inventory/readiness';
 import { operationKindWords } from '@/lib/reports/history';
+import { COMPLIANCE_TEXT } from '@/lib/policies/words';
 
-type Tone = 'good' | 'bad' | 'warn' | 'neutral';
+type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info';
 const WORDS: Partial<Record<CellKind, Record<string, [icon: string, word: string, tone: Tone]>>> = {
-  check: { pass: ['✓', 'pass', 'good'], fail: ['✕', 'fail', 'bad'], unknown: ['?', 'unknown', 'neutral'] },
+  check: { pass: ['✓', 'pass', 'good'], fail: ['✕', 'fail', 'bad'], pending: ['↻', 'pending', 'info'], unknown: ['?', 'unknown', 'neutral'] },
   placement: { 'cross-numa': ['⚠', 'cross-NUMA', 'warn'], 'same-numa': ['✓', 'same node', 'good'], unknown: ['?', 'unknown', 'neutral'] },
   capacity: {
     'near-limit': ['▲', 'near limit', 'bad'],
@@ -18,7 +19,14 @@ const WORDS: Partial<Record<CellKind, Record<string, [icon: string, word: string
     'not-reported': ['?', 'not reported', 'neutral'],
   },
   status: { succeeded: ['✓', 'succeeded', 'good'], failed: ['✕', 'failed', 'bad'], running: ['↻', 'running', 'neutral'], queued: ['…', 'queued', 'neutral'] },
-  verdict: { compliant: ['✓', 'met', 'good'], 'non-compliant': ['✕', 'not met', 'bad'] },
+  // A host against a policy, in the words of the policy pages.
+  compliance: {
+    compliant: ['✓', COMPLIANCE_TEXT.compliant.word, 'good'],
+    drifted: ['≠', COMPLIANCE_TEXT.drifted.word, 'warn'],
+    'pending-reboot': ['↻', COMPLIANCE_TEXT['pending-reboot'].word, 'info'],
+    refused: ['✕', COMPLIANCE_TEXT.refused.word, 'bad'],
+    unknown: ['?', COMPLIANCE_TEXT.unknown.word, 'neutral'],
+  },
 };
 
 /** Minutes are enough for a report; every time is UTC, which the page header says once. */
@@ -39,7 +47,7 @@ export function ReportCell({ kind = 'text', value }: { kind?: CellKind; value: C
       </Badge>
     );
   }
-  // Readiness verdicts, and "unknown" for compliance, read as on the fleet view.
+  // Readiness verdicts read as on the fleet view.
   if (kind === 'verdict' && (value === 'ready' || value === 'not-ready' || value === 'unknown')) return <VerdictBadge verdict={value satisfies ReadinessVerdict} />;
   return <Words text={String(value)} />;
 }

@@ -17,6 +17,7 @@ const COLOURS = {
   notEnabled: '#cbd5e1',
   pass: '#10b981',
   fail: '#e11d48',
+  pending: '#0ea5e9',
   unknown: '#94a3b8',
   cross: '#d97706',
   queued: '#94a3b8',
@@ -141,10 +142,11 @@ export function ReportChart({ name, summary }: { name: ReportName; summary: unkn
           vertical
           data={s.byCheck}
           category="label"
-          caption="Hosts passing, failing or not yet reported, per baseline check."
+          caption="Hosts passing or failing each check of the baseline, with the value it asks staged for the next reboot, or not yet reported."
           series={[
             { key: 'pass', name: 'Pass', colour: COLOURS.pass },
             { key: 'fail', name: 'Fail', colour: COLOURS.fail },
+            { key: 'pending', name: 'Pending reboot', colour: COLOURS.pending },
             { key: 'unknown', name: 'Unknown', colour: COLOURS.unknown },
           ]}
         />

@@ -6,6 +6,7 @@ import { SERVER_GENERATIONS } from '@/lib/inventory/vocabulary';
 import { PLACEMENTS } from '@/lib/reports/allocation';
 import { CAPACITY_GROUPINGS } from '@/lib/reports/capacity';
 import type { FilterKey } from '@/lib/reports/catalog';
+import { COMPLIANCE_TEXT } from '@/lib/policies/words';
 import { COMPLIANCE_VERDICTS } from '@/lib/reports/compliance';
 import { NIC_MODEL_KEYS } from '@/lib/reports/filters';
 import { OPERATION_KINDS, OPERATION_STATUSES, operationKindWords } from '@/lib/reports/history';
@@ -45,7 +46,7 @@ function fieldFor(key: FilterKey, options: FilterOptions): Field {
     case 'threshold':
       return { kind: 'number', label: 'Near limit at %', placeholder: '80', min: 1, max: 100 };
     case 'compliance':
-      return { kind: 'select', label: 'Baseline', options: words(COMPLIANCE_VERDICTS, (v) => ({ compliant: 'Baseline met', 'non-compliant': 'Baseline not met', unknown: 'Unknown' })[v] ?? v) };
+      return { kind: 'select', label: 'Baseline', options: COMPLIANCE_VERDICTS.map((v) => ({ value: v, label: COMPLIANCE_TEXT[v].word })) };
     case 'from':
       return { kind: 'date', label: 'From (UTC day)' };
     case 'to':

@@ -45,10 +45,10 @@ function figures(name: ReportName, summary: unknown): Figure[] {
       const s = summary as ComplianceSummary;
       return [
         ['Hosts', s.hosts],
-        ['Baseline met', s.byVerdict.compliant, `${s.byVerdict.unknown} not yet known`],
-        ['Baseline not met', s.byVerdict['non-compliant']],
+        ['Compliant', s.byVerdict.compliant, `${s.byVerdict.unknown} not yet known`],
+        ['Drifted', s.byVerdict.drifted, `a plan would change them; ${s.byVerdict.refused} more refused (no plan can)`],
+        ['Pending reboot', s.byVerdict['pending-reboot'], 'the baseline’s values staged in the BIOS'],
         ['SR-IOV ready', s.ready, s.compliantNotReady > 0 ? `the whole chain; ${s.compliantNotReady} meet the baseline but are not` : 'the whole chain, as on the fleet view'],
-        ['Pending a reset', s.pendingHosts, 'BIOS changes staged'],
       ];
     }
     case 'history': {

@@ -1,39 +1,14 @@
-// Where each host stands against each policy that selects it, read off the same plan: the
-// policy's own changes make the host "drifted", its refused ones (or a tie with another policy)
-// "refused", values it already staged "pending-reboot", facts not reported "unknown". A value a
-// higher-priority policy overrides is that policy's business, not this one's. States are stored
-// with the time they began, and every change of state is kept as a transition: "non-compliant
-// since when" has an answer.
+// Where each host stands against each policy that selects it (verdict.ts), stored with the time
+// the state began; every change of state is kept as a transition: "non-compliant since when" has
+// an answer.
 
 import 'server-only';
 import type { Prisma, PrismaClient } from '@/lib/generated/prisma/client';
 import type { HostPlan, PlanPolicy } from './plan';
-
-import type { ComplianceState } from './words';
+import { complianceOf } from './verdict';
 
 export { COMPLIANCE_STATES, type ComplianceState } from './words';
-
-export interface ComplianceEntry {
-  state: ComplianceState;
-  /** What differs or is refused, in words. */
-  details: string[];
-}
-
-const describe = (c: HostPlan['changes'][number]) =>
-  c.status === 'planned' ? `${c.target}: ${fmt(c.from)} → ${fmt(c.to)}` : `${c.target}: ${c.status} (${c.reason ?? ''})`;
-const fmt = (v: unknown) => (typeof v === 'object' && v !== null ? Object.entries(v).map(([k, x]) => `${k} ${String(x)}`).join(', ') : String(v));
-
-/** The host's state against one policy, from the host's plan over all its policies. */
-export function complianceOf(plan: HostPlan, policyName: string): ComplianceEntry {
-  if (plan.status === 'unknown') return { state: 'unknown', details: [plan.unknownReason ?? 'not reported'] };
-  const mine = plan.changes.filter((c) => c.policy === policyName || (c.status === 'refused' && c.reason?.includes(`${policyName} (`)));
-  const refused = mine.filter((c) => c.status === 'refused');
-  if (refused.length) return { state: 'refused', details: refused.map(describe) };
-  if (mine.length) return { state: 'drifted', details: mine.map(describe) };
-  const staged = plan.staged.filter((s) => s.policy === policyName);
-  if (staged.length) return { state: 'pending-reboot', details: staged.map((s) => `BIOS ${s.attribute}=${s.value} staged, applied at the next reboot`) };
-  return { state: 'compliant', details: [] };
-}
+export { complianceOf, type ComplianceEntry } from './verdict';
 
 /**
  * Stores the states of these hosts against these policies, recording a transition for every

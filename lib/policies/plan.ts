@@ -167,9 +167,9 @@ export function decide<T>(candidates: Candidate<T>[]): Decision<T> {
   return { ok: true, value: top.value, policy: top.policy.name, ...(overridden.length ? { overridden } : {}) };
 }
 
-function ruleMatchesPf(rule: NicRule, pf: PlanPf): boolean {
+function ruleMatchesPf(rule: NicRule, pf: PlanPf, modelKey: string | null): boolean {
   const m = rule.match;
-  if (m.nicModel) return nicModelKeyOf(pf.vendorId, pf.deviceId) === m.nicModel;
+  if (m.nicModel) return modelKey === m.nicModel;
   if (m.pciIds) return `${pf.vendorId}:${pf.deviceId}`.toLowerCase() === m.pciIds;
   if (m.pfName) return pf.netdev !== null && matchesGlob(m.pfName, pf.netdev);
   return false;
@@ -318,8 +318,9 @@ export function planHost(host: PlanHost, policies: PlanPolicy[], options: PlanOp
   if (nicRules && !host.observedAt) unreported.push('its NICs');
   if (unreported.length) unknown.push(`its agent has never reported, so ${unreported.join(', and ')} are not known`);
   for (const pf of host.observedAt ? host.pfs : []) {
+    const modelKey = nicModelKeyOf(pf.vendorId, pf.deviceId);
     const rules = matched.flatMap((policy) => {
-      const rule = policy.document.nics?.find((r) => ruleMatchesPf(r, pf));
+      const rule = policy.document.nics?.find((r) => ruleMatchesPf(r, pf, modelKey));
       return rule ? [{ policy, rule }] : [];
     });
     if (rules.length === 0) continue;
@@ -475,7 +476,9 @@ function estimateHost(host: PlanHost, changes: PlanChange[], reboot: boolean, du
     if (c.apply.kind === 'set-vf-count') add('set-vf-count');
     if (c.apply.kind === 'bind-vf' || c.apply.kind === 'set-vf' || c.apply.kind === 'set-vf-macs') {
       const pfs = batches[c.apply.kind === 'bind-vf' ? 'bind-vf' : 'set-vf'];
-      pfs.set(c.apply.pfId, new Set([...(pfs.get(c.apply.pfId) ?? []), ...c.apply.vfIndexes]));
+      const vfs = pfs.get(c.apply.pfId) ?? new Set<number>();
+      for (const i of c.apply.vfIndexes) vfs.add(i);
+      pfs.set(c.apply.pfId, vfs);
     }
   }
   for (const [single, pfs] of Object.entries(batches)) {
@@ -488,27 +491,31 @@ function estimateHost(host: PlanHost, changes: PlanChange[], reboot: boolean, du
   return { seconds: Math.round(total) };
 }
 
+/**
+ * What host plans add up to, one host at a time: a plan over thousands of hosts need not keep
+ * them all to count them. Each host is added once (VMs are counted per host).
+ */
+export function planTally() {
+  const t: PlanTotals = { hostsMatched: 0, hostsChanged: 0, hostsCompliant: 0, hostsPendingReboot: 0, hostsRefused: 0, hostsUnknown: 0, changes: 0, reboots: 0, vmsAffected: 0, estimatedSeconds: 0 };
+  const byStatus = { changes: 'hostsChanged', compliant: 'hostsCompliant', 'pending-reboot': 'hostsPendingReboot', refused: 'hostsRefused', unknown: 'hostsUnknown' } as const satisfies Record<HostPlanStatus, keyof PlanTotals>;
+  return {
+    add(h: HostPlan): void {
+      t.hostsMatched++;
+      t[byStatus[h.status]]++;
+      t.changes += h.changes.length;
+      if (h.reboot.needed) t.reboots++;
+      t.vmsAffected += new Set([...h.reboot.vmsGoingDown, ...h.vmsLosingVfs.map((v) => v.vm)]).size;
+      t.estimatedSeconds = t.estimatedSeconds === null || h.estimatedSeconds === null ? null : t.estimatedSeconds + h.estimatedSeconds;
+    },
+    totals: (): PlanTotals => ({ ...t }),
+  };
+}
+
 /** What a list of host plans adds up to. */
 export function planTotals(results: HostPlan[]): PlanTotals {
-  const count = (status: HostPlanStatus) => results.filter((h) => h.status === status).length;
-  const estimates = results.map((h) => h.estimatedSeconds);
-  const vms = new Set<string>();
-  for (const h of results) {
-    for (const vm of h.reboot.vmsGoingDown) vms.add(`${h.hostId}/${vm}`);
-    for (const v of h.vmsLosingVfs) vms.add(`${h.hostId}/${v.vm}`);
-  }
-  return {
-    hostsMatched: results.length,
-    hostsChanged: count('changes'),
-    hostsCompliant: count('compliant'),
-    hostsPendingReboot: count('pending-reboot'),
-    hostsRefused: count('refused'),
-    hostsUnknown: count('unknown'),
-    changes: results.reduce((n, h) => n + h.changes.length, 0),
-    reboots: results.filter((h) => h.reboot.needed).length,
-    vmsAffected: vms.size,
-    estimatedSeconds: estimates.some((s) => s === null) ? null : estimates.reduce<number>((n, s) => n + (s ?? 0), 0),
-  };
+  const tally = planTally();
+  for (const h of results) tally.add(h);
+  return tally.totals();
 }
 
 /** Every host against the policies; hosts no policy selects are left out. */

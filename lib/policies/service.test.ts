@@ -111,6 +111,36 @@ describe('labels and policies', () => {
     expect(await db.prisma.complianceTransition.count({ where: { policyId } })).toBe(2);
   });
 
+  it('a policy that selects no host says so, one never evaluated says so: neither reads as compliant', async () => {
+    const none = await call(policies.POST, 'POST', '/api/policies', admin, { name: 'nobody', document: { selector: { names: ['no-such-host-*'] }, os: { vfioAtBoot: true } } });
+    expect(none.status).toBe(201);
+    const noneId = (none.json as unknown as { id: string }).id;
+    // Written without an evaluation, as an older version of the dashboard left its policies.
+    const never = await db.prisma.policy.create({ data: { name: 'never-judged', versions: { create: { version: 1, document: JSON.stringify({ selector: { names: ['*'] }, os: { vfioAtBoot: true } }), createdBy: 'test' } } }, select: { id: true, updatedAt: true } });
+    const listed = async () => Object.fromEntries(((await call(policies.GET, 'GET', '/api/policies', viewer)).json as unknown as { policies: { name: string; evaluatedAt: string | null; compliance: object; updatedAt: string }[] }).policies.map((p) => [p.name, p]));
+    const { noHostWords } = await import('./words');
+
+    let list = await listed();
+    expect(list.nobody).toMatchObject({ compliance: {}, evaluatedAt: expect.any(String) });
+    expect(noHostWords(list.nobody!.evaluatedAt)).toBe('matches no host');
+    expect(list['never-judged']).toMatchObject({ compliance: {}, evaluatedAt: null });
+    expect(noHostWords(list['never-judged']!.evaluatedAt)).toBe('not evaluated yet');
+    const states = await call(compliance.GET, 'GET', `/api/policies/${noneId}/compliance`, viewer, undefined, { id: noneId });
+    expect(states.json).toMatchObject({ evaluatedAt: expect.any(String), hosts: [] });
+
+    // Evaluated over the fleet: it is judged now, and its time of last edit stays what it was.
+    const { evaluateCompliance } = await import('./service');
+    await evaluateCompliance(db.prisma, { hostIds: [hostId(0)] });
+    expect((await listed())['never-judged']!.evaluatedAt).toBeNull();
+    await evaluateCompliance(db.prisma);
+    list = await listed();
+    expect(list['never-judged']!.evaluatedAt).not.toBeNull();
+    expect(list['never-judged']!.updatedAt).toBe(never.updatedAt.toISOString());
+    expect(Object.values(list['never-judged']!.compliance).reduce((n: number, c) => n + (c as number), 0)).toBe(3);
+
+    for (const id of [noneId, never.id]) expect((await call(policy.DELETE, 'DELETE', `/api/policies/${id}`, admin, undefined, { id })).status).toBe(200);
+  });
+
   it('computes a plan that names every change, and tells when the inventory moved since', async () => {
     const computed = await call(plans.POST, 'POST', '/api/plans', operator, { policyId });
     expect(computed.status).toBe(201);

@@ -17,6 +17,15 @@ export const COMPLIANCE_TEXT: Record<ComplianceState, { word: string; tone: Tone
   unknown: { word: 'Unknown', tone: 'neutral' },
 };
 
+/**
+ * What a policy with no host in any state says: never judged (it was written before compliance
+ * was evaluated, or the evaluation has not run yet), or judged and selecting no host. Neither
+ * may read as compliant.
+ */
+export function noHostWords(evaluatedAt: string | Date | null): string {
+  return evaluatedAt === null ? 'not evaluated yet' : 'matches no host';
+}
+
 export const HOST_PLAN_TEXT: Record<HostPlanStatus, { word: string; tone: Tone }> = {
   compliant: { word: 'No change', tone: 'good' },
   changes: { word: 'Changes', tone: 'info' },

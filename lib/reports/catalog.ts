@@ -80,7 +80,7 @@ export const REPORTS: Record<ReportName, ReportMeta> = {
   compliance: {
     name: 'compliance',
     title: 'BIOS and readiness compliance',
-    question: 'Which hosts differ from the SR-IOV baseline (BIOS SR-IOV, VT-d / AMD IOMMU, VT-x; kernel IOMMU; vfio-pci), what fails and what is pending.',
+    question: 'Which hosts differ from the built-in SR-IOV baseline policy (BIOS SR-IOV, VT-d / AMD IOMMU, VT-x; the IOMMU kernel arguments; vfio-pci), what differs and what is pending.',
     scope: BASELINE_SCOPE,
     filters: [...HOST_FILTERS, 'compliance'],
     columns: COMPLIANCE_COLUMNS as Column<ReportRow>[],

@@ -4,7 +4,7 @@
 export type CellValue = string | number | boolean | null;
 
 /** How a cell reads on the page; CSV and JSON carry the raw value. */
-export type CellKind = 'text' | 'number' | 'time' | 'yes-no' | 'check' | 'verdict' | 'placement' | 'status' | 'capacity' | 'operation-kind';
+export type CellKind = 'text' | 'number' | 'time' | 'yes-no' | 'check' | 'verdict' | 'compliance' | 'placement' | 'status' | 'capacity' | 'operation-kind';
 
 export interface Column<Row> {
   key: keyof Row & string;

@@ -12,6 +12,7 @@ import type { ReportRow } from './columns';
 import { prismaVfSource, sqliteVfSource } from './inventory-sql';
 import type { AllocationAssignmentRecord } from './records';
 import { reportBatches, reportView, streamReport } from './service';
+import { BASELINE_REGISTRY } from './test-fixtures';
 
 process.env.SECRETS_KEY ??= generateKey();
 parseKey(process.env.SECRETS_KEY);
@@ -22,6 +23,10 @@ const now = new Date('2026-11-24T12:00:00Z');
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemoFleet(db.prisma, { now });
+  // As the live demo has them once each iLO is read: the baseline's plan checks its changes against it.
+  const hosts = await db.prisma.host.findMany({ where: { biosRead: { isNot: null } }, select: { id: true } });
+  const { id: registryId, biosVersion, attributes, dependencies } = BASELINE_REGISTRY;
+  await db.prisma.biosRegistry.createMany({ data: hosts.map((h) => ({ hostId: h.id, registryId, biosVersion, attributes: JSON.stringify(attributes), dependencies: JSON.stringify(dependencies), readAt: now })) });
 });
 afterAll(() => db?.dispose());
 
@@ -79,34 +84,49 @@ describe('reports on the demo fleet', () => {
     expect((await rows('capacity', { threshold: '1', host: 'kvm-b01' }))[0]).toMatchObject({ status: 'near-limit' });
   });
 
-  it('compliance: each host judged as its story says', async () => {
+  it('compliance: each host judged against the baseline policy as its story says', async () => {
     const list = await rows('compliance');
     const verdicts = Object.fromEntries(list.map((r) => [r.host, r.compliance]));
     expect(verdicts).toEqual({
       'kvm-a01': 'compliant',
       'kvm-a02': 'compliant',
       'kvm-a03': 'compliant',
-      'kvm-a04': 'non-compliant',
+      'kvm-a04': 'drifted',
       'kvm-b01': 'compliant',
-      'kvm-b02': 'non-compliant',
+      'kvm-b02': 'drifted',
       'kvm-b03': 'compliant',
       'kvm-c01': 'compliant',
-      'kvm-c02': 'non-compliant',
-      'kvm-c03': 'non-compliant',
+      // VT-d is staged on: the next reboot applies it.
+      'kvm-c02': 'pending-reboot',
+      'kvm-c03': 'drifted',
       // Only the NIC fails there (no SR-IOV card): the BIOS and kernel baseline holds.
       'kvm-c04': 'compliant',
-      'kvm-d01': 'non-compliant',
-      'kvm-d02': 'non-compliant',
+      'kvm-d01': 'drifted',
+      // The LowLatency workload profile locks Sriov off: no plan can turn it on.
+      'kvm-d02': 'refused',
       'kvm-d03': 'unknown',
       'kvm-d04': 'compliant',
       'kvm-e01': 'compliant',
     });
     const hosts = byHost(list);
-    expect(hosts['kvm-c02']).toMatchObject({ iommuBios: 'fail', pending: 'IntelProcVtd=Enabled', failureSeenAt: expect.any(String) });
-    expect(hosts['kvm-b02']).toMatchObject({ failing: 'ProcAmdIoVt not enabled; no IOMMU groups' });
-    expect(hosts['kvm-d02']).toMatchObject({ sriov: 'fail', failing: 'Sriov not enabled' });
-    expect(hosts['kvm-d03']).toMatchObject({ sriov: 'pass', kernelIommu: 'unknown', vfioPci: 'unknown', failureSeenAt: null });
-    expect((await rows('compliance', { compliance: 'non-compliant', generation: 'Gen9' })).map((r) => r.host)).toEqual(['kvm-c03']);
+    expect(hosts['kvm-c02']).toMatchObject({ iommuBios: 'pending', pending: 'IntelProcVtd=Enabled', failing: null });
+    expect(hosts['kvm-b02']).toMatchObject({ iommuBios: 'fail', failing: 'BIOS ProcAmdIoVt: Disabled → Enabled', failureSeenAt: expect.any(String) });
+    expect(hosts['kvm-c03']).toMatchObject({ kernelArgs: 'fail', failing: 'Kernel command line: + intel_iommu=on iommu=pt' });
+    expect(hosts['kvm-d02']).toMatchObject({ sriov: 'fail', failing: expect.stringMatching(/^BIOS Sriov: refused \(locked: WorkloadProfile is LowLatency/) });
+    expect(hosts['kvm-d03']).toMatchObject({ sriov: 'pass', kernelArgs: 'unknown', vfioPci: 'unknown', failureSeenAt: null });
+    expect((await rows('compliance', { compliance: 'drifted', generation: 'Gen9' })).map((r) => r.host)).toEqual(['kvm-c03']);
+    expect(() => REPORTS.compliance.schema.parse({ compliance: 'non-compliant' })).toThrow();
+  });
+
+  it('compliance: a BIOS change with no registry read is refused, as in a plan', async () => {
+    const host = await db.prisma.host.findUniqueOrThrow({ where: { name: 'kvm-a04' }, select: { id: true, biosRegistry: true } });
+    await db.prisma.biosRegistry.delete({ where: { hostId: host.id } });
+    try {
+      const [row] = await rows('compliance', { host: 'kvm-a04' });
+      expect(row).toMatchObject({ compliance: 'refused', sriov: 'fail', failing: 'BIOS Sriov: refused (the BIOS attribute registry has not been read from the iLO yet)' });
+    } finally {
+      await db.prisma.biosRegistry.create({ data: { ...host.biosRegistry!, id: undefined } });
+    }
   });
 
   it('filters by generation, model, NIC model, readiness and VM', async () => {
@@ -173,7 +193,8 @@ describe('reports on edge cases', () => {
       data: { name: 'kvm-z99', model: 'ProLiant DL360 Gen11', generation: 'Gen11', serialNumber: 'CZTEST0001', cpuVendor: 'Intel', agentUrl: 'https://kvm-z99:8443' },
     });
     const [row] = await rows('compliance', { host: 'kvm-z99' });
-    expect(row).toMatchObject({ compliance: 'unknown', ilo: null, sriov: 'unknown', iommuBios: 'unknown', vtx: 'unknown', kernelIommu: 'unknown', biosReadAt: null, failing: null });
+    expect(row).toMatchObject({ compliance: 'unknown', ilo: null, sriov: 'unknown', iommuBios: 'unknown', vtx: 'unknown', kernelArgs: 'unknown', vfioPci: 'unknown', biosReadAt: null });
+    expect(row!.failing).toBe('Not known: its BIOS has not been read through the iLO yet; its agent has never reported, so its kernel arguments and modules are not known');
     expect(await rows('inventory', { host: 'kvm-z99' })).toEqual([expect.objectContaining({ host: 'kvm-z99', readiness: 'unknown', pf: null })]);
     await db.prisma.host.delete({ where: { name: 'kvm-z99' } });
   });

@@ -18,6 +18,10 @@ import { inventoryVfCounts, openVfSource } from './inventory-sql';
 import { allocationHostSelect, capacityHostSelect, complianceHostSelect, inventoryHostSelect, operationSelect, type InventoryHostFacts } from './records';
 import { macDuplicateRow, macDuplicatesTally, type MacDuplicatesQuery } from './mac-duplicates';
 import { findMacDuplicates } from '@/lib/inventory/mac-duplicates';
+import { BASELINE_POLICY } from '@/lib/policies/baseline';
+import { NO_HISTORY } from '@/lib/policies/estimates';
+import { planHosts } from '@/lib/policies/inventory';
+import { planHost, type HostPlan } from '@/lib/policies/plan';
 import { csvChunks, jsonChunks, textStream } from './stream';
 import type { Tally } from './tally';
 import { containsText } from '@/lib/db/text-search';
@@ -119,7 +123,18 @@ async function* capacityBatches(prisma: PrismaClient, query: CapacityQuery): Asy
 
 async function* complianceBatches(prisma: PrismaClient, query: ComplianceQuery): AsyncGenerator<ReportRow[]> {
   const pages = hostPages((args) => prisma.host.findMany({ ...args, select: complianceHostSelect }), hostWhere(query), HOST_PAGE);
-  for await (const hosts of pages) yield hosts.map((h) => complianceRow(h, query)).filter((r) => r !== null);
+  for await (const hosts of pages) {
+    // Each host's plan against the baseline alone, by the engine every policy's plan uses.
+    const plans = new Map<string, HostPlan>();
+    for await (const page of planHosts(prisma, { hostIds: hosts.map((h) => h.id), nics: false })) {
+      for (const host of page) plans.set(host.id, planHost(host, [BASELINE_POLICY], { durations: NO_HISTORY }));
+    }
+    yield hosts.flatMap((h) => {
+      const plan = plans.get(h.id);
+      const row = plan ? complianceRow(h, plan, query) : null;
+      return row ? [row] : [];
+    });
+  }
 }
 
 function operationWhere(q: HistoryQuery): Prisma.OperationWhereInput {

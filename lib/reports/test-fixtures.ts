@@ -1,5 +1,8 @@
 // Small hand-made inventory records for the unit tests (the database test uses the demo fleet).
 
+import type { RegistryDigest } from '@/agent/src/redfish';
+import { BASELINE_POLICY } from '@/lib/policies/baseline';
+import { planHost, type HostPlan } from '@/lib/policies/plan';
 import type { AllocationHostRecord, CapacityHostRecord, ComplianceHostRecord, InventoryHostRecord, InventoryVfRecord } from './records';
 
 export const T0 = new Date('2026-11-24T10:00:00Z');
@@ -87,4 +90,42 @@ export function complianceHost(name: string, change: Partial<ComplianceHostRecor
     virtualMachines: [],
     ...change,
   };
+}
+
+const onOff = (name: string) => ({ name, type: 'Enumeration', values: ['Enabled', 'Disabled'], readOnly: false });
+
+/** A registry with the baseline's attributes and no dependencies: HPE's known profile locks apply (iLO 4). */
+export const BASELINE_REGISTRY: RegistryDigest = {
+  id: 'BiosAttributeRegistryU30.test',
+  biosVersion: 'U30 v2.76',
+  attributes: [onOff('Sriov'), onOff('IntelProcVtd'), onOff('ProcAmdIoVt'), onOff('ProcVirtualization'), { name: 'WorkloadProfile', type: 'Enumeration', values: ['Custom', 'Virtualization-MaxPerformance', 'LowLatency'], readOnly: false }],
+  dependencies: null,
+};
+
+/**
+ * The host's plan against the baseline, as the report service makes it: its BIOS values as the
+ * iLO read them (BiosRead.values) and, unless told otherwise, a registry that knows them.
+ */
+export function baselinePlan(host: ComplianceHostRecord, options: { registry?: RegistryDigest | null; agentStatus?: string } = {}): HostPlan {
+  return planHost(
+    {
+      id: host.id,
+      name: host.name,
+      model: host.model,
+      generation: host.generation,
+      cpuVendor: host.cpuVendor,
+      labels: {},
+      agentStatus: options.agentStatus ?? (host.observedAt ? 'online' : 'never-seen'),
+      observedAt: host.observedAt,
+      kernelCmdline: host.kernelCmdline,
+      vfioPciLoaded: host.vfioPciLoaded,
+      biosValues: host.biosRead ? Object.fromEntries(host.bios.map((s) => [s.name, [s.current, s.pending === s.current ? null : s.pending]])) : null,
+      registry: options.registry === undefined ? BASELINE_REGISTRY : options.registry,
+      pfs: [],
+      vms: [],
+      macs: {},
+    },
+    [BASELINE_POLICY],
+    { durations: { byKind: {}, byModel: {} } },
+  );
 }

@@ -10,5 +10,5 @@ export const POST = route('plan:compute', async (request, _ctx, principal) => {
   const body = await parseJsonBody(planRequestSchema, request);
   if (!body.ok) return body.response;
   const outcome = await createPlan(prisma, body.data, { name: principal.name, sourceAddress: sourceAddressOf(request) });
-  return outcomeResponse(outcome.ok ? { ok: true, value: { id: outcome.value.id, totals: outcome.value.plan.totals } } : outcome, 201);
+  return outcomeResponse(outcome.ok ? { ok: true, value: { id: outcome.value.id, totals: outcome.value.totals } } : outcome, 201);
 }, { body: true });
