@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Policy" ADD COLUMN     "evaluatedAt" TIMESTAMP(3);
+
