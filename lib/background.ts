@@ -6,6 +6,7 @@ import { env } from '@/lib/env';
 import { startPoller } from '@/lib/sync/poller';
 import { DEFAULT_WORKER_OPTIONS, startWorker } from '@/lib/operations/worker';
 import { startRolloutDriver } from '@/lib/rollouts/driver';
+import { fleetShare } from '@/lib/operations/replicas';
 
 const KEY = Symbol.for('sriov-fleet.background');
 type Holder = { [KEY]?: { stop(): Promise<void> } };
@@ -23,7 +24,8 @@ export function startBackground(): void {
     log,
   });
   const rollouts = startRolloutDriver({ pollMs: env.rolloutPollMs, log });
-  const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log: env.syncLogRounds ? log : undefined });
+  // With several replicas, each polls its share of the hosts (by host id among the live replicas).
+  const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log: env.syncLogRounds ? log : undefined, share: () => fleetShare(worker.replica) });
   holder[KEY] = {
     async stop() {
       await Promise.all([worker.stop(), poller.stop(), rollouts.stop()]);

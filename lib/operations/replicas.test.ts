@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateKey, parseKey } from '@/lib/crypto/secrets';
 import { secretsKeyProblem } from '@/lib/crypto/key-check';
 import { createTestDatabase, type TestDatabase } from '@/lib/db/testing';
-import { newReplicaIdentity, registerReplica, replicaStartProblem, retireReplica, takeOverOrphans } from './replicas';
+import { shareOf } from '@/lib/sync/poller';
+import { fleetShare, newReplicaIdentity, registerReplica, replicaStartProblem, retireReplica, takeOverOrphans } from './replicas';
 
 let db: TestDatabase;
 
@@ -68,6 +69,27 @@ describe('operations between replicas', () => {
     expect(await takeAll()).toEqual([]);
     await retireReplica(stopping, db.prisma);
     expect(await takeAll()).toEqual([op.id]);
+  });
+});
+
+describe('polling with several replicas', () => {
+  it('gives each live replica its own share of the hosts, every host in exactly one; alone or unseen, a replica polls all', async () => {
+    const replicas = [newReplicaIdentity(), newReplicaIdentity(), newReplicaIdentity()];
+    expect(await fleetShare(replicas[0]!, db.prisma)).toBeNull();
+    for (const r of replicas) await registerReplica(r, db.prisma);
+    await db.prisma.replica.create({ data: { id: 'gone', hostname: 'other-host', pid: 9, heartbeatAt: new Date(Date.now() - 60_000) } });
+    const shares = await Promise.all(replicas.map((r) => fleetShare(r, db.prisma)));
+    expect(shares.map((s) => s?.count)).toEqual([3, 3, 3]);
+    expect(shares.map((s) => s!.index).sort()).toEqual([0, 1, 2]);
+
+    const hostIds = Array.from({ length: 300 }, (_, i) => `cmhost${i.toString(36).padStart(6, '0')}x`);
+    const polledBy = hostIds.map((id) => shares.filter((s) => shareOf(id, s!.count) === s!.index).length);
+    expect(polledBy.every((n) => n === 1)).toBe(true);
+    for (const share of shares) {
+      const mine = hostIds.filter((id) => shareOf(id, 3) === share!.index).length;
+      expect(mine, 'an even spread').toBeGreaterThan(60);
+      expect(mine).toBeLessThan(140);
+    }
   });
 });
 

@@ -110,3 +110,13 @@ export async function takeOverOrphans(self: ReplicaIdentity, onOrphan: (op: { id
   }
   return taken;
 }
+
+/**
+ * This replica's part of the fleet for the poller: its place among the live replicas by id. Null
+ * (poll everything) when it is alone or not seen alive itself.
+ */
+export async function fleetShare(self: ReplicaIdentity, db: PrismaClient = prisma): Promise<{ index: number; count: number } | null> {
+  const ids = (await liveReplicas(db)).map((r) => r.id).sort();
+  const index = ids.indexOf(self.id);
+  return index < 0 || ids.length < 2 ? null : { index, count: ids.length };
+}

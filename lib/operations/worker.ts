@@ -37,6 +37,8 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
 };
 
 export interface Worker {
+  /** This worker's row among the replicas sharing the database. */
+  replica: ReplicaIdentity;
   /** Runs one pass over the queue now (tests and the wake-up signal use it). */
   kick(): void;
   /** Resolves when nothing is running or runnable (tests). */
@@ -238,6 +240,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
   const loop = startBackgroundLoop('operations', pass, { pollMs: options.pollMs, onError: (error) => options.log?.(`operations: ${String(error)}`) });
 
   return {
+    replica,
     kick: loop.kick,
     async idle() {
       for (;;) {

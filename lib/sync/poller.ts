@@ -7,12 +7,27 @@ import { prisma } from '@/lib/db/client';
 import { recordSyncRound, type SyncHostOutcome } from '@/lib/metrics/registry';
 import { syncHost, type SyncOutcome } from './sync-host';
 
+/** This replica's part of the fleet: the hosts whose id hashes to `index` of `count` live replicas. */
+export interface FleetShare {
+  index: number;
+  count: number;
+}
+
 export interface PollerOptions {
   intervalMs: number;
   concurrency: number;
   log?: (message: string) => void;
   /** One round over the fleet; tests give rounds of a known length. */
-  round?: (concurrency: number) => Promise<SyncOutcome[]>;
+  round?: (concurrency: number, share: FleetShare | null) => Promise<SyncOutcome[]>;
+  /** With several replicas, which part of the fleet this one polls this round (null: all of it). */
+  share?: () => Promise<FleetShare | null>;
+}
+
+/** FNV-1a over the host id: the same host lands on the same replica while the replicas stay the same. */
+export function shareOf(hostId: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < hostId.length; i++) hash = Math.imul(hash ^ hostId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % count;
 }
 
 export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -29,8 +44,9 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (
 }
 
 /** One round over the fleet; a host whose sync throws (not just fails) is reported, not fatal. */
-export async function syncFleet(concurrency: number): Promise<SyncOutcome[]> {
-  const hosts = await prisma.host.findMany({ select: { id: true }, orderBy: { name: 'asc' } });
+export async function syncFleet(concurrency: number, share: FleetShare | null = null): Promise<SyncOutcome[]> {
+  const all = await prisma.host.findMany({ select: { id: true }, orderBy: { name: 'asc' } });
+  const hosts = share && share.count > 1 ? all.filter((h) => shareOf(h.id, share.count) === share.index) : all;
   return mapLimited(hosts, concurrency, async ({ id }) => {
     try {
       return await syncHost(id, { conditional: true });
@@ -51,7 +67,10 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
     const started = Date.now();
     const latenessMs = due === null ? null : started - due;
     due = started + options.intervalMs;
-    round = (options.round ?? syncFleet)(options.concurrency)
+    round = (options.share?.() ?? Promise.resolve(null))
+      // A share that cannot be read (the database is away) polls everything: a host polled twice costs little, one not polled hides a change.
+      .catch(() => null)
+      .then((share) => (options.round ?? syncFleet)(options.concurrency, share))
       .then((outcomes) => {
         const ended = Date.now();
         recordSyncRound({ durationMs: ended - started, latenessMs, hosts: outcomes.map(hostOutcome), endedAt: ended });
