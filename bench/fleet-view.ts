@@ -9,6 +9,7 @@ import { createTestDatabase } from '@/lib/db/testing';
 import { DEMO_HOSTS } from '@/lib/demo/demo-fleet';
 import { seedDemoFleet } from '@/lib/demo/seed-fleet';
 import { fleetQuerySchema } from '@/lib/inventory/fleet';
+import { Prisma } from '@/lib/generated/prisma/client';
 
 process.env.SECRETS_KEY ??= generateKey();
 const count = Number(process.argv[2] ?? 1000);
@@ -36,11 +37,14 @@ const median = async (fn: () => Promise<unknown>, runs = 9) => {
 };
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-// The baselines: one raw SQL statement returning the same figures, on the same database.
+// The baselines: one raw SQL statement returning the same figures, on the same database
+// (identifiers quoted, as PostgreSQL needs; its string_agg for SQLite's group_concat).
+const labelsAgg = db.provider === 'postgresql' ? Prisma.raw(`string_agg(l."key" || '=' || l."value", ',')`) : Prisma.raw(`group_concat(l."key" || '=' || l."value")`);
 const rawPage = () =>
-  db.prisma.$queryRaw`SELECT h.id, h.name, h.model, h.generation, h.readinessVerdict, h.readinessLinks, h.pfCount, h.pfSriovCapable, h.vfsEnabled, h.vfsAssigned, h.vfsCapacity, h.vmCount, h.agentStatus, h.lastSeenAt, b.generation AS ilo, b.firmwareVersion, (SELECT group_concat(l.key || '=' || l.value) FROM HostLabel l WHERE l.hostId = h.id) AS labels, (SELECT COUNT(*) FROM Host) AS total FROM Host h LEFT JOIN Bmc b ON b.hostId = h.id ORDER BY h.nameKey, h.id LIMIT 50`;
+  db.prisma.$queryRaw`SELECT h."id", h."name", h."model", h."generation", h."readinessVerdict", h."readinessLinks", h."pfCount", h."pfSriovCapable", h."vfsEnabled", h."vfsAssigned", h."vfsCapacity", h."vmCount", h."agentStatus", h."lastSeenAt", b."generation" AS ilo, b."firmwareVersion", (SELECT ${labelsAgg} FROM "HostLabel" l WHERE l."hostId" = h."id") AS labels, (SELECT COUNT(*) FROM "Host") AS total FROM "Host" h LEFT JOIN "Bmc" b ON b."hostId" = h."id" ORDER BY h."nameKey", h."id" LIMIT 50`;
 const rawSummary = () =>
-  db.prisma.$queryRaw`SELECT readinessVerdict, agentStatus, COUNT(*), SUM(vfsEnabled), SUM(vfsAssigned), SUM(vfsCapacity) FROM Host GROUP BY readinessVerdict, agentStatus`;
+  db.prisma.$queryRaw`SELECT "readinessVerdict", "agentStatus", COUNT(*), SUM("vfsEnabled"), SUM("vfsAssigned"), SUM("vfsCapacity") FROM "Host" GROUP BY "readinessVerdict", "agentStatus"`;
+console.log(`database: ${db.provider} (TEST_DATABASE=postgresql for a throwaway PostgreSQL server)`);
 
 const page = await median(() => listFleet(fleetQuerySchema.parse({})));
 const pageRaw = await median(rawPage);
