@@ -8,15 +8,9 @@ import Database from 'better-sqlite3';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { PrismaClient as PostgresClient } from '@/lib/generated/prisma-postgresql/client';
 import { env } from '@/lib/env';
+import { providerOf } from './provider';
 
-export type DatabaseProvider = 'sqlite' | 'postgresql';
-
-/** SQLite for `file:` URLs (the embedded default), PostgreSQL for `postgresql://` (or `postgres://`). */
-export function providerOf(url: string): DatabaseProvider {
-  if (url.startsWith('file:')) return 'sqlite';
-  if (/^postgres(ql)?:\/\//i.test(url)) return 'postgresql';
-  throw new Error(`DATABASE_URL must be a file: URL (SQLite) or a postgresql:// URL (PostgreSQL), not "${url.split(':')[0]}:..."`);
-}
+export { providerOf, type DatabaseProvider } from './provider';
 
 /**
  * WAL journal: readers never wait for a writer (the poller writes while pages read), and the

@@ -16,21 +16,21 @@ declare module 'vitest' {
   }
 }
 
-/** `prisma migrate deploy` (which creates the database) on prisma/postgresql/migrations. */
-export function migrateTemplate(url: string): void {
+/** `prisma migrate deploy` on the database of `url`, which it creates if need be (the migrations folder follows the URL: prisma.config.ts). */
+export function migrateDatabase(url: string): void {
   const root = path.resolve(import.meta.dirname, '..', '..');
   try {
     execFileSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: 'pipe' });
   } catch (error) {
     const output = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`prisma migrate deploy on the test PostgreSQL failed:\n${output.stdout ?? ''}${output.stderr ?? ''}`);
+    throw new Error(`prisma migrate deploy on the test database failed:\n${output.stdout ?? ''}${output.stderr ?? ''}`);
   }
 }
 
 export default async function setup(project: TestProject) {
   const server = await startPostgres();
   try {
-    migrateTemplate(server.url(TEMPLATE_DATABASE));
+    migrateDatabase(server.url(TEMPLATE_DATABASE));
   } catch (error) {
     server.stop();
     throw error;

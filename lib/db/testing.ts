@@ -3,7 +3,6 @@
 // in vitest's `postgresql` project (TEST_DATABASE=postgresql) a database on the run's PostgreSQL
 // server, copied from the template that lib/db/postgres-global-setup.ts migrated.
 
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +12,7 @@ import { inject } from 'vitest';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { createPrismaClient, type DatabaseProvider } from './client';
 import { startPostgres } from '../../scripts/postgres-cluster.mjs';
-import { migrateTemplate, TEMPLATE_DATABASE } from './postgres-global-setup';
+import { migrateDatabase, TEMPLATE_DATABASE } from './postgres-global-setup';
 
 export interface TestDatabase {
   provider: DatabaseProvider;
@@ -34,12 +33,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 async function createSqliteDatabase(): Promise<TestDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sriov-fleet-db-'));
   const url = `file:${path.join(dir, 'test.db')}`;
-  const root = path.resolve(import.meta.dirname, '..', '..');
-  execFileSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: 'pipe',
-  });
+  migrateDatabase(url);
   const prisma = createPrismaClient(url);
   return {
     provider: 'sqlite',
@@ -69,7 +63,7 @@ function postgresServer(): Promise<string> {
   if (provided) return Promise.resolve(provided);
   ownServer ??= startPostgres().then((server) => {
     process.once('exit', () => server.stop());
-    migrateTemplate(server.url(TEMPLATE_DATABASE));
+    migrateDatabase(server.url(TEMPLATE_DATABASE));
     return server.url();
   });
   return ownServer;

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { PrismaClient } from '@/lib/generated/prisma/client';
 import { prisma } from '@/lib/db/client';
-import { onPostgres } from '@/lib/db/text-search';
+import { processDatabase } from '@/lib/db/provider';
 
 /** How often a replica says it is alive. */
 export const HEARTBEAT_MS = 5_000;
@@ -67,7 +67,7 @@ export async function liveReplicas(db: PrismaClient = prisma): Promise<ReplicaRo
  * process on the file (several replicas need PostgreSQL).
  */
 export async function replicaStartProblem(db: PrismaClient = prisma): Promise<string | null> {
-  if (onPostgres()) return null;
+  if (processDatabase() === 'postgresql') return null;
   const others = (await liveReplicas(db)).filter((row) => !(row.hostname === os.hostname() && row.pid === process.pid));
   const other = others[0];
   if (!other) return null;
