@@ -63,6 +63,8 @@ function postgresServer(): Promise<string> {
   if (provided) return Promise.resolve(provided);
   ownServer ??= startPostgres().then((server) => {
     process.once('exit', () => server.stop());
+    // A benchmark stopped by Ctrl-C or `timeout` stops its server too (no 'exit' event then).
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
     migrateDatabase(server.url(TEMPLATE_DATABASE));
     return server.url();
   });
