@@ -4,7 +4,8 @@ import { Words } from '@/components/ui/words';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
-import { Badge } from '@/components/ui/status';
+import { Badge, LINK_STATUS_TEXT } from '@/components/ui/status';
+import { NO_LIVE_MIGRATION, type GuestVfVerdict } from '@/lib/inventory/guest';
 import { TableHead } from '@/components/ui/table';
 import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { useVms } from '@/hooks/use-vms';
@@ -42,12 +43,60 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
 
 const numa = (node: number | null) => (knownNumaNode(node) ? String(node) : '—');
 
+const GUEST_LOOK = { seen: { icon: '✓', tone: 'good' }, 'not-seen': { icon: '✕', tone: 'bad' }, unknown: { icon: '?', tone: 'neutral' } } as const;
+
+function GuestCell({ guest }: { guest: GuestVfVerdict }) {
+  const look = GUEST_LOOK[guest.state];
+  return (
+    <div className="space-y-1">
+      <span className={`inline-flex items-center gap-1 text-sm ${guest.state === 'not-seen' ? 'font-medium text-rose-800' : guest.state === 'seen' ? 'text-emerald-800' : 'text-slate-600'}`} title={guest.detail}>
+        <span aria-hidden>{look.icon}</span>
+        {guest.word}
+      </span>
+      {guest.drift && (
+        <Badge tone="warn" icon="⚠" title={guest.detail}>
+          drift
+        </Badge>
+      )}
+      {guest.cause && <p className="text-xs text-slate-600">Likely cause: {guest.cause}</p>}
+    </div>
+  );
+}
+
+/** Under the VM's name: its guest OS, the seventh link, and what holding a VF costs it. */
+function GuestSummary({ vm }: { vm: VmRow }) {
+  const link = vm.guestLink;
+  const s = LINK_STATUS_TEXT[link.status];
+  return (
+    <div className="mt-1 max-w-[16rem] space-y-1 text-xs font-normal text-slate-600">
+      {vm.guestOs && (
+        <p>
+          {vm.guestOs}
+          {vm.guestKernel ? ` · ${vm.guestKernel}` : ''}
+        </p>
+      )}
+      <p aria-label={`7. ${link.label}: ${s.word}`} title={link.detail}>
+        <span aria-hidden>{s.icon}</span> 7. {link.label}: {s.word}
+      </p>
+      {link.status !== 'ok' && link.fix && <p className="rounded bg-amber-50 px-1.5 py-1 text-amber-950">{link.fix}</p>}
+      {vm.vfs.length > 0 && (
+        <p title={NO_LIVE_MIGRATION}>
+          <Badge tone="neutral" icon="⛔">
+            no live migration
+          </Badge>
+        </p>
+      )}
+    </div>
+  );
+}
+
 function VmRows({ vm }: { vm: VmRow }) {
   const span = Math.max(1, vm.vfs.length);
   const vmCells = (
     <>
-      <th scope="row" rowSpan={span} className="px-3 py-1.5 text-left align-top font-medium whitespace-nowrap">
-        {vm.name}
+      <th scope="row" rowSpan={span} className="px-3 py-1.5 text-left align-top font-medium">
+        <span className="whitespace-nowrap">{vm.name}</span>
+        {vm.vfs.length > 0 && <GuestSummary vm={vm} />}
       </th>
       <td rowSpan={span} className="px-3 py-1.5 align-top whitespace-nowrap">
         <Link href={`/hosts/${vm.host.id}`} className="text-sky-800 hover:underline">
@@ -66,7 +115,7 @@ function VmRows({ vm }: { vm: VmRow }) {
     return (
       <tr className="border-t border-slate-200">
         {vmCells}
-        <td colSpan={6} className="px-3 py-1.5 text-slate-400">
+        <td colSpan={7} className="px-3 py-1.5 text-slate-400">
           no VFs
         </td>
       </tr>
@@ -99,6 +148,9 @@ function VmRows({ vm }: { vm: VmRow }) {
             </td>
             <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</td>
             <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
+            <td className="min-w-[11rem] px-3 py-1.5">
+              <GuestCell guest={vf.guest} />
+            </td>
           </tr>
         );
       })}
@@ -147,14 +199,14 @@ export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
       )}
       <div className="overflow-x-auto">
         <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
-          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC', 'VLAN']} cellClassName="px-3 py-2" />
+          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC', 'VLAN', 'Guest']} cellClassName="px-3 py-2" />
           <tbody>
             {shown.map((vm) => (
               <VmRows key={vm.id} vm={vm} />
             ))}
             {data && shown.length === 0 && (
               <tr>
-                <td colSpan={10} className="px-3 py-10 text-center text-slate-500">
+                <td colSpan={11} className="px-3 py-10 text-center text-slate-500">
                   {farOnly ? 'No VM here holds a VF on another NUMA node.' : 'No VM matches these filters.'}
                 </td>
               </tr>

@@ -72,6 +72,10 @@ describe('the guest read in a sync', () => {
     await sync.syncHost(hostId, { clock: () => start + 4 * 60_000 });
     expect((await assignment()).guestNotSeenSince?.getTime()).toBe(start);
     expect(await verdict(start + 4 * 60_000)).toMatchObject({ drift: true, cause: expect.stringMatching(/no guest driver for this VF type: install or load ixgbevf/) });
+    // The fleet summary counts it, as drift once the few minutes have passed.
+    const { getFleetSummary } = await import('@/lib/inventory/service');
+    expect((await getFleetSummary(start + 60_000)).guests).toEqual({ notSeen: 1, drifted: 0 });
+    expect((await getFleetSummary(start + 4 * 60_000)).guests).toEqual({ notSeen: 1, drifted: 1 });
   });
 
   it('no guest agent: unknown, with how to install one; not asked again before the interval', async () => {
