@@ -217,7 +217,7 @@ export interface GuestVf {
   seen: GuestSeen;
   /** The guest's name for the interface: "enp7s0", "Ethernet 2". */
   interface: string | null;
-  /** The driver bound to it in the guest: "iavf", "mlx5_core"; on Windows the adapter's driver file and description. */
+  /** The driver bound to it in the guest: "iavf", "mlx5_core"; on Windows the adapter's driver file ("iavf.sys"). */
   driver: string | null;
   link: 'up' | 'down' | null;
   pci: GuestPciPresence | null;

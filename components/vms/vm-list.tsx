@@ -47,28 +47,28 @@ const GUEST_LOOK = { seen: { icon: '✓', tone: 'good' }, 'not-seen': { icon: '�
 
 function GuestCell({ guest }: { guest: GuestVfVerdict }) {
   const look = GUEST_LOOK[guest.state];
+  // The cause is under the VM's name (its seventh link's fix); here it is the cell's tooltip, so the table fits 1280 px.
+  const title = [guest.detail, guest.cause && `Likely cause: ${guest.cause}`].filter(Boolean).join('\n');
   return (
-    <div className="space-y-1">
-      <span className={`inline-flex items-center gap-1 text-sm ${guest.state === 'not-seen' ? 'font-medium text-rose-800' : guest.state === 'seen' ? 'text-emerald-800' : 'text-slate-600'}`} title={guest.detail}>
-        <span aria-hidden>{look.icon}</span>
-        {guest.word}
-      </span>
+    <span className={`${guest.state === 'not-seen' ? 'font-medium text-rose-800' : guest.state === 'seen' ? 'text-emerald-800' : 'text-slate-600'}`} title={title}>
+      <span aria-hidden>{look.icon}</span> {guest.word}
       {guest.drift && (
-        <Badge tone="warn" icon="⚠" title={guest.detail}>
-          drift
-        </Badge>
+        <span className="ml-1 inline-block">
+          <Badge tone="warn" icon="⚠" title={title}>
+            drift
+          </Badge>
+        </span>
       )}
-      {guest.cause && <p className="text-xs text-slate-600">Likely cause: {guest.cause}</p>}
-    </div>
+    </span>
   );
 }
 
-/** Under the VM's name: its guest OS, the seventh link, and what holding a VF costs it. */
+/** Under the VM's state: its guest OS, the seventh link, and what holding a VF costs it. */
 function GuestSummary({ vm }: { vm: VmRow }) {
   const link = vm.guestLink;
   const s = LINK_STATUS_TEXT[link.status];
   return (
-    <div className="mt-1 max-w-[16rem] space-y-1 text-xs font-normal text-slate-600">
+    <div className="mt-1 max-w-[10rem] space-y-1 text-xs font-normal [overflow-wrap:anywhere] text-slate-600">
       {vm.guestOs && (
         <p>
           {vm.guestOs}
@@ -78,12 +78,16 @@ function GuestSummary({ vm }: { vm: VmRow }) {
       <p aria-label={`7. ${link.label}: ${s.word}`} title={link.detail}>
         <span aria-hidden>{s.icon}</span> 7. {link.label}: {s.word}
       </p>
-      {link.status !== 'ok' && link.fix && <p className="rounded bg-amber-50 px-1.5 py-1 text-amber-950">{link.fix}</p>}
+      {link.status === 'failing' && link.fix && <p className="rounded bg-amber-50 px-1.5 py-1 text-amber-950">{link.fix}</p>}
+      {link.status === 'unknown' && link.fix && (
+        // The install steps are long (packages, the channel XML): the tooltip has them whole.
+        <p className="rounded bg-amber-50 px-1.5 py-1 text-amber-950" title={link.fix}>
+          No guest agent: install qemu-guest-agent and give the VM its channel.
+        </p>
+      )}
       {vm.vfs.length > 0 && (
-        <p title={NO_LIVE_MIGRATION}>
-          <Badge tone="neutral" icon="⛔">
-            no live migration
-          </Badge>
+        <p title={NO_LIVE_MIGRATION} className="font-medium text-slate-700">
+          no live migration (holds a VF)
         </p>
       )}
     </div>
@@ -94,17 +98,17 @@ function VmRows({ vm }: { vm: VmRow }) {
   const span = Math.max(1, vm.vfs.length);
   const vmCells = (
     <>
-      <th scope="row" rowSpan={span} className="px-3 py-1.5 text-left align-top font-medium">
-        <span className="whitespace-nowrap">{vm.name}</span>
-        {vm.vfs.length > 0 && <GuestSummary vm={vm} />}
+      <th scope="row" rowSpan={span} className="px-3 py-1.5 text-left align-top font-medium whitespace-nowrap">
+        {vm.name}
       </th>
       <td rowSpan={span} className="px-3 py-1.5 align-top whitespace-nowrap">
         <Link href={`/hosts/${vm.host.id}`} className="text-sky-800 hover:underline">
           {vm.host.name}
         </Link>
       </td>
-      <td rowSpan={span} className="px-3 py-1.5 align-top whitespace-nowrap">
-        {vm.state}
+      <td rowSpan={span} className="px-3 py-1.5 align-top">
+        <span className="whitespace-nowrap">{vm.state}</span>
+        {vm.vfs.length > 0 && <GuestSummary vm={vm} />}
       </td>
       <td rowSpan={span} className="px-3 py-1.5 align-top tabular-nums">
         {numa(vm.numaNode)}
@@ -115,7 +119,7 @@ function VmRows({ vm }: { vm: VmRow }) {
     return (
       <tr className="border-t border-slate-200">
         {vmCells}
-        <td colSpan={7} className="px-3 py-1.5 text-slate-400">
+        <td colSpan={6} className="px-3 py-1.5 text-slate-400">
           no VFs
         </td>
       </tr>
@@ -146,11 +150,14 @@ function VmRows({ vm }: { vm: VmRow }) {
                 </span>
               )}
             </td>
-            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</td>
-            <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
-            <td className="min-w-[11rem] px-3 py-1.5">
-              <GuestCell guest={vf.guest} />
+            {/* The guest is matched by this MAC, so what it sees sits under it (a column of its own would not fit 1280 px). */}
+            <td className="max-w-[9.5rem] px-3 py-1.5">
+              <span className="font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</span>
+              <span className="block text-xs">
+                <GuestCell guest={vf.guest} />
+              </span>
             </td>
+            <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
           </tr>
         );
       })}
@@ -199,14 +206,14 @@ export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
       )}
       <div className="overflow-x-auto">
         <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
-          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC', 'VLAN', 'Guest']} cellClassName="px-3 py-2" />
+          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC · guest', 'VLAN']} cellClassName="px-3 py-2" />
           <tbody>
             {shown.map((vm) => (
               <VmRows key={vm.id} vm={vm} />
             ))}
             {data && shown.length === 0 && (
               <tr>
-                <td colSpan={11} className="px-3 py-10 text-center text-slate-500">
+                <td colSpan={10} className="px-3 py-10 text-center text-slate-500">
                   {farOnly ? 'No VM here holds a VF on another NUMA node.' : 'No VM matches these filters.'}
                 </td>
               </tr>

@@ -253,11 +253,14 @@ export async function readGuest(vm: { name: string; state: VmState }, vfs: Guest
     if (iface) {
       let driver: string | null = null;
       let link: 'up' | 'down' | null = null;
+      let adapterNote: string | null = null;
       if (windows) {
         const adapter = windowsAdapters?.find((a) => a.mac === mac || a.name === iface.name);
         if (adapter) {
-          driver = [adapter.driverFile, adapter.description && `(${adapter.description})`].filter(Boolean).join(' ') || null;
+          // The driver file names the driver ("iavf.sys"); the adapter's description goes to the detail.
+          driver = adapter.driverFile ?? adapter.description;
           link = adapter.status === 'Up' ? 'up' : adapter.status ? 'down' : null;
+          if (adapter.description) adapterNote = adapter.description;
         }
       } else if (LINUX_IFNAME.test(iface.name)) {
         const linkTarget = await runExec('readlink', [`/sys/class/net/${iface.name}/device/driver`]);
@@ -266,7 +269,7 @@ export async function readGuest(vm: { name: string; state: VmState }, vfs: Guest
         if (operstate?.exitCode === 0) link = linkFromOperstate(operstate.out);
       }
       const said = [driver ?? (execNote ? null : 'driver not read'), link ? `link ${link}` : null].filter(Boolean).join(', ');
-      out.push({ address: vf.address, mac: vf.mac, seen: 'seen', interface: iface.name, driver, link, pci: driver ? 'bound' : null, detail: `The guest shows ${iface.name} with MAC ${vf.mac}${said ? ` (${said})` : ''}${execNote ? `; ${execNote}` : ''}.` });
+      out.push({ address: vf.address, mac: vf.mac, seen: 'seen', interface: iface.name, driver, link, pci: driver ? 'bound' : null, detail: `The guest shows ${iface.name}${adapterNote ? ` (${adapterNote})` : ''} with MAC ${vf.mac}${said ? ` (${said})` : ''}${execNote ? `; ${execNote}` : ''}.` });
       continue;
     }
     // No interface with the VF's MAC: on Linux the guest's PCI list tells whether the function is there without a driver.

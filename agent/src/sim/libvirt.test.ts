@@ -62,7 +62,7 @@ describe('simulated libvirt', () => {
 
     expect(await guest('rhel-01')).toMatchObject({ agent: 'connected', exec: 'allowed', os: { id: 'rhel' }, vfs: [{ address: vfs[0], mac: '52:00:00:00:00:00', seen: 'seen', interface: 'enp7s0', driver: 'ixgbevf', link: 'up' }] });
     expect(await guest('minimal-01')).toMatchObject({ agent: 'connected', vfs: [{ seen: 'not-seen', pci: 'no-driver', detail: expect.stringMatching(/install or load ixgbevf/) }] });
-    expect(await guest('win-01')).toMatchObject({ os: { id: 'mswindows' }, vfs: [{ seen: 'seen', interface: 'Ethernet 2', driver: 'vxn68x64.sys (Intel(R) 82599 Virtual Function)', link: 'up' }] });
+    expect(await guest('win-01')).toMatchObject({ os: { id: 'mswindows' }, vfs: [{ seen: 'seen', interface: 'Ethernet 2', driver: 'vxn68x64.sys', link: 'up', detail: expect.stringContaining('Intel(R) 82599 Virtual Function') }] });
     expect(await guest('bare-01')).toMatchObject({ agent: 'not-configured', detail: expect.stringMatching(/qemu-guest-agent/), vfs: [{ seen: 'unknown' }] });
     expect(await guest('locked-01')).toMatchObject({ exec: 'disabled', vfs: [{ seen: 'seen', driver: null }] });
 
