@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
-const CHANGING = ['**/orchestration.spec.ts', '**/register.spec.ts', '**/audit.spec.ts', '**/rollouts.spec.ts'];
+const CHANGING = ['**/orchestration.spec.ts', '**/register.spec.ts', '**/audit.spec.ts', '**/rollouts.spec.ts', '**/guest.spec.ts'];
 
 export default defineConfig({
   testDir: 'e2e',

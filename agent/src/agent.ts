@@ -5,6 +5,7 @@ import type {
   DesiredVf,
   DriverTarget,
   Drift,
+  GuestReport,
   Inventory,
   OsFixResult,
   PhysicalFunction,
@@ -15,6 +16,7 @@ import type {
 } from './api-types';
 import { AgentError } from './errors';
 import type { CommandRunner } from './exec';
+import { readGuest, type GuestVfTarget } from './hypervisor/guest';
 import type { Hypervisor } from './hypervisor/virsh';
 import { IpLinkCommand, type IpLink, type VfLinkInfo } from './netlink/ip-link';
 import { type EtcFiles, fixIommuArgs, fixVfioPci, MODULES_LOAD_FILE } from './os/host-os';
@@ -27,6 +29,7 @@ import { linkName, listOptional, readOptional } from './sysfs/host-fs';
 import { addVfSettings, applyVfSettings, listPfAddresses, readHostFacts, readPhysicalFunction } from './sysfs/inventory';
 import { devicePath, isPciAddress } from './sysfs/paths';
 import { setNumVfs } from './sysfs/sriov';
+import { DEFAULT_VF_DRIVERS } from './sysfs/vf-drivers';
 import { AGENT_VERSION } from './version';
 
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
@@ -155,6 +158,26 @@ export class Agent {
   async listVms(): Promise<Vm[]> {
     if (!this.hypervisor) throw new AgentError('unavailable', 'no hypervisor configured on this agent');
     return this.freshVms(this.hypervisor);
+  }
+
+  /**
+   * What the VM's guest sees of each VF it holds, through its QEMU guest agent, each command
+   * bounded by GUEST_TIMEOUT_S. A VM without a guest agent is a report that says so, not an error.
+   */
+  async guest(vmName: string): Promise<GuestReport> {
+    const hypervisor = this.requireHypervisor();
+    const vm = findVm(await this.freshVms(hypervisor), vmName);
+    const settings = await this.ipLink.showAllVfs().catch(() => new Map<string, VfLinkInfo[]>());
+    const targets: GuestVfTarget[] = vm.hostdevs.map((address) => {
+      const pfAddress = isPciAddress(address) ? linkName(this.fs, devicePath(address, 'physfn')) : null;
+      const pf = pfAddress && isPciAddress(pfAddress) ? readPhysicalFunction(this.fs, pfAddress) : null;
+      if (pf?.netdev) applyVfSettings(pf, settings.get(pf.netdev) ?? []);
+      const vf = pf?.vfs.find((v) => v.address === address);
+      const vendorId = vf?.vendorId ?? readOptional(this.fs, devicePath(address, 'vendor'))?.replace(/^0x/, '') ?? '';
+      const deviceId = vf?.deviceId ?? readOptional(this.fs, devicePath(address, 'device'))?.replace(/^0x/, '') ?? '';
+      return { address, mac: isUnsetMac(vf?.mac) ? null : (vf?.mac ?? null), vendorId, deviceId, guestDriver: DEFAULT_VF_DRIVERS[`${vendorId}:${deviceId}`] ?? null };
+    });
+    return readGuest(vm, targets, hypervisor.guestAgent(vm.name, GUEST_TIMEOUT_S));
   }
 
   // --- changing ---
@@ -367,6 +390,14 @@ export class Agent {
     if (this.vmCache && Date.now() - this.vmCache.at < VM_CACHE_MS) return this.vmCache.vms;
     return this.vmsOrNull(warnings);
   }
+}
+
+/** Each guest-agent command's bound: a guest that answers does so in milliseconds. */
+export const GUEST_TIMEOUT_S = 2;
+
+/** A VF whose MAC was never set reads back as zeros (or not at all). */
+function isUnsetMac(mac: string | null | undefined): boolean {
+  return !mac || /^(00:){5}00$/.test(mac);
 }
 
 function findVm(vms: Vm[], name: string): Vm {

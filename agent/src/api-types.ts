@@ -11,6 +11,7 @@
 //   GET    /v1/vms                            -> VmList
 //   POST   /v1/vms/{vm}/attach                AttachRequest    -> ChangeResult<Vm>
 //   POST   /v1/vms/{vm}/detach                DetachRequest    -> ChangeResult<Vm>
+//   GET    /v1/vms/{vm}/guest                 -> GuestReport   (through the QEMU guest agent)
 //   GET    /v1/desired-state                  -> DesiredStateReport
 //   POST   /v1/host/iommu-args                -> OsFixResult   (kernel args for the next boot)
 //   POST   /v1/host/vfio                      -> OsFixResult   (vfio-pci now and at every boot)
@@ -179,6 +180,61 @@ export interface Vm {
 }
 export interface VmList {
   vms: Vm[];
+}
+
+/**
+ * How the VM's QEMU guest agent answered. connected: it did. not-configured: the domain has no
+ * org.qemu.guest_agent.0 channel. not-responding: the channel is there and nothing in the guest
+ * answers on it (the package is not installed or not started). vm-not-running: only a running
+ * guest can be asked. error: libvirt refused otherwise (the detail says how).
+ */
+export type GuestAgentStatus = 'connected' | 'not-configured' | 'not-responding' | 'vm-not-running' | 'error';
+export const GUEST_AGENT_STATUSES = ['connected', 'not-configured', 'not-responding', 'vm-not-running', 'error'] as const satisfies readonly GuestAgentStatus[];
+
+/** Whether guest-exec ran in the guest (the driver and link state need it); disabled: the guest blocks it. */
+export type GuestExecStatus = 'allowed' | 'disabled' | 'failed' | 'not-tried';
+
+/** seen: an interface with the VF's MAC is in the guest. not-seen: the guest answered without one. unknown: it could not be told, the detail says why. */
+export type GuestSeen = 'seen' | 'not-seen' | 'unknown';
+export const GUEST_SEEN = ['seen', 'not-seen', 'unknown'] as const satisfies readonly GuestSeen[];
+
+/** The VF's PCI function inside a Linux guest (/proc/bus/pci/devices): with a driver, without one, or not there at all. */
+export type GuestPciPresence = 'bound' | 'no-driver' | 'absent';
+
+export interface GuestOs {
+  /** guest-get-osinfo's id: "rhel", "ubuntu", "mswindows". */
+  id: string | null;
+  /** pretty-name, else name: "Red Hat Enterprise Linux 9.4 (Plow)", "Windows Server 2022 Standard". */
+  name: string | null;
+  /** kernel-release: "5.14.0-427.13.1.el9_4.x86_64"; Windows gives its build number ("20348"). */
+  kernelRelease: string | null;
+}
+
+export interface GuestVf {
+  address: PciAddress;
+  /** The MAC the VF has on the host (what the guest should see); null when the PF does not say. */
+  mac: string | null;
+  seen: GuestSeen;
+  /** The guest's name for the interface: "enp7s0", "Ethernet 2". */
+  interface: string | null;
+  /** The driver bound to it in the guest: "iavf", "mlx5_core"; on Windows the adapter's driver file ("iavf.sys"). */
+  driver: string | null;
+  link: 'up' | 'down' | null;
+  pci: GuestPciPresence | null;
+  /** What was seen, or why it is unknown, in an operator's words. */
+  detail: string;
+}
+
+export interface GuestReport {
+  vm: string;
+  agent: GuestAgentStatus;
+  /** In words; when there is no guest agent, how to install one. */
+  detail: string;
+  os: GuestOs | null;
+  exec: GuestExecStatus;
+  /** One per VF the VM holds (its PCI host devices). */
+  vfs: GuestVf[];
+  checkedAt: string;
 }
 
 export interface AttachRequest {

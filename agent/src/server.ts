@@ -124,6 +124,7 @@ export function agentRoutes(options: Pick<ServeOptions, 'agent' | 'simControl'>,
         return agent.attach(name, input);
       },
     },
+    { method: 'GET', path: ['vms', ':vm', 'guest'], auth: true, handle: async (p) => agent.guest(vm(p)) },
     {
       method: 'POST', path: ['vms', ':vm', 'detach'], auth: true, body: true,
       handle: async (p, body) => {

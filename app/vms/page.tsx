@@ -23,7 +23,7 @@ export default async function VmsPage({ searchParams }: PageProps<'/vms'>) {
     <div className="space-y-5">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Virtual machines</h1>
-        <p className="text-sm text-slate-600">Every VM the agents report, with the VFs it holds. A VF whose NIC sits on another NUMA node than its VM sends traffic across the socket interconnect.</p>
+        <p className="text-sm text-slate-600">Every VM the agents report, with the VFs it holds. A VF whose NIC sits on another NUMA node than its VM sends traffic across the socket interconnect. What each guest sees of its VFs comes from its QEMU guest agent; a VM holding a VF through hostdev cannot be live-migrated.</p>
       </div>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <Suspense>

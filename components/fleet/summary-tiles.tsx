@@ -64,13 +64,20 @@ export function SummaryTiles() {
   const s = data;
   const dash = '–';
   return (
-    <section aria-label="Fleet summary" className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
+    <section aria-label="Fleet summary" className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">
       <Tile label="Hosts" value={s?.hosts ?? dash} sub={s ? `${plural(s.agents.online, 'agent')} reporting` : undefined} />
       <Tile label="SR-IOV ready" value={s?.readyHosts ?? dash} sub={s ? `${s.unknownHosts} not yet known` : undefined} href="/?readiness=ready" />
       <AttentionTile s={s} />
       <Tile label="VFs enabled" value={s?.vfs.enabled ?? dash} sub={s ? `of ${s.vfs.capacity} possible` : undefined} />
       <Tile label="VFs assigned" value={s?.vfs.assigned ?? dash} sub="to VMs" />
       <Tile label="VFs free" value={s?.vfs.free ?? dash} sub="enabled, not assigned" />
+      <Tile
+        label="Not seen by guest"
+        value={s?.guests?.notSeen ?? dash}
+        sub={s?.guests ? `assigned VFs their guest does not show · ${s.guests.drifted} for over 3 min` : undefined}
+        href="/vms"
+        tone="alert"
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { Button, ErrorNote } from '@/components/ui/button';
 import { Dialog, DialogBody, DialogFooter, DialogForm } from '@/components/ui/dialog';
 import { Badge, OperationBadge, Spinner, utcTime } from '@/components/ui/status';
 import { useAssignVf, useReleaseVf } from '@/hooks/use-host';
+import { NO_LIVE_MIGRATION } from '@/lib/inventory/guest';
 import { driftValueText, knownNumaNode, macOnAssign, orderVmsForPf, type HostView, type PfView, type VfTileState, type VfView } from '@/lib/inventory/host-view';
 import { shownMac, UNSET_MAC_WORDS } from '@/lib/inventory/mac';
 
@@ -28,6 +29,19 @@ export function VfDialog({ host, pf, vf, state, mode, canAssign, onClose }: { ho
   );
 }
 
+function GuestWords({ state }: { state: VfTileState }) {
+  const guest = state.guest;
+  if (!guest) return null;
+  return (
+    <span className="space-y-1">
+      <span className={`block font-medium ${guest.state === 'not-seen' ? 'text-rose-800' : ''}`}>{guest.word}</span>
+      {guest.detail && <span className="block text-xs text-slate-600">{guest.detail}</span>}
+      {guest.cause && <span className="block text-xs text-amber-950">Likely cause: {guest.cause}{guest.drift ? ' (drift: not seen for more than 3 minutes)' : ''}</span>}
+      <span className="block text-xs text-slate-500">{NO_LIVE_MIGRATION}</span>
+    </span>
+  );
+}
+
 function Summary({ pf, vf, state }: { pf: PfView; vf: VfView; state: VfTileState }) {
   return (
     <>
@@ -35,6 +49,7 @@ function Summary({ pf, vf, state }: { pf: PfView; vf: VfView; state: VfTileState
         {(
           [
             ['State', state.word],
+            ...(state.guest ? ([['Guest', <GuestWords key="guest" state={state} />]] as const) : []),
             ['PCI address', <span key="pci" className="font-mono text-xs">{vf.pciAddress}</span>],
             ['Driver', vf.driver ?? 'none'],
             ['MAC', shownMac(vf.mac) ? <span key="mac" className="font-mono text-xs">{shownMac(vf.mac)}</span> : <span key="mac" className="text-slate-500">{UNSET_MAC_WORDS}</span>],
@@ -139,6 +154,7 @@ function AssignForm({ host, pf, vf, state, onClose }: { host: HostView; pf: PfVi
   const assign = useAssignVf(host.id);
   const [vmId, setVmId] = useState<string | null>(null);
   const choices = orderVmsForPf(host.virtualMachines, pf.numaNode);
+  const chosen = choices.find((c) => c.vm.id === vmId)?.vm ?? null;
   const hintId = useId();
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -184,6 +200,12 @@ function AssignForm({ host, pf, vf, state, onClose }: { host: HostView; pf: PfVi
             </ul>
           )}
         </fieldset>
+        {chosen && chosen._count.assignments === 0 && (
+          <p role="note" className="rounded border border-amber-300 bg-amber-50 p-2.5 text-sm text-amber-950">
+            <span className="font-semibold">{chosen.name} holds no VF yet.</span> Once it holds one through hostdev it cannot be live-migrated: detach its VFs before
+            migrating it, or stop it and start it on the other host.
+          </p>
+        )}
         <div className="grid gap-3 sm:grid-cols-2">
           <label className="block font-medium text-slate-700">
             MAC address <span className="font-normal text-slate-500">(optional)</span>

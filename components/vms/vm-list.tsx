@@ -4,7 +4,8 @@ import { Words } from '@/components/ui/words';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
-import { Badge } from '@/components/ui/status';
+import { Badge, LINK_STATUS_TEXT } from '@/components/ui/status';
+import { NO_LIVE_MIGRATION, type GuestVfVerdict } from '@/lib/inventory/guest';
 import { TableHead } from '@/components/ui/table';
 import { useDebouncedInput } from '@/hooks/use-debounced-input';
 import { useVms } from '@/hooks/use-vms';
@@ -42,6 +43,57 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
 
 const numa = (node: number | null) => (knownNumaNode(node) ? String(node) : '—');
 
+const GUEST_LOOK = { seen: { icon: '✓', tone: 'good' }, 'not-seen': { icon: '✕', tone: 'bad' }, unknown: { icon: '?', tone: 'neutral' } } as const;
+
+function GuestCell({ guest }: { guest: GuestVfVerdict }) {
+  const look = GUEST_LOOK[guest.state];
+  // The cause is under the VM's name (its seventh link's fix); here it is the cell's tooltip, so the table fits 1280 px.
+  const title = [guest.detail, guest.cause && `Likely cause: ${guest.cause}`].filter(Boolean).join('\n');
+  return (
+    <span className={`${guest.state === 'not-seen' ? 'font-medium text-rose-800' : guest.state === 'seen' ? 'text-emerald-800' : 'text-slate-600'}`} title={title}>
+      <span aria-hidden>{look.icon}</span> {guest.word}
+      {guest.drift && (
+        <span className="ml-1 inline-block">
+          <Badge tone="warn" icon="⚠" title={title}>
+            drift
+          </Badge>
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Under the VM's state: its guest OS, the seventh link, and what holding a VF costs it. */
+function GuestSummary({ vm }: { vm: VmRow }) {
+  const link = vm.guestLink;
+  const s = LINK_STATUS_TEXT[link.status];
+  return (
+    <div className="mt-1 max-w-[10rem] space-y-1 text-xs font-normal [overflow-wrap:anywhere] text-slate-600">
+      {vm.guestOs && (
+        <p>
+          {vm.guestOs}
+          {vm.guestKernel ? ` · ${vm.guestKernel}` : ''}
+        </p>
+      )}
+      <p aria-label={`7. ${link.label}: ${s.word}`} title={link.detail}>
+        <span aria-hidden>{s.icon}</span> 7. {link.label}: {s.word}
+      </p>
+      {link.status === 'failing' && link.fix && <p className="rounded bg-amber-50 px-1.5 py-1 text-amber-950">{link.fix}</p>}
+      {link.status === 'unknown' && link.fix && (
+        // The install steps are long (packages, the channel XML): the tooltip has them whole.
+        <p className="rounded bg-amber-50 px-1.5 py-1 text-amber-950" title={link.fix}>
+          No guest agent: install qemu-guest-agent and give the VM its channel.
+        </p>
+      )}
+      {vm.vfs.length > 0 && (
+        <p title={NO_LIVE_MIGRATION} className="font-medium text-slate-700">
+          no live migration (holds a VF)
+        </p>
+      )}
+    </div>
+  );
+}
+
 function VmRows({ vm }: { vm: VmRow }) {
   const span = Math.max(1, vm.vfs.length);
   const vmCells = (
@@ -54,8 +106,9 @@ function VmRows({ vm }: { vm: VmRow }) {
           {vm.host.name}
         </Link>
       </td>
-      <td rowSpan={span} className="px-3 py-1.5 align-top whitespace-nowrap">
-        {vm.state}
+      <td rowSpan={span} className="px-3 py-1.5 align-top">
+        <span className="whitespace-nowrap">{vm.state}</span>
+        {vm.vfs.length > 0 && <GuestSummary vm={vm} />}
       </td>
       <td rowSpan={span} className="px-3 py-1.5 align-top tabular-nums">
         {numa(vm.numaNode)}
@@ -97,7 +150,13 @@ function VmRows({ vm }: { vm: VmRow }) {
                 </span>
               )}
             </td>
-            <td className="px-3 py-1.5 font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</td>
+            {/* The guest is matched by this MAC, so what it sees sits under it (a column of its own would not fit 1280 px). */}
+            <td className="max-w-[9.5rem] px-3 py-1.5">
+              <span className="font-mono text-xs">{vf.mac ?? <span className="font-sans text-slate-500">none set</span>}</span>
+              <span className="block text-xs">
+                <GuestCell guest={vf.guest} />
+              </span>
+            </td>
             <td className="px-3 py-1.5 tabular-nums">{vf.vlan ?? '—'}</td>
           </tr>
         );
@@ -147,7 +206,7 @@ export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
       )}
       <div className="overflow-x-auto">
         <table aria-busy={isFetching} className={`w-full text-sm transition-opacity ${isPlaceholderData ? 'opacity-60' : ''}`}>
-          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC', 'VLAN']} cellClassName="px-3 py-2" />
+          <TableHead columns={['VM', 'Host', 'State', 'VM NUMA', 'VF', 'PF', 'NIC', 'PF NUMA', 'MAC · guest', 'VLAN']} cellClassName="px-3 py-2" />
           <tbody>
             {shown.map((vm) => (
               <VmRows key={vm.id} vm={vm} />

@@ -9,6 +9,7 @@ import type {
   AttachRequest,
   ChangeResult,
   DesiredStateReport,
+  GuestReport,
   DriverTarget,
   ErrorEnvelope,
   Health,
@@ -164,6 +165,10 @@ export class AgentClient {
   async vmsIfChanged(etag: string | null): Promise<Conditional<Vm[]>> {
     const answer = await this.conditionalGet<VmList>('vms', etag);
     return answer.notModified ? answer : { ...answer, value: answer.value.vms };
+  }
+  /** What the VM's guest sees of its VFs; the agent bounds each guest-agent command to 2 s. */
+  guest(vm: string): Promise<GuestReport> {
+    return this.call('GET', `vms/${encodeURIComponent(vm)}/guest`, undefined, 20_000);
   }
   desiredState(): Promise<DesiredStateReport> {
     return this.call('GET', 'desired-state');

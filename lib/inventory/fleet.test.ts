@@ -142,6 +142,7 @@ describe('the fleet page, in SQL', () => {
       hostsNeedingAttention: 3,
       agents: { online: 2, offline: 1, neverSeen: 1 },
       vfs: { enabled: 0, assigned: 0, free: 0, capacity: 504 },
+      guests: { notSeen: 0, drifted: 0 },
     });
   });
 });
@@ -175,6 +176,7 @@ describe('summarizeFleet', () => {
       hostsNeedingAttention: 4,
       agents: { online: 3, offline: 2, neverSeen: 1 },
       vfs: { enabled: 12, assigned: 4, free: 8, capacity: 575 },
+      guests: null,
     });
   });
 

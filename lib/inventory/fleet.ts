@@ -184,6 +184,11 @@ export interface FleetSummary {
   hostsNeedingAttention: number;
   agents: { online: number; offline: number; neverSeen: number };
   vfs: { enabled: number; assigned: number; free: number; capacity: number };
+  /**
+   * VFs assigned to running VMs whose guest answered without them, and of those the ones not seen
+   * for longer than GUEST_DRIFT_AFTER_MS (drift); null where they were not counted (/metrics).
+   */
+  guests: { notSeen: number; drifted: number } | null;
 }
 
 /** One group of hosts sharing a verdict and an agent status, as the database adds them up. */
@@ -194,7 +199,7 @@ export interface FleetGroup {
   vfs: { enabled: number; assigned: number; capacity: number };
 }
 
-export function summarizeFleet(groups: FleetGroup[]): FleetSummary {
+export function summarizeFleet(groups: FleetGroup[], guests: FleetSummary['guests'] = null): FleetSummary {
   const count = (pred: (g: FleetGroup) => boolean) => groups.filter(pred).reduce((n, g) => n + g.hosts, 0);
   const sum = (key: keyof FleetGroup['vfs']) => groups.reduce((n, g) => n + g.vfs[key], 0);
   const enabled = sum('enabled');
@@ -207,5 +212,6 @@ export function summarizeFleet(groups: FleetGroup[]): FleetSummary {
     hostsNeedingAttention: count((g) => g.verdict === 'not-ready' || agentNotReporting(g.agentStatus as AgentStatus)),
     agents: { online: count((g) => g.agentStatus === 'online'), offline: count((g) => g.agentStatus === 'offline'), neverSeen: count((g) => g.agentStatus === 'never-seen') },
     vfs: { enabled, assigned, free: enabled - assigned, capacity: sum('capacity') },
+    guests,
   };
 }

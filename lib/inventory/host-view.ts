@@ -6,6 +6,7 @@
 import type { Action } from '@/lib/auth/permissions';
 import { ACTIVE_STATUSES, type OperationKind, type OperationView } from '@/lib/operations/kinds';
 import type { DriftItem } from './drift';
+import { guestVfVerdict, type GuestVfVerdict } from './guest';
 import { isUnsetMac } from './mac';
 import type { HostChangeKind } from './change-set';
 import type { HostDetail } from './service';
@@ -104,6 +105,8 @@ export interface VfTileState {
   vmName: string | null;
   operation: OperationView | null;
   drift: DriftItem[];
+  /** What the VM's guest sees of an assigned VF; null when the VF is not assigned. */
+  guest: GuestVfVerdict | null;
   /** The tile's accessible name: "VF 3 free", "VF 3 assigned to vnf-fw-01, drifted, in progress". */
   label: string;
 }
@@ -126,13 +129,40 @@ export function progressWord(kind: OperationKind): string {
   return PROGRESS_WORD[kind];
 }
 
-export function vfTileState(vf: Pick<VfView, 'id' | 'index' | 'driver' | 'assignment'>, operation: OperationView | null, drift: readonly DriftItem[]): VfTileState {
+type Assigned = NonNullable<VfView['assignment']>;
+type TileVf = Pick<VfView, 'id' | 'index' | 'driver'> & {
+  linkState?: string | null;
+  assignment: ({ vm: Pick<Assigned['vm'], 'name'> & Partial<Pick<Assigned['vm'], 'state' | 'guestAgent'>> } & Partial<Omit<Assigned, 'vm'>>) | null;
+};
+
+/** What the guest sees of an assigned VF, from the assignment's last guest read. */
+export function vfGuest(vf: TileVf, expectedDriver: string | null = null, now = Date.now()): GuestVfVerdict | null {
+  const a = vf.assignment;
+  if (!a) return null;
+  return guestVfVerdict(
+    {
+      vmState: a.vm.state ?? 'running',
+      guestAgent: a.vm.guestAgent ?? null,
+      guestSeen: a.guestSeen ?? null,
+      guestDriver: a.guestDriver ?? null,
+      guestLink: a.guestLink ?? null,
+      guestPci: a.guestPci ?? null,
+      guestDetail: a.guestDetail ?? null,
+      guestNotSeenSince: a.guestNotSeenSince ?? null,
+      vfLinkState: vf.linkState ?? null,
+      expectedDriver,
+    },
+    now,
+  );
+}
+
+export function vfTileState(vf: TileVf, operation: OperationView | null, drift: readonly DriftItem[], expectedDriver: string | null = null): VfTileState {
   const vmName = vf.assignment?.vm.name ?? null;
   const base: VfBase = vmName !== null ? 'assigned' : vf.driver === 'vfio-pci' ? 'vfio' : 'free';
   const word = base === 'assigned' ? `assigned to ${vmName}` : base === 'vfio' ? 'bound to vfio-pci' : 'free';
   const mine = drift.filter((d) => d.targetType === 'vf' && d.targetId === vf.id);
   const label = [`VF ${vf.index} ${word}`, mine.length > 0 && 'drifted', operation && 'in progress'].filter(Boolean).join(', ');
-  return { base, word, vmName, operation, drift: mine, label };
+  return { base, word, vmName, operation, drift: mine, guest: vfGuest(vf, expectedDriver), label };
 }
 
 export interface VmChoice<V> {

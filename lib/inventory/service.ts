@@ -4,6 +4,7 @@ import 'server-only';
 import { findHostDetail, type HostDetailRecord } from '@/lib/db/hosts';
 import { prisma } from '@/lib/db/client';
 import { RECENT_RESETS, typicalDuration, type TypicalDuration } from '@/lib/operations/durations';
+import { GUEST_DRIFT_AFTER_MS } from './guest';
 import { fleetOrderBy, fleetRowSelect, fleetWhere, summarizeFleet, toFleetRow, type FleetGroup, type FleetPage, type FleetQuery, type FleetSummary } from './fleet';
 import { findDrift, type DriftItem } from './drift';
 import { findMacDuplicates } from './mac-duplicates';
@@ -21,8 +22,14 @@ export async function listFleet(query: FleetQuery): Promise<FleetPage> {
 }
 
 /** The summary tiles: one aggregate over the hosts, grouped by verdict and agent status. */
-export async function getFleetSummary(): Promise<FleetSummary> {
-  return summarizeFleet(await fleetGroups());
+export async function getFleetSummary(now = Date.now()): Promise<FleetSummary> {
+  const notSeen = { guestSeen: 'not-seen', vm: { state: 'running' } } as const;
+  const [groups, notSeenCount, drifted] = await Promise.all([
+    fleetGroups(),
+    prisma.assignment.count({ where: notSeen }),
+    prisma.assignment.count({ where: { ...notSeen, guestNotSeenSince: { lte: new Date(now - GUEST_DRIFT_AFTER_MS) } } }),
+  ]);
+  return summarizeFleet(groups, { notSeen: notSeenCount, drifted });
 }
 
 /** The hosts and their VF figures by readiness verdict and agent status, added up by the database (the tiles and /metrics). */

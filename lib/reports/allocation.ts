@@ -3,6 +3,7 @@
 // Fabric), which is what latency-sensitive VNFs are placed to avoid; so it is flagged.
 
 import { z } from 'zod';
+import { guestVfVerdict } from '@/lib/inventory/guest';
 import { shownMac } from '@/lib/inventory/mac';
 import { iso, type Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, matchesVm, nicModelLabel, type HostFilters } from './filters';
@@ -30,6 +31,10 @@ export type AllocationRow = {
   vfPciAddress: string;
   mac: string | null;
   vlan: number | null;
+  /** "seen: iavf, link up", "not seen", "not seen (drift)", "no guest agent", "VM not running". */
+  guest: string;
+  /** What the guest agent said, and the likely cause of a VF not seen. */
+  guestDetail: string;
   assignedBy: string;
   assignedAt: string;
 };
@@ -47,6 +52,8 @@ export const ALLOCATION_COLUMNS: Column<AllocationRow>[] = [
   { key: 'vfPciAddress', header: 'VF address' },
   { key: 'mac', header: 'MAC' },
   { key: 'vlan', header: 'VLAN', kind: 'number' },
+  { key: 'guest', header: 'Guest', description: 'what the VM’s guest shows of the VF, through its QEMU guest agent' },
+  { key: 'guestDetail', header: 'Guest detail', downloadOnly: true },
   { key: 'assignedBy', header: 'Assigned by', downloadOnly: true },
   { key: 'assignedAt', header: 'Assigned at', kind: 'time', downloadOnly: true },
   { key: 'observedAt', header: 'Observed at', kind: 'time', downloadOnly: true },
@@ -66,7 +73,15 @@ function byVfAddress(a: AllocationAssignment, b: AllocationAssignment): number {
   return a.vf.pciAddress < b.vf.pciAddress ? -1 : a.vf.pciAddress > b.vf.pciAddress ? 1 : 0;
 }
 
-export function allocationRows(host: AllocationHostRecord, query: AllocationQuery): AllocationRow[] {
+/** Short words for the report's column (its header says "Guest"); the cause goes to the download's Guest detail. */
+function guestWords(vmState: string, guestAgent: string | null, a: AllocationAssignment, now: number): { guest: string; guestDetail: string } {
+  const g = a.guest;
+  const verdict = guestVfVerdict({ vmState, guestAgent, guestSeen: g.seen, guestDriver: g.driver, guestLink: g.link, guestPci: g.pci, guestDetail: g.detail, guestNotSeenSince: g.notSeenSince, vfLinkState: a.vf.linkState, expectedDriver: g.expectedDriver }, now);
+  const guest = verdict.word.replace(/^seen by the guest: /, 'seen: ').replace(/^not seen by the guest$/, verdict.drift ? 'not seen (drift)' : 'not seen').replace(/^guest: /, '');
+  return { guest, guestDetail: [verdict.detail, verdict.cause && `Likely cause: ${verdict.cause}`].filter(Boolean).join(' ') };
+}
+
+export function allocationRows(host: AllocationHostRecord, query: AllocationQuery, now = Date.now()): AllocationRow[] {
   if (!readinessIfSelected(host, query)) return [];
   const rows: AllocationRow[] = [];
   for (const vm of host.virtualMachines) {
@@ -91,6 +106,7 @@ export function allocationRows(host: AllocationHostRecord, query: AllocationQuer
         // What libvirt sets for this VM (the assignment) wins over what the PF last reported.
         mac: shownMac(a.mac) ?? shownMac(a.vf.mac),
         vlan: a.vlan ?? a.vf.vlan,
+        ...guestWords(vm.state, vm.guestAgent, a, now),
         assignedBy: a.assignedBy,
         assignedAt: a.assignedAt.toISOString(),
       });

@@ -39,7 +39,8 @@ type VfRow = InventoryVfRecord & { pfId: string };
 // The allocation report's: the VFs given to VMs, with their PFs. Not ordered: allocationRows() sorts.
 const ASSIGNMENT_SELECT = `
   SELECT a."vmId", a."mac", a."vlan", a."assignedBy", a."assignedAt", vf."index", vf."pciAddress", vf."mac" AS "vfMac", vf."vlan" AS "vfVlan",
-         vf."pfId", pf."pciAddress" AS "pfPciAddress", pf."vendorId", pf."deviceId", pf."modelName", pf."numaNode"
+         vf."pfId", pf."pciAddress" AS "pfPciAddress", pf."vendorId", pf."deviceId", pf."modelName", pf."numaNode",
+         a."guestSeen", a."guestDriver", a."guestLink", a."guestPci", a."guestDetail", a."guestNotSeenSince", vf."linkState" AS "vfLinkState", pf."vfDriver"
   FROM "Assignment" a
   JOIN "VirtualFunction" vf ON vf."id" = a."vfId"
   JOIN "PhysicalFunction" pf ON pf."id" = vf."pfId"`;
@@ -61,6 +62,14 @@ type AssignmentRow = {
   deviceId: string;
   modelName: string;
   numaNode: number | null;
+  guestSeen: string | null;
+  guestDriver: string | null;
+  guestLink: string | null;
+  guestPci: string | null;
+  guestDetail: string | null;
+  guestNotSeenSince: Date | string | number | null;
+  vfLinkState: string | null;
+  vfDriver: string | null;
 };
 
 /** Where the inventory and allocation exports read VFs from, host by host; closed when the export ends or is cancelled. */
@@ -86,7 +95,16 @@ function addAssignments(byVm: Map<string, AllocationAssignmentRecord[]>, rows: I
       vlan: row.vlan,
       assignedBy: row.assignedBy,
       assignedAt: row.assignedAt instanceof Date ? row.assignedAt : new Date(row.assignedAt),
-      vf: { index: row.index, pciAddress: row.pciAddress, mac: row.vfMac, vlan: row.vfVlan, pf },
+      vf: { index: row.index, pciAddress: row.pciAddress, mac: row.vfMac, vlan: row.vfVlan, linkState: row.vfLinkState, pf },
+      guest: {
+        seen: row.guestSeen,
+        driver: row.guestDriver,
+        link: row.guestLink,
+        pci: row.guestPci,
+        detail: row.guestDetail,
+        notSeenSince: row.guestNotSeenSince === null ? null : row.guestNotSeenSince instanceof Date ? row.guestNotSeenSince : new Date(row.guestNotSeenSince),
+        expectedDriver: row.vfDriver,
+      },
     };
     const list = byVm.get(row.vmId);
     if (list) list.push(assignment);

@@ -60,7 +60,7 @@ export type InventoryHostRecord = Omit<InventoryHostFacts, 'physicalFunctions'> 
 export const allocationHostSelect = {
   ...readinessHostSelect,
   physicalFunctions: { select: reportPfSelect },
-  virtualMachines: { orderBy: { name: 'asc' }, select: { id: true, name: true, state: true, numaNode: true } },
+  virtualMachines: { orderBy: { name: 'asc' }, select: { id: true, name: true, state: true, numaNode: true, guestAgent: true } },
 } satisfies Prisma.HostSelect;
 export type AllocationHostFacts = Prisma.HostGetPayload<{ select: typeof allocationHostSelect }>;
 export type AllocationVmFacts = AllocationHostFacts['virtualMachines'][number];
@@ -76,8 +76,11 @@ export interface AllocationAssignmentRecord {
     pciAddress: string;
     mac: string | null;
     vlan: number | null;
+    linkState: string | null;
     pf: { pciAddress: string; vendorId: string; deviceId: string; modelName: string; numaNode: number | null };
   };
+  /** What the VM's guest last showed of the VF (lib/sync/guest-read.ts). */
+  guest: { seen: string | null; driver: string | null; link: string | null; pci: string | null; detail: string | null; notSeenSince: Date | null; expectedDriver: string | null };
 }
 
 export type AllocationHostRecord = Omit<AllocationHostFacts, 'virtualMachines'> & {

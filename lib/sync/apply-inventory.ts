@@ -196,7 +196,8 @@ export async function applyInventory(hostId: string, observed: ObservedHost, now
           await tx.assignment.upsert({
             where: { vfId },
             create: { vfId, vmId, hostId, mac: vf.mac, vlan: vf.vlan, assignedBy: 'observed on the host' },
-            update: { vmId, mac: vf.mac, vlan: vf.vlan, assignedBy: 'observed on the host', assignedAt: now },
+            // Another VM's guest is asked afresh.
+            update: { vmId, mac: vf.mac, vlan: vf.vlan, assignedBy: 'observed on the host', assignedAt: now, guestSeen: null, guestCheckedAt: null, guestNotSeenSince: null },
           });
           written++;
         } else if (!vmId && assignment) {

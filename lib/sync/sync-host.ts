@@ -16,6 +16,7 @@ import { env } from '@/lib/env';
 import { applyInventory, type ApplySummary } from './apply-inventory';
 import { refreshCompliance } from '@/lib/policies/refresh';
 import { refreshBios, refreshPower } from './ilo-state';
+import { refreshGuests } from './guest-read';
 
 export type SyncOutcome =
   | { ok: true; hostId: string; read: 'full'; summary: ApplySummary; bootId: string | null; ms: number }
@@ -85,6 +86,7 @@ async function runSync(hostId: string, options: SyncOptions): Promise<SyncOutcom
       });
       if (touched.count === 1) {
         if (await refreshBiosWhenDue(hostId)) await refreshCompliance(hostId);
+        await refreshGuests(hostId, client, now);
         return { ok: true, hostId, read: 'not-modified', bootId: health.bootId, ms: ms() };
       }
     }
@@ -93,6 +95,7 @@ async function runSync(hostId: string, options: SyncOptions): Promise<SyncOutcom
     const vms = vmsTagged.notModified ? await client.vmsIfChanged(null) : vmsTagged;
     const summary = await applyInventory(hostId, { inventory: inventory.value, vms: vms.value, bootId: health.bootId, etags: { inventory: inventory.etag, vms: vms.etag } }, now);
     const biosRead = await refreshBiosWhenDue(hostId);
+    await refreshGuests(hostId, client, now);
     // Policies judge the host again only when something about it changed.
     if (summary.written > 0 || biosRead) await refreshCompliance(hostId);
     return { ok: true, hostId, read: 'full', summary, bootId: health.bootId, ms: ms() };

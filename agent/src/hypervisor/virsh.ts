@@ -5,6 +5,7 @@ import type { Vm, VmState } from '../api-types';
 import { AgentError } from '../errors';
 import { CommandError, type CommandRunner } from '../exec';
 import { isPciAddress } from '../sysfs/paths';
+import { GuestAnswerError, GuestCallError, type GuestAgentCall } from './guest';
 
 export interface VfHostdev {
   address: string;
@@ -18,6 +19,8 @@ export interface Hypervisor {
   /** Adds the VF to the VM: live and persistent when it runs, persistent only when shut off. */
   attachVf(vm: Vm, device: VfHostdev): Promise<void>;
   detachVf(vm: Vm, address: string): Promise<void>;
+  /** Commands to the VM's QEMU guest agent, each answered within `timeoutSeconds`. */
+  guestAgent(vmName: string, timeoutSeconds: number): GuestAgentCall;
 }
 
 /** libvirt through `virsh`, each call an argument array, device XML passed in a private temp file. */
@@ -65,6 +68,30 @@ export class VirshHypervisor implements Hypervisor {
     if (!held) throw new AgentError('conflict', `VM ${vm.name} does not hold VF ${address}`);
     // libvirt finds the device to remove by matching the XML, so hand back exactly what it holds.
     await this.withDeviceFile(held.xml, (file) => this.virsh(['detach-device', vm.name, file, ...liveFlags(vm)]));
+  }
+
+  /**
+   * `virsh qemu-agent-command <vm> --timeout N '<json>'` prints the agent's whole answer,
+   * `{"return": ...}`; libvirt's refusals (no channel, no agent, a blocked command) throw
+   * GuestCallError with libvirt's words.
+   */
+  guestAgent(vmName: string, timeoutSeconds: number): GuestAgentCall {
+    return async (command) => {
+      let stdout: string;
+      try {
+        stdout = (await this.virsh(['qemu-agent-command', vmName, '--timeout', String(timeoutSeconds), JSON.stringify(command)])).stdout;
+      } catch (err) {
+        throw new GuestCallError(err instanceof AgentError ? err.message.replace(/^libvirt: /, '') : String(err));
+      }
+      let answer: unknown;
+      try {
+        answer = JSON.parse(stdout);
+      } catch {
+        throw new GuestAnswerError(`${command.execute} answered text that is not JSON`);
+      }
+      if (typeof answer !== 'object' || answer === null || !('return' in answer)) throw new GuestAnswerError(`${command.execute} answered without "return"`);
+      return answer.return;
+    };
   }
 
   /** The host's CPU-to-node map; null (asked again next time) when libvirt cannot say. */

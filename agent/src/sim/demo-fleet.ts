@@ -15,7 +15,7 @@ import { defaultBios, locksFor, type SimBiosValue } from './ilo/bios-attributes'
 import { type IloSimulator, iloOptionsForHost, startIloSimulator } from './ilo/index';
 import type { SimRedfishShape } from './ilo/nics';
 import { pciAddress, type SimTiming } from './kernel';
-import { ILO_VGA, NIC_MODELS, type HostProfile, type NicModelId } from './profiles';
+import { ILO_VGA, NIC_MODELS, type GuestProfile, type HostProfile, type NicModelId } from './profiles';
 
 export interface DemoNic {
   model: NicModelId;
@@ -38,6 +38,8 @@ export interface DemoVm {
   state: 'running' | 'paused' | 'shut off';
   /** VFs it holds, taken from the PFs on its own NUMA node first. */
   vfs: number;
+  /** What its guest agent reports; default a RHEL 9 guest with every VF driver. */
+  guest?: GuestProfile;
 }
 
 /**
@@ -86,7 +88,7 @@ const AMD_OK = { Sriov: 'Enabled', ProcAmdIoVt: 'Enabled', AmdDmaRemapping: 'Ena
 const GEN9_OK = { Sriov: 'Enabled', IntelProcVtd: 'Enabled', ProcVirtualization: 'Enabled' };
 const VFIO = ['vfio-pci'];
 
-const vm = (name: string, numaNode: number, vfs: number, state: DemoVm['state'] = 'running', vcpus = 8, memoryMiB = 16384): DemoVm => ({ name, vcpus, memoryMiB, numaNode, state, vfs });
+const vm = (name: string, numaNode: number, vfs: number, state: DemoVm['state'] = 'running', vcpus = 8, memoryMiB = 16384, guest?: GuestProfile): DemoVm => ({ name, vcpus, memoryMiB, numaNode, state, vfs, ...(guest ? { guest } : {}) });
 
 export const DEMO_HOSTS: readonly DemoHost[] = [
   {
@@ -100,7 +102,7 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     name: 'kvm-a02', model: 'ProLiant DL380 Gen10', iloGeneration: 'iLO 5', cpuVendor: 'intel', iloFirmware: '2.72', biosVersion: 'U30 v2.76 (02/09/2023)',
     kernelRelease: EL9, cmdline: INTEL_CMDLINE, modulesLoad: VFIO,
     nics: [{ model: 'hpe-562sfp+', bus: 0x37, slot: 2, numaNode: 0, vfsPerPort: 16 }],
-    vms: [vm('dpdk-gw-01', 0, 2, 'running', 12, 24576), vm('dpdk-gw-02', 0, 2, 'running', 12, 24576), vm('lb-01', 1, 1)],
+    vms: [vm('dpdk-gw-01', 0, 2, 'running', 12, 24576), vm('dpdk-gw-02', 0, 2, 'running', 12, 24576), vm('lb-01', 1, 1, 'running', 8, 16384, { missingDrivers: ['iavf'] })],
     bios: INTEL_OK, agent: 'running', story: 'Ready: X710',
     // As recorded: PCI devices only as the system's PCIeDevices, an array of links.
     redfishShape: { pciDevices: 'pcie-links' },
@@ -109,7 +111,7 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
     name: 'kvm-a03', model: 'ProLiant DL360 Gen10 Plus', iloGeneration: 'iLO 5', cpuVendor: 'intel', iloFirmware: '2.81', biosVersion: 'U46 v1.72 (09/12/2022)',
     kernelRelease: EL9, cmdline: INTEL_CMDLINE, modulesLoad: VFIO,
     nics: [{ model: 'intel-e810-2p', bus: 0x31, slot: 1, numaNode: 0, vfsPerPort: 16 }],
-    vms: [vm('cnf-smf-01', 0, 3, 'running', 16, 32768), vm('cnf-amf-01', 0, 2), vm('cnf-nrf-01', 1, 1, 'paused')],
+    vms: [vm('cnf-smf-01', 0, 3, 'running', 16, 32768), vm('cnf-amf-01', 0, 2, 'running', 8, 16384, { os: 'ubuntu2204' }), vm('cnf-nrf-01', 1, 1, 'paused')],
     bios: INTEL_OK, agent: 'running', story: 'Ready: E810',
     // As recorded: NetworkAdapters without slot or serial; BaseNetworkAdapters has them.
     redfishShape: { networkAdapterLocations: false, networkAdapterSerials: false },
@@ -142,14 +144,14 @@ export const DEMO_HOSTS: readonly DemoHost[] = [
       { model: 'intel-e810-2p', bus: 0x41, slot: 1, numaNode: 0, vfsPerPort: 32 },
       { model: 'nvidia-bf2-2p', bus: 0xc2, slot: 4, numaNode: 1, vfsPerPort: 4, ilo: { vepaCapable: false } },
     ],
-    vms: [vm('upf-11', 0, 4, 'running', 32, 65536), vm('upf-12', 0, 4, 'running', 32, 65536), vm('smf-11', 1, 2), vm('test-01', 1, 0, 'shut off', 2, 4096)],
+    vms: [vm('upf-11', 0, 4, 'running', 32, 65536), vm('upf-12', 0, 4, 'running', 32, 65536), vm('smf-11', 1, 2, 'running', 8, 16384, { agent: 'no-channel' }), vm('test-01', 1, 0, 'shut off', 2, 4096)],
     bios: AMD_OK, agent: 'running', story: 'Ready: Gen11 with two adapters, one a BlueField-2 DPU',
   },
   {
     name: 'kvm-c01', model: 'ProLiant DL380 Gen11', iloGeneration: 'iLO 6', cpuVendor: 'intel', iloFirmware: '1.55', biosVersion: 'U54 v1.48 (09/21/2023)',
     kernelRelease: EL9, cmdline: INTEL_CMDLINE, modulesLoad: VFIO,
     nics: [{ model: 'hpe-631sfp28', bus: 0x17, slot: 2, numaNode: 0, vfsPerPort: 8 }],
-    vms: [vm('fw-21', 0, 2), vm('fw-22', 1, 2)],
+    vms: [vm('fw-21', 0, 2), vm('fw-22', 1, 2, 'running', 8, 16384, { os: 'windows2022' })],
     bios: INTEL_OK, agent: 'running', story: 'Ready: Broadcom 631SFP28',
   },
   {
@@ -253,6 +255,7 @@ export function demoHostProfile(demo: DemoHost): HostProfile {
       vcpus: v.vcpus,
       memoryMiB: v.memoryMiB,
       numaNode: v.numaNode,
+      ...(v.guest ? { guest: v.guest } : {}),
     })),
   };
 }

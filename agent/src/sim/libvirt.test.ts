@@ -41,4 +41,33 @@ describe('simulated libvirt', () => {
     expect(new Set(cpuNodes.values())).toEqual(new Set([0, 1, 2, 3]));
     expect(cpuNodes.get(32)).toBe(1);
   });
+
+  it('answers the guest agent per VM profile: driver there or not, Windows, no channel, guest-exec blocked', async () => {
+    const base = hostProfile('dl380-gen10');
+    const host = simHost('kvm-x05', {
+      ...base,
+      vms: [
+        { name: 'rhel-01', autostart: true, running: true },
+        { name: 'minimal-01', autostart: true, running: true, guest: { missingDrivers: ['ixgbevf'] } },
+        { name: 'win-01', autostart: true, running: true, guest: { os: 'windows2022' } },
+        { name: 'bare-01', autostart: true, running: true, guest: { agent: 'no-channel' } },
+        { name: 'locked-01', autostart: true, running: true, guest: { exec: false } },
+      ],
+    });
+    await host.agent.setNumVfs('0000:12:00.0', 8);
+    const vfs = ['0000:12:10.0', '0000:12:10.2', '0000:12:10.4', '0000:12:10.6', '0000:12:11.0'];
+    const names = ['rhel-01', 'minimal-01', 'win-01', 'bare-01', 'locked-01'];
+    for (const [i, vm] of names.entries()) await host.agent.attach(vm, { vf: vfs[i] ?? '', mac: `52:00:00:00:00:0${i}`, vlan: 100 });
+    const guest = async (vm: string) => host.agent.guest(vm);
+
+    expect(await guest('rhel-01')).toMatchObject({ agent: 'connected', exec: 'allowed', os: { id: 'rhel' }, vfs: [{ address: vfs[0], mac: '52:00:00:00:00:00', seen: 'seen', interface: 'enp7s0', driver: 'ixgbevf', link: 'up' }] });
+    expect(await guest('minimal-01')).toMatchObject({ agent: 'connected', vfs: [{ seen: 'not-seen', pci: 'no-driver', detail: expect.stringMatching(/install or load ixgbevf/) }] });
+    expect(await guest('win-01')).toMatchObject({ os: { id: 'mswindows' }, vfs: [{ seen: 'seen', interface: 'Ethernet 2', driver: 'vxn68x64.sys', link: 'up', detail: expect.stringContaining('Intel(R) 82599 Virtual Function') }] });
+    expect(await guest('bare-01')).toMatchObject({ agent: 'not-configured', detail: expect.stringMatching(/qemu-guest-agent/), vfs: [{ seen: 'unknown' }] });
+    expect(await guest('locked-01')).toMatchObject({ exec: 'disabled', vfs: [{ seen: 'seen', driver: null }] });
+
+    // The PF turns the VF's link off: the guest sees its link go down.
+    await host.agent.setVf(vfs[0] ?? '', { linkState: 'disable' });
+    expect((await guest('rhel-01')).vfs[0]).toMatchObject({ seen: 'seen', link: 'down' });
+  });
 });

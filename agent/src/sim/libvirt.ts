@@ -3,6 +3,7 @@ import nodeFs from 'node:fs';
 import type { VmState } from '../api-types';
 import { CommandError, type CommandOutput } from '../exec';
 import { parseHostdevs } from '../hypervisor/virsh';
+import { GuestRefusal, SimGuest, type GuestVfDevice } from './guest';
 import type { SimKernel } from './kernel';
 import { numaNodeCount, type VmDefinition } from './profiles';
 
@@ -19,6 +20,7 @@ interface SimDomain {
   numaNode: number | null;
   /** Device XML of each VF in the persistent definition, by PCI address. */
   hostdevs: Map<string, string>;
+  guest: SimGuest;
 }
 
 type SavedVfConfig = { mac: string; vlan: number; qos: number };
@@ -49,6 +51,7 @@ export class SimLibvirt {
         memoryMiB: vm.memoryMiB ?? 4096,
         numaNode: vm.numaNode ?? null,
         hostdevs: new Map(),
+        guest: new SimGuest(vm.name, vm.guest),
       });
     }
   }
@@ -107,6 +110,17 @@ export class SimLibvirt {
         if (!device) return fail(`XML error: Failed to parse device in ${file}`);
         return a[0] === 'attach-device' ? this.attach(dom, device.address, xml, live, fail) : this.detach(dom, device.address, live, fail);
       }
+      case 'qemu-agent-command': {
+        const dom = domain(a[1]);
+        const json = a[a.length - 1];
+        if (a.length < 3 || json === undefined) return fail('command requires <cmd> option');
+        try {
+          return { stdout: `${dom.guest.command(json, this.guestVfs(dom), dom.state === 'running')}\n`, stderr: '' };
+        } catch (err) {
+          if (err instanceof GuestRefusal) return fail(err.message);
+          throw err;
+        }
+      }
       default:
         return fail(`unknown command: '${a[0] ?? ''}'`);
     }
@@ -139,6 +153,15 @@ export class SimLibvirt {
       if (!this.onStubBefore.delete(address)) this.kernel.reattach(address);
     }
     return { stdout: 'Device detached successfully\n\n', stderr: '' };
+  }
+
+  /** The VFs the running guest has, with what the PF keeps for each (its MAC, its link state). */
+  private guestVfs(dom: SimDomain): GuestVfDevice[] {
+    return [...dom.hostdevs.keys()].flatMap((address) => {
+      const dev = this.kernel.devices.get(address);
+      const cfg = this.kernel.vfConfig(address);
+      return dev && cfg ? [{ address, vendorId: dev.vendorId, deviceId: dev.deviceId, mac: cfg.mac, linkState: cfg.linkState }] : [];
+    });
   }
 
   /** `<interface type='hostdev'>`: libvirt sets the VF's MAC and VLAN through the PF (virNetDevSetVfConfig). */

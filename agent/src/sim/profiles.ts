@@ -113,6 +113,22 @@ export interface OtherFunction {
   driver: string | null;
 }
 
+/**
+ * What runs inside a simulated VM, as its QEMU guest agent reports it. Default: a RHEL 9 guest
+ * with qemu-guest-agent running, every VF driver there and guest-exec allowed.
+ */
+export interface GuestProfile {
+  /** no-channel: the domain has no org.qemu.guest_agent.0 channel; not-installed: the channel, nothing answering in the guest. */
+  agent?: 'running' | 'no-channel' | 'not-installed';
+  os?: GuestOsId;
+  /** VF drivers the guest image lacks (an old or minimal image): those VFs show on its PCI bus with no interface. */
+  missingDrivers?: string[];
+  /** qemu-ga --block-rpcs=guest-exec,guest-exec-status when false. Default true. */
+  exec?: boolean;
+}
+
+export type GuestOsId = 'rhel9' | 'ubuntu2204' | 'windows2022';
+
 export interface VmDefinition {
   name: string;
   autostart: boolean;
@@ -125,6 +141,7 @@ export interface VmDefinition {
   memoryMiB?: number;
   /** Host node its memory and vCPUs are bound to (numatune + vcpu cpuset); unset: not pinned. */
   numaNode?: number;
+  guest?: GuestProfile;
 }
 
 export interface HostProfile {
