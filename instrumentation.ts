@@ -11,6 +11,7 @@ export async function register() {
     import('@/lib/operations/replicas'),
     import('@/lib/env'),
   ]);
+  const { log } = await import('@/lib/log');
   const problem = (await secretsKeyProblem(db)) ?? (env.backgroundEnabled ? await replicaStartProblem(db) : null);
   if (problem) {
     console.error(`✕ ${problem}`);
@@ -18,12 +19,12 @@ export async function register() {
   }
   const { bootstrapAdminFromEnv } = await import('@/lib/auth/users');
   const created = await bootstrapAdminFromEnv();
-  if (created) console.log(`Created the first admin "${created}" from FLEET_ADMIN_USER.`);
+  if (created) log.info({ user: created }, `Created the first admin "${created}" from FLEET_ADMIN_USER.`);
   // Hosts whose fleet figures older rules computed (or none yet, right after the migration that
   // added them) get them recomputed before the fleet page reads them.
   const [{ prisma }, { refreshStaleFleetFacts }] = await Promise.all([import('@/lib/db/client'), import('@/lib/inventory/fleet-facts')]);
   const refreshed = await refreshStaleFleetFacts(prisma);
-  if (refreshed > 0) console.log(`Recomputed the fleet figures of ${refreshed} hosts.`);
+  if (refreshed > 0) log.info({ hosts: refreshed }, `Recomputed the fleet figures of ${refreshed} hosts.`);
   const { startBackground } = await import('@/lib/background');
   startBackground();
 }

@@ -29,6 +29,8 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname), 'server-only': path.resolve(import.meta.dirname, 'node_modules/server-only/empty.js') } },
   test: {
     environment: 'node',
+    // The server's JSON log (lib/log.ts) stays out of the test output; LOG_LEVEL=debug shows it.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     exclude: ['**/node_modules/**', 'e2e/**', 'test/**', 'agent/dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -39,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'postgresql',
           include: databaseTests(),
-          env: { TEST_DATABASE: 'postgresql' },
+          env: { TEST_DATABASE: 'postgresql', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
           globalSetup: ['lib/db/postgres-global-setup.ts'],
         },
       },

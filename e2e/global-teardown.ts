@@ -12,5 +12,28 @@ export default function globalTeardown() {
   const secrets = [...DEMO_USERS.map((u) => u.password), 'demo-ilo-password', 'demo-agent-token', 'scrypt$', 'sfm_'];
   const leaked = secrets.filter((s) => log.includes(s));
   if (leaked.length > 0) throw new Error(`The server's output contains secrets: ${leaked.join(', ')}`);
-  console.log(`Checked ${log.split('\n').length} lines of server output: no secret found.`);
+  const requests = checkStructuredLog(log);
+  console.log(`Checked ${log.split('\n').length} lines of server output: no secret found; ${requests} sign-ins logged with their request's id.`);
+}
+
+/**
+ * The server's own lines are JSON (Next's and the simulators' are not), and a line written by a
+ * route while it handles a request carries that request's id: each audited sign-in names the id
+ * of a logged POST /api/auth/login.
+ */
+function checkStructuredLog(log: string): number {
+  const lines = log.split('\n').filter((line) => line.startsWith('{"level"'));
+  const parsed = lines.map((line) => {
+    try {
+      return JSON.parse(line) as { level: string; msg: string; requestId?: string; audit?: string; path?: string; method?: string };
+    } catch {
+      throw new Error(`A line of the server's log is not JSON: ${line.slice(0, 200)}`);
+    }
+  });
+  const logins = parsed.filter((l) => l.audit === 'login');
+  if (logins.length === 0) throw new Error("The server's log has no audited sign-in: the specs sign in, so it should");
+  const loginRequests = new Set(parsed.filter((l) => l.msg === 'request' && l.method === 'POST' && l.path === '/api/auth/login').map((l) => l.requestId));
+  const unmatched = logins.filter((l) => !l.requestId || !loginRequests.has(l.requestId));
+  if (unmatched.length > 0) throw new Error(`${unmatched.length} of ${logins.length} audited sign-ins in the server's log lack the id of their request`);
+  return logins.length;
 }

@@ -10,6 +10,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import { ID_PATTERN } from '@/lib/http';
 import { queryInt } from '@/lib/query';
 import { containsText } from '@/lib/db/text-search';
+import { log } from '@/lib/log';
 
 export interface AuditRecord {
   actor: string;
@@ -39,6 +40,11 @@ export async function recordAudit(record: AuditRecord): Promise<void> {
       operationId: record.operationId ?? null,
     },
   });
+  // The log gets who did what to what (not the before and after: those stay in the audit log).
+  log.info(
+    { audit: record.action, actor: record.actor, target: `${record.targetType}:${record.targetId}`, host: record.hostId ?? undefined, operation: record.operationId ?? undefined, client: record.sourceAddress ?? undefined },
+    `audit: ${record.action}`,
+  );
 }
 
 /** The client's address as the server in front of Next saw it (lib/front-door.ts). */

@@ -6,6 +6,7 @@
 // heartbeat /readyz reads to tell that the loop runs and is not stuck in a pass.
 
 import 'server-only';
+import { requestContext } from '../server/log.mjs';
 
 type Holder = Record<symbol, (() => void) | undefined>;
 const channelKey = (channel: string) => Symbol.for(`sriov-fleet.${channel}.wake`);
@@ -27,9 +28,14 @@ export function heartbeat(channel: string): Heartbeat | null {
   return beat ? { ...beat } : null;
 }
 
-/** Wakes the loop listening on `channel`, if one runs in this process. */
+/**
+ * Wakes the loop listening on `channel`, if one runs in this process. The pass runs outside the
+ * request that signalled (its log lines name operations, not that request: the request's own
+ * lines name the operations it queued).
+ */
 export function wake(channel: string): void {
-  (globalThis as Holder)[channelKey(channel)]?.();
+  const kick = (globalThis as Holder)[channelKey(channel)];
+  if (kick) requestContext.exit(kick);
 }
 
 export interface BackgroundLoop {

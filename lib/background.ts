@@ -7,6 +7,7 @@ import { startPoller } from '@/lib/sync/poller';
 import { DEFAULT_WORKER_OPTIONS, startWorker } from '@/lib/operations/worker';
 import { startRolloutDriver } from '@/lib/rollouts/driver';
 import { fleetShare } from '@/lib/operations/replicas';
+import { log } from '@/lib/log';
 
 const KEY = Symbol.for('sriov-fleet.background');
 type Holder = { [KEY]?: { stop(): Promise<void> } };
@@ -14,7 +15,6 @@ type Holder = { [KEY]?: { stop(): Promise<void> } };
 export function startBackground(): void {
   const holder = globalThis as Holder;
   if (holder[KEY] || !env.backgroundEnabled) return;
-  const log = (message: string) => console.log(`[${new Date().toISOString()}] ${message}`);
   const worker = startWorker({
     ...DEFAULT_WORKER_OPTIONS,
     concurrency: env.workerConcurrency,
@@ -25,11 +25,11 @@ export function startBackground(): void {
   });
   const rollouts = startRolloutDriver({ pollMs: env.rolloutPollMs, log });
   // With several replicas, each polls its share of the hosts (by host id among the live replicas).
-  const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log: env.syncLogRounds ? log : undefined, share: () => fleetShare(worker.replica) });
+  const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log, share: () => fleetShare(worker.replica) });
   holder[KEY] = {
     async stop() {
       await Promise.all([worker.stop(), poller.stop(), rollouts.stop()]);
     },
   };
-  log(`background: polling agents every ${env.syncIntervalMs / 1000} s (${env.syncConcurrency} at once); operations worker running`);
+  log.info({ replica: worker.replica.id, syncIntervalMs: env.syncIntervalMs, syncConcurrency: env.syncConcurrency }, `background: polling agents every ${env.syncIntervalMs / 1000} s (${env.syncConcurrency} at once); operations worker running`);
 }

@@ -32,10 +32,6 @@ export const env = {
   get syncConcurrency(): number {
     return positive('SYNC_CONCURRENCY', 16);
   },
-  /** Log a line per poll round (SYNC_LOG=1). */
-  get syncLogRounds(): boolean {
-    return process.env.SYNC_LOG === '1';
-  },
   /** How often a host's BIOS is read through its iLO by the poller (BIOS_READ_INTERVAL_MS, default 5 min). */
   get biosReadIntervalMs(): number {
     return positive('BIOS_READ_INTERVAL_MS', 5 * 60_000);

@@ -4,6 +4,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
+import { log } from '@/lib/log';
 
 export type ErrorCode =
   | 'bad-request'
@@ -112,6 +113,6 @@ export function parseId(name: string, value: string): Parsed<string> {
 
 /** The last line of defence: log the cause, answer without leaking it. */
 export function internalError(error: unknown): NextResponse<ErrorBody> {
-  console.error(error);
+  log.error({ err: error }, 'internal error');
   return errorResponse('internal', 'The server could not complete the request; the cause is in its log.');
 }

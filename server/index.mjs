@@ -6,9 +6,9 @@
 //   node server/index.mjs [--dev] [--port N] [--hostname H]
 // Environment: PORT (3000), BIND_ADDRESS (127.0.0.1), TRUSTED_PROXIES (none), PUBLIC_ORIGIN,
 // REQUEST_TIMEOUT_MS (30000: the whole request, body included, must arrive within it),
-// HEADERS_TIMEOUT_MS (10000), BODY_LIMIT_BYTES (65536).
+// HEADERS_TIMEOUT_MS (10000), BODY_LIMIT_BYTES (65536), LOG_LEVEL (info; see server/log.mjs).
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,7 @@ import {
   scrubHeaders,
 } from './front-door.mjs';
 import { databaseProblem } from './database-check.mjs';
+import { acceptedRequestId, logger, parseLogLevel, requestContext, requestLevel } from './log.mjs';
 
 const { values: args } = parseArgs({ options: { dev: { type: 'boolean' }, port: { type: 'string' }, hostname: { type: 'string' } } });
 
@@ -42,6 +43,10 @@ function fail(message) {
   console.error(`✕ ${message}`);
   process.exit(2);
 }
+
+const logLevel = parseLogLevel(process.env.LOG_LEVEL);
+if ('problem' in logLevel) fail(logLevel.problem);
+const log = logger();
 
 let proxies;
 let configuredOrigin;
@@ -154,10 +159,20 @@ const server = http.createServer(timeouts, (req, res) => {
   req.headers[FRONT_DOOR_HEADER] = frontDoorKey;
   if (client) req.headers[CLIENT_ADDRESS_HEADER] = client;
   if (origin) req.headers[PUBLIC_ORIGIN_HEADER] = origin;
-  handle(req, res).catch((error) => {
-    console.error(error);
-    if (!res.headersSent) refuse(res, { status: 500, code: 'internal', message: 'The server could not complete the request; the cause is in its log.' });
-    else res.destroy();
+  // A load balancer's request id is kept, so its log and ours name the request alike.
+  const requestId = (trustedPeer ? acceptedRequestId(req.headers['x-request-id']) : null) ?? randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  const started = performance.now();
+  requestContext.run({ requestId }, () => {
+    res.on('finish', () => {
+      const fields = { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), client };
+      log[requestLevel(req.method, res.statusCode)](fields, 'request');
+    });
+    handle(req, res).catch((error) => {
+      log.error({ err: error }, 'request failed');
+      if (!res.headersSent) refuse(res, { status: 500, code: 'internal', message: 'The server could not complete the request; the cause is in its log.' });
+      else res.destroy();
+    });
   });
 });
 server.maxHeadersCount = 100;
@@ -165,7 +180,7 @@ server.maxHeadersCount = 100;
 server.on('error', (error) => fail(`cannot listen on ${hostname}:${port}: ${error.message}`));
 server.listen(port, hostname, () => {
   const trusted = proxies.count ? `; trusting forwarded headers from ${process.env.TRUSTED_PROXIES}` : '';
-  console.log(`> SR-IOV Fleet Manager listening on http://${hostname}:${port} (${dev ? 'development' : 'production'}${trusted})`);
+  log.info({ address: `http://${hostname}:${port}`, mode: dev ? 'development' : 'production' }, `SR-IOV Fleet Manager listening on http://${hostname}:${port} (${dev ? 'development' : 'production'}${trusted})`);
 });
 
 let stopping = false;

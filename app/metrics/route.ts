@@ -4,6 +4,7 @@
 import { checkMetricsAccess } from '@/lib/metrics/access';
 import { METRICS_CONTENT_TYPE, metricsText } from '@/lib/metrics/exposition';
 import { errorResponse } from '@/lib/http';
+import { log } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ export async function GET(request: Request): Promise<Response> {
   try {
     text = await metricsText();
   } catch (error) {
-    console.error(`[${new Date().toISOString()}] /metrics: the fleet figures could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    log.error({ err: error }, '/metrics: the fleet figures could not be read');
     return errorResponse('unavailable', 'The fleet figures cannot be read from the database now; see the server log.');
   }
   return new Response(text, { headers: { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' } });

@@ -46,7 +46,7 @@ describe('GET /readyz', () => {
   it('is 200 once the database answers, is migrated and the worker runs', async () => {
     process.env.DATABASE_URL = db.url;
     const { DEFAULT_WORKER_OPTIONS, startWorker } = await import('@/lib/operations/worker');
-    worker = startWorker({ ...DEFAULT_WORKER_OPTIONS, log: () => {} });
+    worker = startWorker({ ...DEFAULT_WORKER_OPTIONS });
     const res = await probe();
     expect(res).toMatchObject({ status: 200, cacheControl: 'no-store', body: { status: 'ready' } });
     expect(Object.entries(res.body.checks).map(([name, c]) => [name, c.state])).toEqual([['database', 'ok'], ['migrations', 'ok'], ['worker', 'ok']]);

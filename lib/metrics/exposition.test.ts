@@ -110,7 +110,7 @@ describe('operations, counted where they end', () => {
     const timed = sampleValue(before, 'sriov_fleet_operation_duration_seconds_count', labels) ?? 0;
     // No host: the worker fails it at once, without retrying, through its one way to an end.
     const op = await db.prisma.operation.create({ data: { kind: 'set-vf-count', lane: 'pf:no-host', targetType: 'pf', targetId: 'no-host', params: '{"numVfs":4}', requestedBy: 'alice' } });
-    const worker = startWorker({ ...DEFAULT_WORKER_OPTIONS, pollMs: 20, log: () => {} });
+    const worker = startWorker({ ...DEFAULT_WORKER_OPTIONS, pollMs: 20 });
     await worker.idle();
     await worker.stop({ drain: true });
     expect((await db.prisma.operation.findUniqueOrThrow({ where: { id: op.id } })).status).toBe('failed');

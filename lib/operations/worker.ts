@@ -14,6 +14,7 @@ import { classify, execute, type ExecutionTiming, OperationFailure } from './exe
 import { type OperationKind, type OperationParams, OPERATION_KINDS, parseParams } from './kinds';
 import { startBackgroundLoop, wake } from '@/lib/background-loop';
 import { recordOperationEnd } from '@/lib/metrics/registry';
+import type { Logger } from '@/lib/log';
 import { beat, HEARTBEAT_MS, newReplicaIdentity, retireReplica, takeOverOrphans, type ReplicaIdentity } from './replicas';
 
 export interface WorkerOptions {
@@ -25,7 +26,7 @@ export interface WorkerOptions {
   /** First retry delay; doubled at each attempt. */
   retryBaseMs: number;
   timing: ExecutionTiming;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -64,7 +65,7 @@ export function canStart(op: Claimable, running: readonly Claimable[]): boolean 
  * replica whose heartbeat stopped): queued again to resume where they were, or failed when this
  * server does not know their kind.
  */
-export async function recoverInterrupted(self: ReplicaIdentity, log?: (message: string) => void): Promise<number> {
+export async function recoverInterrupted(self: ReplicaIdentity, log?: Logger): Promise<number> {
   const taken = await takeOverOrphans(self, async (op) => {
     const known = (OPERATION_KINDS as readonly string[]).includes(op.kind);
     if (known) {
@@ -74,7 +75,7 @@ export async function recoverInterrupted(self: ReplicaIdentity, log?: (message: 
     }
     return true;
   });
-  if (taken.length > 0) log?.(`operations: ${taken.length} interrupted by a server restart resumed`);
+  if (taken.length > 0) log?.info({ operations: taken }, `operations: ${taken.length} interrupted by a server restart resumed`);
   return taken.length;
 }
 
@@ -154,7 +155,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
     await beat(replica);
     await recoverInterrupted(replica, options.log);
   };
-  const ready = beatAndRecover().catch((error: unknown) => options.log?.(`operations: recovery failed: ${String(error)}`));
+  const ready = beatAndRecover().catch((error: unknown) => options.log?.error({ err: error }, 'operations: recovery failed'));
 
   const run = async (op: Claimable & { params: string; targetId: string; requestedBy: string; attempts: number }): Promise<void> => {
     const kind = op.kind as OperationKind;
@@ -177,7 +178,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         },
       });
       await finish(op.id, 'succeeded', { ...outcome, before });
-      options.log?.(`operation ${op.id} (${kind}) succeeded`);
+      options.log?.info({ operation: op.id, kind, host: op.hostId }, 'operation succeeded');
     } catch (error) {
       const failure = classify(error);
       if (failure.transient && op.attempts < options.maxAttempts) {
@@ -188,11 +189,11 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
             data: { status: 'queued', claimedBy: null, nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
           }),
         );
-        options.log?.(`operation ${op.id} (${kind}) attempt ${op.attempts} failed, retrying: ${failure.message}`);
+        options.log?.warn({ operation: op.id, kind, host: op.hostId, attempt: op.attempts, reason: failure.message }, 'operation attempt failed, retrying');
       } else {
         const tries = op.attempts > 1 ? ` (after ${op.attempts} attempts)` : '';
         await finish(op.id, 'failed', { error: `${failure.message}${tries}`, before });
-        options.log?.(`operation ${op.id} (${kind}) failed: ${failure.message}`);
+        options.log?.warn({ operation: op.id, kind, host: op.hostId, attempts: op.attempts, reason: failure.message }, 'operation failed');
       }
     }
   };
@@ -227,7 +228,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
       if (claimed.count !== 1) continue;
       active.push(op);
       const done = run({ ...op, attempts: op.attempts + 1 })
-        .catch((error: unknown) => options.log?.(`operation ${op.id}: ${String(error)}`))
+        .catch((error: unknown) => options.log?.error({ operation: op.id, kind: op.kind, host: op.hostId, err: error }, 'operation could not be recorded'))
         .finally(() => {
           running.delete(op.id);
           freeSlots();
@@ -237,7 +238,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
     }
   };
 
-  const loop = startBackgroundLoop('operations', pass, { pollMs: options.pollMs, onError: (error) => options.log?.(`operations: ${String(error)}`) });
+  const loop = startBackgroundLoop('operations', pass, { pollMs: options.pollMs, onError: (error) => options.log?.error({ err: error }, 'operations: a pass of the queue failed') });
 
   return {
     replica,
@@ -257,7 +258,7 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
       if (drain) await Promise.all([...running.values()].map((r) => r.done));
       // Whatever still runs here is another replica's to resume now, without waiting for the lease.
       await ready;
-      await retireReplica(replica).catch((error: unknown) => options.log?.(`operations: could not retire this replica: ${String(error)}`));
+      await retireReplica(replica).catch((error: unknown) => options.log?.error({ err: error, replica: replica.id }, 'operations: could not retire this replica'));
     },
   };
 }

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { RegistryDigest } from '@/agent/src/redfish';
 import { sqliteFileOf } from '@/lib/db/sqlite-file';
 import type { PlanHost, PlanPf, PlanVf } from './plan';
+import { log } from '@/lib/log';
 
 // Small pages: a page's hosts live while they are planned, and what outlives a young-generation
 // collection is promoted and stays until a full one; 25 hosts a page instead of 500 lowered a
@@ -155,7 +156,7 @@ async function openReader(prisma: PrismaClient): Promise<Reader> {
     try {
       return sqliteReader(file);
     } catch (error) {
-      console.warn(`policies: reading ${file} directly failed, reading through Prisma`, error);
+      log.warn({ err: error, file }, 'policies: reading the SQLite file directly failed, reading through Prisma');
     }
   }
   return prismaReader(prisma);

@@ -23,6 +23,7 @@ import { sqliteFileOf } from '@/lib/db/sqlite-file';
 import { matchesVm } from './filters';
 import type { PfVfCounts } from './inventory';
 import type { AllocationAssignmentRecord, InventoryVfRecord } from './records';
+import { log } from '@/lib/log';
 
 /** Ids bound in one query: under SQLite's historical 999 bind values, which Prisma also assumes. */
 const MAX_IDS = 500;
@@ -188,7 +189,7 @@ export async function openVfSource(prisma: PrismaClient): Promise<VfSource> {
       return sqliteVfSource(file);
     } catch (error) {
       // Slower and heavier, but the same rows: a download should not fail for want of a second connection.
-      console.warn(`reports: reading ${file} directly failed, reading VFs through Prisma`, error);
+      log.warn({ err: error, file }, 'reports: reading the SQLite file directly failed, reading VFs through Prisma');
     }
   }
   return prismaVfSource(prisma);

@@ -25,6 +25,7 @@ import { planHost, type HostPlan } from '@/lib/policies/plan';
 import { csvChunks, jsonChunks, textStream } from './stream';
 import type { Tally } from './tally';
 import { containsText } from '@/lib/db/text-search';
+import { log } from '@/lib/log';
 
 /** Hosts per database page. The inventory's and allocation's VFs are not in these pages: they are read host by host. */
 const HOST_PAGE = 200;
@@ -218,7 +219,7 @@ export async function streamReport(prisma: PrismaClient, name: ReportName, query
       : jsonChunks({ report: name, title: meta.title, generatedAt: now.toISOString(), filters: query }, meta.columns, batches, SOURCES[name].tally());
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
   return {
-    body: await textStream(chunks, (error) => console.error(`report ${name} failed while streaming`, error)),
+    body: await textStream(chunks, (error) => log.error({ err: error, report: name }, 'report failed while streaming')),
     contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
     fileName: `sriov-${name}-${stamp}Z.${format}`,
   };

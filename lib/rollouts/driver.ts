@@ -5,6 +5,7 @@
 // restart resumes where it was: a reset already sent is waited for, never sent again.
 
 import 'server-only';
+import type { Logger } from '@/lib/log';
 import { randomUUID } from 'node:crypto';
 import { prisma } from '@/lib/db/client';
 import { whenDatabaseAnswers } from '@/lib/db/unavailable';
@@ -38,7 +39,7 @@ type RolloutRow = { id: string; status: string; options: string; wave: number; s
 
 export interface DriverOptions {
   pollMs: number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 export interface RolloutDriver {
@@ -152,7 +153,7 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
       }
     }
     await saveHost(row, { state: 'failed', reason: text, finishedAt: new Date(), unavailableSince: null });
-    options.log?.(`rollout ${rollout.id}: ${row.hostName} failed: ${text}`);
+    options.log?.warn({ rollout: rollout.id, host: row.hostId, hostName: row.hostName, reason: text }, 'rollout: host failed');
   }
 
   /** Looks at the operations of the host's current step: done, failed, or still going. */
@@ -285,13 +286,13 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     }
     if (decision.kind === 'next-wave') {
       await prisma.rollout.update({ where: { id: rollout.id }, data: { wave: decision.wave, soakUntil: decision.soakUntil } });
-      options.log?.(`rollout ${rollout.id}: wave ${decision.wave} next`);
+      options.log?.info({ rollout: rollout.id, wave: decision.wave }, 'rollout: next wave');
       return;
     }
     if (decision.kind === 'halt') {
       await prisma.rollout.update({ where: { id: rollout.id }, data: { status: 'halted', reason: decision.reason, finishedAt: now } });
       await recordAudit({ actor: `rollout ${rollout.id.slice(-8)}`, action: 'rollout-halted', targetType: 'rollout', targetId: rollout.id, after: { reason: decision.reason, startedBy: rollout.createdBy } });
-      options.log?.(`rollout ${rollout.id} halted: ${decision.reason}`);
+      options.log?.warn({ rollout: rollout.id, reason: decision.reason }, 'rollout halted');
       return;
     }
     await finishRollout(rollout, rollout.status === 'cancelled' ? 'cancelled' : 'done', null);
@@ -303,7 +304,7 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     const counts = Object.fromEntries(tally.map((t) => [t.state, t._count._all]));
     await prisma.rollout.update({ where: { id: rollout.id }, data: { status, reason, finishedAt: new Date() } });
     await recordAudit({ actor: `rollout ${rollout.id.slice(-8)}`, action: status === 'done' ? 'rollout-done' : 'rollout-cancelled-done', targetType: 'rollout', targetId: rollout.id, after: { ...counts, startedBy: rollout.createdBy } });
-    options.log?.(`rollout ${rollout.id} ${status}: ${JSON.stringify(counts)}`);
+    options.log?.info({ rollout: rollout.id, status, hosts: counts }, `rollout ${status}`);
   }
 
   const tick = async (stopped: () => boolean): Promise<void> => {
@@ -316,7 +317,7 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     }
   };
 
-  const loop = startBackgroundLoop('rollouts', tick, { pollMs: options.pollMs, onError: (error) => options.log?.(`rollouts: ${error instanceof Error ? error.message : String(error)}`) });
+  const loop = startBackgroundLoop('rollouts', tick, { pollMs: options.pollMs, onError: (error) => options.log?.error({ err: error }, 'rollouts: a pass failed') });
   return {
     kick: loop.kick,
     tick: async () => {

@@ -6,6 +6,7 @@ import 'server-only';
 import { prisma } from '@/lib/db/client';
 import { recordSyncRound, type SyncHostOutcome } from '@/lib/metrics/registry';
 import { syncHost, type SyncOutcome } from './sync-host';
+import type { Logger } from '@/lib/log';
 
 /** This replica's part of the fleet: the hosts whose id hashes to `index` of `count` live replicas. */
 export interface FleetShare {
@@ -16,7 +17,8 @@ export interface FleetShare {
 export interface PollerOptions {
   intervalMs: number;
   concurrency: number;
-  log?: (message: string) => void;
+  /** A summary of each round at debug level; a round that fails, at error. */
+  log?: Logger;
   /** One round over the fleet; tests give rounds of a known length. */
   round?: (concurrency: number, share: FleetShare | null) => Promise<SyncOutcome[]>;
   /** With several replicas, which part of the fleet this one polls this round (null: all of it). */
@@ -76,9 +78,9 @@ export function startPoller(options: PollerOptions): { stop(): Promise<void> } {
         recordSyncRound({ durationMs: ended - started, latenessMs, hosts: outcomes.map(hostOutcome), endedAt: ended });
         const failed = outcomes.filter((o) => !o.ok).length;
         const unchanged = outcomes.filter((o) => o.ok && o.read === 'not-modified').length;
-        options.log?.(`sync: ${outcomes.length} hosts in ${ended - started} ms, ${unchanged} unchanged (304), ${failed} unreachable`);
+        options.log?.debug({ hosts: outcomes.length, ms: ended - started, unchanged, unreachable: failed }, 'sync round');
       })
-      .catch((error: unknown) => options.log?.(`sync round failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => options.log?.error({ err: error }, 'sync round failed'))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, Math.max(0, options.intervalMs - (Date.now() - started)));
       });
