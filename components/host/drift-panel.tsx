@@ -38,7 +38,10 @@ export function DriftPanel({ drift }: { drift: readonly DriftItem[] }) {
                 </th>
                 <td className="px-4 py-1.5 font-mono text-xs">{d.field}</td>
                 <td className="px-4 py-1.5">{driftValueText(d.desired)}</td>
-                <td className="px-4 py-1.5 font-medium text-amber-800">{driftValueText(d.actual)}</td>
+                <td className="px-4 py-1.5 font-medium text-amber-800">
+                  {driftValueText(d.actual)}
+                  {d.cause && <span className="block text-xs font-normal text-slate-600">Likely cause: {d.cause}</span>}
+                </td>
               </tr>
             ))}
           </tbody>

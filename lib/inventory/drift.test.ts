@@ -41,4 +41,31 @@ describe('findDrift', () => {
       { targetType: 'bios', targetId: 'Sriov', label: 'BIOS Sriov', field: 'Sriov', desired: 'Enabled', actual: 'Disabled' },
     ]);
   });
+
+  describe('what the guest sees', () => {
+    const now = Date.parse('2026-12-03T12:00:00Z');
+    const minutesAgo = (m: number) => new Date(now - m * 60_000);
+    const assignedTo = (guest: Partial<NonNullable<ReturnType<typeof vf>['assignment']>>, linkState = 'auto') =>
+      vf({
+        driver: 'vfio-pci',
+        linkState,
+        assignment: { mac: null, vlan: null, vm: { name: 'lb-01', state: 'running', guestAgent: 'connected' }, guestSeen: 'not-seen', guestDriver: null, guestLink: null, guestPci: 'no-driver', guestDetail: null, guestNotSeenSince: minutesAgo(5), ...guest },
+      });
+    const guestDrift = (v: ReturnType<typeof vf>) => findDrift(host([v], { vfDriver: 'iavf' }), now).filter((d) => d.field === 'guest');
+
+    it('a VF its guest has not shown for over 3 minutes is drift, with the likely cause', () => {
+      expect(guestDrift(assignedTo({}))).toEqual([
+        { targetType: 'vf', targetId: 'vf1', label: 'VF 1 of 0000:12:00.0', field: 'guest', desired: "seen by lb-01's guest", actual: 'not seen for 5 min', cause: 'no guest driver for this VF type: install or load iavf in the guest' },
+      ]);
+      expect(guestDrift(assignedTo({ guestPci: 'absent' }))[0]?.cause).toMatch(/restart it if the VF was cold-plugged/);
+      expect(guestDrift(assignedTo({ guestPci: null }, 'disable'))[0]?.cause).toMatch(/link is down on the PF/);
+    });
+
+    it('not yet: a guest still booting, a VF seen, a VM without a guest agent, a VM not running', () => {
+      expect(guestDrift(assignedTo({ guestNotSeenSince: minutesAgo(1) }))).toEqual([]);
+      expect(guestDrift(assignedTo({ guestSeen: 'seen', guestDriver: 'iavf', guestLink: 'up', guestNotSeenSince: null }))).toEqual([]);
+      expect(guestDrift(assignedTo({ vm: { name: 'smf-11', state: 'running', guestAgent: 'not-configured' } }))).toEqual([]);
+      expect(guestDrift(assignedTo({ vm: { name: 'lb-01', state: 'shut off', guestAgent: 'connected' } }))).toEqual([]);
+    });
+  });
 });

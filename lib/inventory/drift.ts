@@ -1,6 +1,9 @@
 // Drift: where what a host reports differs from what the operator asked for. The MAC and VLAN
 // libvirt sets on a VF it gave to a VM are that assignment's desired state, not drift; nor is
-// the driver of an assigned VF (libvirt binds it to vfio-pci while the VM runs).
+// the driver of an assigned VF (libvirt binds it to vfio-pci while the VM runs). A VF given to a
+// running VM that its guest has not shown for a few minutes is drift too (lib/inventory/guest.ts).
+
+import { guestVfVerdict, type GuestVfFacts } from './guest';
 
 export interface DriftItem {
   targetType: 'pf' | 'vf' | 'bios';
@@ -10,6 +13,19 @@ export interface DriftItem {
   field: string;
   desired: string | number | boolean | null;
   actual: string | number | boolean | null;
+  /** The likely cause, where one is known (a VF its guest does not show). */
+  cause?: string;
+}
+
+/** What the guest of an assigned VF's VM last said (the host page's assignment rows). */
+export interface DriftGuestFacts {
+  vm: { name: string; state: string | null; guestAgent: string | null };
+  guestSeen: string | null;
+  guestDriver: string | null;
+  guestLink: string | null;
+  guestPci: string | null;
+  guestDetail: string | null;
+  guestNotSeenSince: Date | string | null;
 }
 
 export interface DriftInput {
@@ -17,6 +33,8 @@ export interface DriftInput {
   physicalFunctions: {
     id: string;
     pciAddress: string;
+    /** The Linux driver for this PF's VF type (the NIC catalog's), named in a guest's likely cause. */
+    vfDriver?: string | null;
     currentVfs: number;
     desiredVfs: number | null;
     virtualFunctions: {
@@ -32,14 +50,15 @@ export interface DriftInput {
       desiredTrust: boolean | null;
       desiredSpoofchk: boolean | null;
       desiredDriver: string | null;
-      assignment: { mac: string | null; vlan: number | null } | null;
+      linkState?: string | null;
+      assignment: ({ mac: string | null; vlan: number | null } & Partial<DriftGuestFacts>) | null;
     }[];
   }[];
 }
 
 const sameMac = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
-export function findDrift(host: DriftInput): DriftItem[] {
+export function findDrift(host: DriftInput, now = Date.now()): DriftItem[] {
   const drift: DriftItem[] = [];
   for (const b of host.bios) {
     // A desired value waiting in pending is on its way (the readiness chain says "reboot").
@@ -63,7 +82,29 @@ export function findDrift(host: DriftInput): DriftItem[] {
       }
       if (vf.desiredTrust !== null && vf.trust !== null && vf.desiredTrust !== vf.trust) push('trust', vf.desiredTrust, vf.trust);
       if (vf.desiredSpoofchk !== null && vf.spoofchk !== null && vf.desiredSpoofchk !== vf.spoofchk) push('spoofchk', vf.desiredSpoofchk, vf.spoofchk);
+      const guest = vf.assignment?.vm ? guestDrift(vf.assignment as DriftGuestFacts, vf.linkState ?? null, pf.vfDriver ?? null, now) : null;
+      if (guest) drift.push({ targetType: 'vf', targetId: vf.id, label, field: 'guest', ...guest });
     }
   }
   return drift;
+}
+
+/** An assigned VF its VM's guest has not shown for GUEST_DRIFT_AFTER_MS: wanted seen, reported not, and why. */
+function guestDrift(a: DriftGuestFacts, linkState: string | null, expectedDriver: string | null, now: number): Pick<DriftItem, 'desired' | 'actual' | 'cause'> | null {
+  const facts: GuestVfFacts = {
+    vmState: a.vm.state ?? 'running',
+    guestAgent: a.vm.guestAgent,
+    guestSeen: a.guestSeen,
+    guestDriver: a.guestDriver,
+    guestLink: a.guestLink,
+    guestPci: a.guestPci,
+    guestDetail: a.guestDetail,
+    guestNotSeenSince: a.guestNotSeenSince,
+    vfLinkState: linkState,
+    expectedDriver,
+  };
+  const verdict = guestVfVerdict(facts, now);
+  if (!verdict.drift) return null;
+  const minutes = Math.floor((now - new Date(a.guestNotSeenSince ?? now).getTime()) / 60_000);
+  return { desired: `seen by ${a.vm.name}'s guest`, actual: `not seen for ${minutes} min`, ...(verdict.cause ? { cause: verdict.cause } : {}) };
 }
