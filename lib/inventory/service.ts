@@ -23,13 +23,18 @@ export async function listFleet(query: FleetQuery): Promise<FleetPage> {
 
 /** The summary tiles: one aggregate over the hosts, grouped by verdict and agent status. */
 export async function getFleetSummary(now = Date.now()): Promise<FleetSummary> {
+  const [groups, guests] = await Promise.all([fleetGroups(), guestCounts(now)]);
+  return summarizeFleet(groups, guests);
+}
+
+/** VFs assigned to running VMs whose guest answered without them, and those of them drifting (the tiles and /metrics). */
+export async function guestCounts(now = Date.now()): Promise<NonNullable<FleetSummary['guests']>> {
   const notSeen = { guestSeen: 'not-seen', vm: { state: 'running' } } as const;
-  const [groups, notSeenCount, drifted] = await Promise.all([
-    fleetGroups(),
+  const [notSeenCount, drifted] = await Promise.all([
     prisma.assignment.count({ where: notSeen }),
     prisma.assignment.count({ where: { ...notSeen, guestNotSeenSince: { lte: new Date(now - GUEST_DRIFT_AFTER_MS) } } }),
   ]);
-  return summarizeFleet(groups, { notSeen: notSeenCount, drifted });
+  return { notSeen: notSeenCount, drifted };
 }
 
 /** The hosts and their VF figures by readiness verdict and agent status, added up by the database (the tiles and /metrics). */

@@ -53,6 +53,22 @@ describe('the fleet gauges', () => {
     expect(sampleValue(metrics, 'sriov_fleet_vfs_capacity')).toBe(pfs.reduce((n, pf) => n + pf.totalVfs, 0));
   });
 
+  it('count the VFs their guest does not show, drifting once not seen for over 3 minutes', async () => {
+    const [first, second] = await db.prisma.assignment.findMany({ where: { vm: { state: 'running' } }, take: 2, select: { id: true } });
+    if (!first || !second) throw new Error('the demo fleet has fewer than two VFs on running VMs');
+    const before = await db.prisma.assignment.findMany({ select: { id: true, guestSeen: true, guestNotSeenSince: true } });
+    try {
+      await db.prisma.assignment.updateMany({ data: { guestSeen: 'seen', guestNotSeenSince: null } });
+      await db.prisma.assignment.update({ where: { id: first.id }, data: { guestSeen: 'not-seen', guestNotSeenSince: new Date() } });
+      await db.prisma.assignment.update({ where: { id: second.id }, data: { guestSeen: 'not-seen', guestNotSeenSince: new Date(Date.now() - 10 * 60_000) } });
+      const metrics = await scrape();
+      expect(sampleValue(metrics, 'sriov_fleet_vfs_not_seen_by_guest', { drifting: 'false' })).toBe(1);
+      expect(sampleValue(metrics, 'sriov_fleet_vfs_not_seen_by_guest', { drifting: 'true' })).toBe(1);
+    } finally {
+      for (const a of before) await db.prisma.assignment.update({ where: { id: a.id }, data: { guestSeen: a.guestSeen, guestNotSeenSince: a.guestNotSeenSince } });
+    }
+  });
+
   it('follow the database from one scrape to the next: a host going offline moves between cells', async () => {
     const host = await db.prisma.host.findFirstOrThrow({ where: { agentStatus: 'online', readinessVerdict: 'ready' }, select: { id: true } });
     const before = await scrape();

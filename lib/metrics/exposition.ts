@@ -3,9 +3,9 @@
 
 import 'server-only';
 import { prisma } from '@/lib/db/client';
-import { summarizeFleet } from '@/lib/inventory/fleet';
 import { READINESS_VERDICTS } from '@/lib/inventory/readiness';
-import { fleetGroups } from '@/lib/inventory/service';
+import { summarizeFleet } from '@/lib/inventory/fleet';
+import { fleetGroups, guestCounts } from '@/lib/inventory/service';
 import { AGENT_STATUSES } from '@/lib/inventory/vocabulary';
 import { OPERATION_KINDS } from '@/lib/operations/kinds';
 import { serverMetrics } from './registry';
@@ -16,7 +16,7 @@ const ACTIVE_OPERATION_STATUSES = ['queued', 'running'] as const;
 const ROLLOUT_STATUSES_IN_PROGRESS = ['running', 'paused', 'cancelled'] as const;
 
 export async function refreshFleetGauges(): Promise<void> {
-  const groups = await fleetGroups();
+  const [groups, guests] = await Promise.all([fleetGroups(), guestCounts()]);
   const active = await prisma.operation.groupBy({ by: ['kind', 'status'], where: { status: { in: [...ACTIVE_OPERATION_STATUSES] } }, _count: { _all: true } });
   const rollouts = await prisma.rollout.groupBy({ by: ['status'], where: { finishedAt: null }, _count: { _all: true } });
   const m = serverMetrics();
@@ -29,6 +29,9 @@ export async function refreshFleetGauges(): Promise<void> {
   m.vfsAssigned.set(vfs.assigned);
   m.vfsFree.set(vfs.free);
   m.vfsCapacity.set(vfs.capacity);
+  // Not seen in all: drifting="true" plus drifting="false".
+  m.vfsGuestNotSeen.set({ drifting: 'true' }, guests.drifted);
+  m.vfsGuestNotSeen.set({ drifting: 'false' }, guests.notSeen - guests.drifted);
   m.operationsActive.reset();
   for (const kind of OPERATION_KINDS) for (const status of ACTIVE_OPERATION_STATUSES) m.operationsActive.set({ kind, status }, 0);
   for (const a of active) m.operationsActive.set({ kind: a.kind, status: a.status }, a._count._all);

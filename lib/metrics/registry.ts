@@ -30,6 +30,7 @@ function create() {
     vfsAssigned: new Gauge({ name: 'sriov_fleet_vfs_assigned', help: 'VFs held by a VM across the fleet (from the database)', registers }),
     vfsFree: new Gauge({ name: 'sriov_fleet_vfs_free', help: 'VFs enabled and held by no VM across the fleet (from the database)', registers }),
     vfsCapacity: new Gauge({ name: 'sriov_fleet_vfs_capacity', help: 'VFs the fleet\'s PFs could enable (sriov_totalvfs summed; from the database)', registers }),
+    vfsGuestNotSeen: new Gauge({ name: 'sriov_fleet_vfs_not_seen_by_guest', help: 'VFs assigned to running VMs whose guest answered without them; drifting: not seen for over 3 minutes (from the database)', labelNames: ['drifting'] as const, registers }),
     operationsActive: new Gauge({ name: 'sriov_fleet_operations_active', help: 'Operations queued or running, by kind (from the database)', labelNames: ['kind', 'status'] as const, registers }),
     rollouts: new Gauge({ name: 'sriov_fleet_rollouts_in_progress', help: 'Rollouts not finished, by status: running, paused, or cancelled with hosts still on their way (from the database)', labelNames: ['status'] as const, registers }),
     operations: new Counter({ name: 'sriov_fleet_operations_total', help: 'Operations this process ended, by kind and outcome', labelNames: ['kind', 'outcome'] as const, registers }),
