@@ -19,6 +19,16 @@ export const readinessPfSelect = {
   vfDriverAvailable: true,
 } satisfies Prisma.PhysicalFunctionSelect;
 
+/** An assignment's last guest read (lib/inventory/guest.ts judges it): the host page and the VM view read the same fields. */
+export const assignmentGuestSelect = {
+  guestSeen: true,
+  guestDriver: true,
+  guestLink: true,
+  guestPci: true,
+  guestDetail: true,
+  guestNotSeenSince: true,
+} satisfies Prisma.AssignmentSelect;
+
 const biosSelect = { name: true, current: true, pending: true, desired: true } satisfies Prisma.BiosSettingSelect;
 
 /** The facts the fleet's stored figures are computed from (lib/inventory/fleet-facts.ts). */
@@ -111,12 +121,7 @@ export const hostDetailSelect = {
               vlan: true,
               assignedBy: true,
               assignedAt: true,
-              guestSeen: true,
-              guestDriver: true,
-              guestLink: true,
-              guestPci: true,
-              guestDetail: true,
-              guestNotSeenSince: true,
+              ...assignmentGuestSelect,
             },
           },
         },

@@ -3,7 +3,7 @@
 // the driver of an assigned VF (libvirt binds it to vfio-pci while the VM runs). A VF given to a
 // running VM that its guest has not shown for a few minutes is drift too (lib/inventory/guest.ts).
 
-import { guestVfVerdict, type GuestVfFacts } from './guest';
+import { assignmentGuestVerdict, type AssignmentGuestRead } from './guest';
 
 export interface DriftItem {
   targetType: 'pf' | 'vf' | 'bios';
@@ -18,15 +18,7 @@ export interface DriftItem {
 }
 
 /** What the guest of an assigned VF's VM last said (the host page's assignment rows). */
-export interface DriftGuestFacts {
-  vm: { name: string; state: string | null; guestAgent: string | null };
-  guestSeen: string | null;
-  guestDriver: string | null;
-  guestLink: string | null;
-  guestPci: string | null;
-  guestDetail: string | null;
-  guestNotSeenSince: Date | string | null;
-}
+export type DriftGuestFacts = AssignmentGuestRead & { vm: { name: string } };
 
 export interface DriftInput {
   bios: { name: string; current: string | null; pending: string | null; desired: string | null }[];
@@ -91,19 +83,7 @@ export function findDrift(host: DriftInput, now = Date.now()): DriftItem[] {
 
 /** An assigned VF its VM's guest has not shown for GUEST_DRIFT_AFTER_MS: wanted seen, reported not, and why. */
 function guestDrift(a: DriftGuestFacts, linkState: string | null, expectedDriver: string | null, now: number): Pick<DriftItem, 'desired' | 'actual' | 'cause'> | null {
-  const facts: GuestVfFacts = {
-    vmState: a.vm.state ?? 'running',
-    guestAgent: a.vm.guestAgent,
-    guestSeen: a.guestSeen,
-    guestDriver: a.guestDriver,
-    guestLink: a.guestLink,
-    guestPci: a.guestPci,
-    guestDetail: a.guestDetail,
-    guestNotSeenSince: a.guestNotSeenSince,
-    vfLinkState: linkState,
-    expectedDriver,
-  };
-  const verdict = guestVfVerdict(facts, now);
+  const verdict = assignmentGuestVerdict(a, linkState, expectedDriver, now);
   if (!verdict.drift) return null;
   const minutes = Math.floor((now - new Date(a.guestNotSeenSince ?? now).getTime()) / 60_000);
   return { desired: `seen by ${a.vm.name}'s guest`, actual: `not seen for ${minutes} min`, ...(verdict.cause ? { cause: verdict.cause } : {}) };

@@ -46,6 +46,36 @@ export function likelyCause(facts: GuestVfFacts): string {
   return `no guest driver for this VF type (${facts.expectedDriver ?? 'the VF driver'}), or the VM was not restarted after a cold-plug`;
 }
 
+/** An assignment's last guest read as the inventory stores it (the host page's rows, the drift list). */
+export interface AssignmentGuestRead {
+  vm: { state?: string | null; guestAgent?: string | null };
+  guestSeen?: string | null;
+  guestDriver?: string | null;
+  guestLink?: string | null;
+  guestPci?: string | null;
+  guestDetail?: string | null;
+  guestNotSeenSince?: Date | string | null;
+}
+
+/** What the guest sees of an assigned VF, from its assignment's stored read and the VF's link state. */
+export function assignmentGuestVerdict(a: AssignmentGuestRead, vfLinkState: string | null, expectedDriver: string | null, now = Date.now()): GuestVfVerdict {
+  return guestVfVerdict(
+    {
+      vmState: a.vm.state ?? 'running',
+      guestAgent: a.vm.guestAgent ?? null,
+      guestSeen: a.guestSeen ?? null,
+      guestDriver: a.guestDriver ?? null,
+      guestLink: a.guestLink ?? null,
+      guestPci: a.guestPci ?? null,
+      guestDetail: a.guestDetail ?? null,
+      guestNotSeenSince: a.guestNotSeenSince ?? null,
+      vfLinkState,
+      expectedDriver,
+    },
+    now,
+  );
+}
+
 export function guestVfVerdict(facts: GuestVfFacts, now = Date.now()): GuestVfVerdict {
   if (facts.vmState !== 'running') return { state: 'unknown', word: 'guest: VM not running', detail: `The VM is ${facts.vmState}: only a running guest can say what it sees.`, drift: false, cause: null };
   if (facts.guestSeen === null || facts.guestAgent === null) return { state: 'unknown', word: 'guest: not checked yet', detail: 'The guest has not been asked yet: it is, at the next sync.', drift: false, cause: null };

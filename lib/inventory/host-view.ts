@@ -6,7 +6,7 @@
 import type { Action } from '@/lib/auth/permissions';
 import { ACTIVE_STATUSES, type OperationKind, type OperationView } from '@/lib/operations/kinds';
 import type { DriftItem } from './drift';
-import { guestVfVerdict, type GuestVfVerdict } from './guest';
+import { assignmentGuestVerdict, type GuestVfVerdict } from './guest';
 import { isUnsetMac } from './mac';
 import type { HostChangeKind } from './change-set';
 import type { HostDetail } from './service';
@@ -137,23 +137,7 @@ type TileVf = Pick<VfView, 'id' | 'index' | 'driver'> & {
 
 /** What the guest sees of an assigned VF, from the assignment's last guest read. */
 export function vfGuest(vf: TileVf, expectedDriver: string | null = null, now = Date.now()): GuestVfVerdict | null {
-  const a = vf.assignment;
-  if (!a) return null;
-  return guestVfVerdict(
-    {
-      vmState: a.vm.state ?? 'running',
-      guestAgent: a.vm.guestAgent ?? null,
-      guestSeen: a.guestSeen ?? null,
-      guestDriver: a.guestDriver ?? null,
-      guestLink: a.guestLink ?? null,
-      guestPci: a.guestPci ?? null,
-      guestDetail: a.guestDetail ?? null,
-      guestNotSeenSince: a.guestNotSeenSince ?? null,
-      vfLinkState: vf.linkState ?? null,
-      expectedDriver,
-    },
-    now,
-  );
+  return vf.assignment ? assignmentGuestVerdict(vf.assignment, vf.linkState ?? null, expectedDriver, now) : null;
 }
 
 export function vfTileState(vf: TileVf, operation: OperationView | null, drift: readonly DriftItem[], expectedDriver: string | null = null): VfTileState {

@@ -5,6 +5,7 @@ import 'server-only';
 import { shownMac } from './mac';
 import { z } from 'zod';
 import { prisma } from '@/lib/db/client';
+import { assignmentGuestSelect } from '@/lib/db/hosts';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ID_PATTERN } from '@/lib/http';
 import { numaMismatch } from './host-view';
@@ -36,12 +37,7 @@ const vmSelect = {
     select: {
       mac: true,
       vlan: true,
-      guestSeen: true,
-      guestDriver: true,
-      guestLink: true,
-      guestPci: true,
-      guestDetail: true,
-      guestNotSeenSince: true,
+      ...assignmentGuestSelect,
       vf: { select: { id: true, index: true, pciAddress: true, mac: true, vlan: true, linkState: true, pf: { select: { id: true, pciAddress: true, modelName: true, numaNode: true, vfDriver: true } } } },
     },
   },
