@@ -53,6 +53,10 @@ test.describe('reports', () => {
 
   for (const c of CASES) {
     test(`${c.name}: filter, download the CSV, match the API, print`, async ({ page }) => {
+      // Eight steps, three of them full-page screenshots of the page (the inventory report is the
+      // longest page there is: a section per host): the default 30 s is one step's budget on a busy
+      // machine, not eight.
+      test.setTimeout(60_000);
       await page.goto(`/reports/${c.name}?${DEMO_ONLY}`);
       await expect(page.getByRole('heading', { name: c.title, level: 1 })).toBeVisible();
       await expect(page.getByText(/^Read from the inventory \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/)).toBeVisible();
