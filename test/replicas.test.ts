@@ -1,6 +1,8 @@
 // Two real server processes on one PostgreSQL, each with its poller and worker. The replica running
 // a reset stops answering (SIGSTOP: alive, but silent) once the reset is sent: the other takes the
-// operation over when the lease lapses and resumes it without resetting the host again. Then what
+// operation over when the lease lapses and resumes it without resetting the host again; woken then,
+// the stalled one finds its claim gone and leaves the operation alone (one end, one audit record).
+// Then what
 // a replica refuses at start: another secrets key; on SQLite, a second server on the same file.
 
 import { randomBytes } from 'node:crypto';
@@ -66,12 +68,18 @@ describe('two replicas on one PostgreSQL', () => {
           return op.claimedBy && op.claimedBy !== owner.id ? op : null;
         }, 30_000);
         expect(taken.claimedBy).not.toBe(owner.id);
+        // Woken while the other waits for the host: its writes are fenced by the claim.
+        silent.child.kill('SIGCONT');
         const done = await waitFor('the reset to end', async () => {
           const op = await stack.db.prisma.operation.findUniqueOrThrow({ where: { id: opId } });
           return op.status === 'succeeded' || op.status === 'failed' ? op : null;
         }, 60_000);
         expect(done.status, done.error ?? '').toBe('succeeded');
         expect(boots).toBe(1);
+        const ends = await stack.db.prisma.auditEvent.findMany({ where: { operationId: opId, action: { in: ['reset-host.succeeded', 'reset-host.failed'] } } });
+        expect(ends.map((e) => e.action)).toEqual(['reset-host.succeeded']);
+        const after = await stack.db.prisma.operation.findUniqueOrThrow({ where: { id: opId } });
+        expect(after.claimedBy).toBe(taken.claimedBy);
       } finally {
         silent.child.kill('SIGCONT');
       }

@@ -5,9 +5,16 @@
 // with an audit record of before and after. At start it picks up what a previous server left:
 // queued operations run; running ones are resumed (every agent call is idempotent, and a reset
 // that was already sent resumes waiting for the host instead of resetting again).
+//
+// Fencing: every write a worker makes to an operation it runs is conditional on still holding it
+// (status running, claimed by this replica). A replica that stalled past its lease (a long GC, a
+// stopped VM, SIGSTOP) and wakes after another took its operation over finds its next write refused
+// and drops the operation without another word: no second end, no audit record, no further step
+// (in a reset, the row is written just before the iLO request, so a stale replica never sends it).
 
 import 'server-only';
 import { prisma } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { whenDatabaseAnswers } from '@/lib/db/unavailable';
 import { recordAudit } from '@/lib/audit';
 import { classify, execute, type ExecutionTiming, OperationFailure } from './execute';
@@ -60,6 +67,31 @@ export function canStart(op: Claimable, running: readonly Claimable[]): boolean 
   return !running.some((r) => r.lane === op.lane || (r.hostId !== null && r.hostId === op.hostId && (r.lane.startsWith('host:') || op.lane.startsWith('host:'))));
 }
 
+/** This replica no longer holds the operation: another took it over while this one was not answering. */
+export class ClaimLost extends Error {
+  constructor(readonly operationId: string) {
+    super(`Operation ${operationId} is no longer this replica's: another replica took it over.`);
+    this.name = 'ClaimLost';
+  }
+}
+
+/** Writes to an operation this replica runs, only while it still does. */
+async function updateClaimed(id: string, claimedBy: string, data: Prisma.OperationUpdateManyMutationInput, statuses: readonly string[] = ['running']): Promise<void> {
+  const updated = await prisma.operation.updateMany({ where: { id, status: { in: [...statuses] }, claimedBy }, data });
+  if (updated.count !== 1) throw new ClaimLost(id);
+}
+
+/** True when the write landed; false when the operation is another replica's now. */
+async function landed(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ClaimLost) return false;
+    throw error;
+  }
+}
+
 /**
  * Operations left running by a server process that is gone (this one before a restart, or another
  * replica whose heartbeat stopped): queued again to resume where they were, or failed when this
@@ -71,7 +103,7 @@ export async function recoverInterrupted(self: ReplicaIdentity, log?: Logger): P
     if (known) {
       await prisma.operation.update({ where: { id: op.id }, data: { status: 'queued', claimedBy: null, nextAttemptAt: null, progress: 'Resumed after a server restart' } });
     } else {
-      await finish(op.id, 'failed', { error: `The server restarted during this operation and does not know the kind "${op.kind}".` });
+      await finish(op.id, self.id, 'failed', { error: `The server restarted during this operation and does not know the kind "${op.kind}".` });
     }
     return true;
   });
@@ -79,25 +111,27 @@ export async function recoverInterrupted(self: ReplicaIdentity, log?: Logger): P
   return taken.length;
 }
 
-async function finish(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
+async function finish(id: string, claimedBy: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<void> {
   // The outcome must land: a busy database delays it, it does not leave the operation running.
-  const ended = await whenDatabaseAnswers(() => finishOnce(id, status, outcome));
+  const ended = await whenDatabaseAnswers(() => finishOnce(id, claimedBy, status, outcome));
   // Counted once the write and its audit record are in: a retried write is not a second end.
   recordOperationEnd(ended.kind, status, ended.startedAt, ended.finishedAt ?? new Date());
 }
 
-async function finishOnce(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<{ kind: string; startedAt: Date | null; finishedAt: Date | null }> {
-  const op = await prisma.operation.update({
+async function finishOnce(id: string, claimedBy: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; after?: unknown; error?: string; before?: unknown }): Promise<{ kind: string; startedAt: Date | null; finishedAt: Date | null }> {
+  // Also when it already has this end: a retry after the audit record's write failed records it.
+  const data = {
+    status,
+    activeKey: null,
+    finishedAt: new Date(),
+    progress: null,
+    nextAttemptAt: null,
+    ...(outcome.result !== undefined ? { result: JSON.stringify(outcome.result) } : {}),
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+  };
+  await updateClaimed(id, claimedBy, data, ['running', status]);
+  const op = await prisma.operation.findUniqueOrThrow({
     where: { id },
-    data: {
-      status,
-      activeKey: null,
-      finishedAt: new Date(),
-      progress: null,
-      nextAttemptAt: null,
-      ...(outcome.result !== undefined ? { result: JSON.stringify(outcome.result) } : {}),
-      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
-    },
     select: { kind: true, hostId: true, targetType: true, targetId: true, requestedBy: true, sourceAddress: true, rolloutId: true, startedAt: true, finishedAt: true, host: { select: { name: true } } },
   });
   // The rollout waits on this operation: its driver looks now rather than at its next poll.
@@ -170,29 +204,32 @@ export function startWorker(options: WorkerOptions = DEFAULT_WORKER_OPTIONS): Wo
         params,
         requestedBy: op.requestedBy,
         timing: options.timing,
-        progress: async (text) => void (await whenDatabaseAnswers(() => prisma.operation.update({ where: { id: op.id }, data: { progress: text } }), 60_000)),
+        progress: async (text) => void (await whenDatabaseAnswers(() => updateClaimed(op.id, replica.id, { progress: text }), 60_000)),
         waiting: (on) => setWaiting(op.id, on),
         saveParams: async (next) => {
           params = next;
-          await whenDatabaseAnswers(() => prisma.operation.update({ where: { id: op.id }, data: { params: JSON.stringify(next) } }));
+          await whenDatabaseAnswers(() => updateClaimed(op.id, replica.id, { params: JSON.stringify(next) }));
         },
       });
-      await finish(op.id, 'succeeded', { ...outcome, before });
+      await finish(op.id, replica.id, 'succeeded', { ...outcome, before });
       options.log?.info({ operation: op.id, kind, host: op.hostId }, 'operation succeeded');
     } catch (error) {
+      if (error instanceof ClaimLost) {
+        options.log?.warn({ operation: op.id, kind, host: op.hostId, replica: replica.id }, 'operation taken over by another replica while this one was not answering: left to it');
+        return;
+      }
       const failure = classify(error);
       if (failure.transient && op.attempts < options.maxAttempts) {
         const delay = options.retryBaseMs * 2 ** (op.attempts - 1);
-        await whenDatabaseAnswers(() =>
-          prisma.operation.update({
-            where: { id: op.id },
-            data: { status: 'queued', claimedBy: null, nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` },
-          }),
+        const requeued = await landed(whenDatabaseAnswers(() =>
+          updateClaimed(op.id, replica.id, { status: 'queued', claimedBy: null, nextAttemptAt: new Date(Date.now() + delay), progress: `Attempt ${op.attempts} of ${options.maxAttempts} failed: ${failure.message} Retrying in ${Math.ceil(delay / 1000)} s.` })),
         );
+        if (!requeued) return;
         options.log?.warn({ operation: op.id, kind, host: op.hostId, attempt: op.attempts, reason: failure.message }, 'operation attempt failed, retrying');
       } else {
         const tries = op.attempts > 1 ? ` (after ${op.attempts} attempts)` : '';
-        await finish(op.id, 'failed', { error: `${failure.message}${tries}`, before });
+        const ended = await landed(finish(op.id, replica.id, 'failed', { error: `${failure.message}${tries}`, before }));
+        if (!ended) return;
         options.log?.warn({ operation: op.id, kind, host: op.hostId, attempts: op.attempts, reason: failure.message }, 'operation failed');
       }
     }
