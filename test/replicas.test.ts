@@ -22,7 +22,7 @@ beforeAll(async () => {
     profiles: ['dl380-gen10'],
     namePrefix: 'replica-',
     bootMs: 4_000,
-    env: { REPLICA_LEASE_MS: '4000', RESET_TIMEOUT_MS: '60000', WORKER_RETRY_BASE_MS: '300' },
+    env: { REPLICA_LEASE_MS: '4000', RESET_TIMEOUT_MS: '60000', WORKER_RETRY_BASE_MS: '300', LOG_LEVEL: 'info' },
   });
   expect(stack.db.provider).toBe('postgresql');
   const { syncHost } = await import('@/lib/sync/sync-host');
@@ -76,7 +76,12 @@ describe('two replicas on one PostgreSQL', () => {
         }, 60_000);
         expect(done.status, done.error ?? '').toBe('succeeded');
         expect(boots).toBe(1);
-        const ends = await stack.db.prisma.auditEvent.findMany({ where: { operationId: opId, action: { in: ['reset-host.succeeded', 'reset-host.failed'] } } });
+        // The woken replica saw the host back too, and went to end the operation: it must find its claim gone.
+        await waitFor('the woken replica to leave the operation to the other', async () => silent.output().includes('operation taken over by another replica'), 60_000);
+        // The end record is written just after the end itself: wait for it, then there must be only the one.
+        const endsOf = () => stack.db.prisma.auditEvent.findMany({ where: { operationId: opId, action: { in: ['reset-host.succeeded', 'reset-host.failed'] } } });
+        await waitFor('the end to be on record', async () => ((await endsOf()).length > 0 ? true : null), 30_000);
+        const ends = await endsOf();
         expect(ends.map((e) => e.action)).toEqual(['reset-host.succeeded']);
         const after = await stack.db.prisma.operation.findUniqueOrThrow({ where: { id: opId } });
         expect(after.claimedBy).toBe(taken.claimedBy);
