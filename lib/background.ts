@@ -23,7 +23,7 @@ export function startBackground(): void {
     timing: { ...DEFAULT_WORKER_OPTIONS.timing, resetTimeoutMs: env.resetTimeoutMs },
     log,
   });
-  const rollouts = startRolloutDriver({ pollMs: env.rolloutPollMs, log });
+  const rollouts = startRolloutDriver({ pollMs: env.rolloutPollMs, log, owner: worker.replica.id });
   // With several replicas, each polls its share of the hosts (by host id among the live replicas).
   const poller = startPoller({ intervalMs: env.syncIntervalMs, concurrency: env.syncConcurrency, log, share: () => fleetShare(worker.replica) });
   holder[KEY] = {

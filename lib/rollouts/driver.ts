@@ -3,6 +3,11 @@
 // ask the scheduler what next, start hosts and steps, queue their operations, move waves on,
 // halt or finish. Everything is written to the rollout's rows before it is acted on, so a server
 // restart resumes where it was: a reset already sent is waited for, never sent again.
+// Between replicas, a rollout is driven by the one holding its lease. Every write the driver makes
+// to it is conditional on still holding it: a replica that stalled past the lease (a long GC, a
+// stopped process) and wakes after another took the rollout over finds its writes refused and
+// leaves the rollout alone, so it never starts a step, queues an operation or sends a reset from
+// what it read before it stalled.
 
 import 'server-only';
 import type { Logger } from '@/lib/log';
@@ -16,11 +21,13 @@ import { decide, type ScheduledHost } from './schedule';
 import { startBackgroundLoop } from '@/lib/background-loop';
 import type { Step, StepOp } from './steps';
 
-const LEASE_MS = 30_000;
+/** How long a rollout stays this replica's without a pass renewing it (the replicas' lease). */
+const leaseMs = () => Number(process.env.REPLICA_LEASE_MS) || 30_000;
 const ACTIVE = ['running', 'paused', 'cancelled'];
 
 type HostRow = {
   id: string;
+  rolloutId: string;
   hostId: string;
   hostName: string;
   wave: number;
@@ -40,6 +47,16 @@ type RolloutRow = { id: string; status: string; options: string; wave: number; s
 export interface DriverOptions {
   pollMs: number;
   log?: Logger;
+  /** Who holds the lease of the rollouts it drives: the replica's id (a random one without). */
+  owner?: string;
+}
+
+/** This replica no longer holds the rollout: another took it over while this one was not answering. */
+export class LeaseLost extends Error {
+  constructor(rolloutId: string) {
+    super(`Rollout ${rolloutId} is no longer this replica's: another replica took it over.`);
+    this.name = 'LeaseLost';
+  }
 }
 
 export interface RolloutDriver {
@@ -107,19 +124,32 @@ async function currentOps(rows: HostRow[]): Promise<OpStates> {
 }
 
 export function startRolloutDriver(options: DriverOptions): RolloutDriver {
-  const owner = `driver-${randomUUID().slice(0, 8)}`;
+  const owner = options.owner ?? `driver-${randomUUID().slice(0, 8)}`;
 
   async function claim(id: string, now: Date): Promise<boolean> {
     const claimed = await prisma.rollout.updateMany({
       where: { id, OR: [{ leaseOwner: null }, { leaseOwner: owner }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs()) },
     });
     return claimed.count === 1;
   }
 
+  /** Renews the lease before acting on what was read (queueing a step's operations), or throws LeaseLost. */
+  async function stillMine(rolloutId: string): Promise<void> {
+    const renewed = await whenDatabaseAnswers(() => prisma.rollout.updateMany({ where: { id: rolloutId, leaseOwner: owner }, data: { leaseUntil: new Date(Date.now() + leaseMs()) } }));
+    if (renewed.count !== 1) throw new LeaseLost(rolloutId);
+  }
+
+  /** Writes the rollout's own row, only while this replica holds it. */
+  async function saveRollout(rolloutId: string, data: { status?: string; reason?: string | null; wave?: number; soakUntil?: Date | null; finishedAt?: Date }): Promise<void> {
+    const written = await whenDatabaseAnswers(() => prisma.rollout.updateMany({ where: { id: rolloutId, leaseOwner: owner }, data }));
+    if (written.count !== 1) throw new LeaseLost(rolloutId);
+  }
+
   async function saveHost(row: HostRow, data: Partial<Omit<HostRow, 'id' | 'hostId' | 'hostName' | 'wave' | 'steps'>> & { steps?: string; startedAt?: Date; finishedAt?: Date }): Promise<void> {
+    const written = await whenDatabaseAnswers(() => prisma.rolloutHost.updateMany({ where: { id: row.id, rollout: { is: { leaseOwner: owner } } }, data }));
+    if (written.count !== 1) throw new LeaseLost(row.rolloutId);
     Object.assign(row, data);
-    await whenDatabaseAnswers(() => prisma.rolloutHost.update({ where: { id: row.id }, data }));
   }
 
   /**
@@ -201,14 +231,19 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     }
     if (step.id === 'reboot') {
       // Never a second reset of a host in one rollout, whatever happened to the first one's row.
-      if (row.resetSentAt) {
+      // Asked of the database, not of the row as read: a replica that read it before another sent the reset must not send it again.
+      const sentAt = new Date();
+      const marked = row.resetSentAt ? { count: 0 } : await whenDatabaseAnswers(() => prisma.rolloutHost.updateMany({ where: { id: row.id, resetSentAt: null, rollout: { is: { leaseOwner: owner } } }, data: { resetSentAt: sentAt } }));
+      if (marked.count !== 1) {
+        await stillMine(rollout.id);
         await failHost(rollout, row, 'a reset was already sent to this host by this rollout; it is not sent twice');
         return;
       }
-      await saveHost(row, { resetSentAt: new Date() });
+      row.resetSentAt = sentAt;
     }
     if (step.disruptive && !row.unavailableSince) await saveHost(row, { unavailableSince: new Date() });
     step.status = 'running';
+    await stillMine(rollout.id);
     for (const o of step.ops) {
       const outcome = await queueOp(row.hostId, o.op, who);
       if (outcome.ok) Object.assign(o, { operationId: outcome.operation.id, status: 'queued' });
@@ -231,7 +266,7 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     const rows: HostRow[] = await prisma.rolloutHost.findMany({
       where: { rolloutId: rollout.id },
       orderBy: [{ wave: 'asc' }, { hostName: 'asc' }],
-      select: { id: true, hostId: true, hostName: true, wave: true, state: true, step: true, reason: true, preflight: true, resetSentAt: true, previous: true, unavailableSince: true },
+      select: { id: true, rolloutId: true, hostId: true, hostName: true, wave: true, state: true, step: true, reason: true, preflight: true, resetSentAt: true, previous: true, unavailableSince: true },
     }).then((found) => found.map((r): HostRow => ({ ...r, steps: null })));
     const running = rows.filter((r) => r.state === 'running');
     await loadSteps(running);
@@ -280,17 +315,17 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
         await beginStep(rollout, row);
       }
       const reason = decision.waiting ?? null;
-      await prisma.rollout.update({ where: { id: rollout.id }, data: { reason: rollout.status === 'running' ? reason : undefined } });
+      if (rollout.status === 'running') await saveRollout(rollout.id, { reason });
       if (rollout.status === 'cancelled' && rows.every((r) => r.state !== 'running' && r.state !== 'waiting')) await finishRollout(rollout, 'cancelled', null);
       return;
     }
     if (decision.kind === 'next-wave') {
-      await prisma.rollout.update({ where: { id: rollout.id }, data: { wave: decision.wave, soakUntil: decision.soakUntil } });
+      await saveRollout(rollout.id, { wave: decision.wave, soakUntil: decision.soakUntil });
       options.log?.info({ rollout: rollout.id, wave: decision.wave }, 'rollout: next wave');
       return;
     }
     if (decision.kind === 'halt') {
-      await prisma.rollout.update({ where: { id: rollout.id }, data: { status: 'halted', reason: decision.reason, finishedAt: now } });
+      await saveRollout(rollout.id, { status: 'halted', reason: decision.reason, finishedAt: now });
       await recordAudit({ actor: `rollout ${rollout.id.slice(-8)}`, action: 'rollout-halted', targetType: 'rollout', targetId: rollout.id, after: { reason: decision.reason, startedBy: rollout.createdBy } });
       options.log?.warn({ rollout: rollout.id, reason: decision.reason }, 'rollout halted');
       return;
@@ -302,7 +337,7 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     if (rollout.finishedAt) return;
     const tally = await prisma.rolloutHost.groupBy({ by: ['state'], where: { rolloutId: rollout.id }, _count: { _all: true } });
     const counts = Object.fromEntries(tally.map((t) => [t.state, t._count._all]));
-    await prisma.rollout.update({ where: { id: rollout.id }, data: { status, reason, finishedAt: new Date() } });
+    await saveRollout(rollout.id, { status, reason, finishedAt: new Date() });
     await recordAudit({ actor: `rollout ${rollout.id.slice(-8)}`, action: status === 'done' ? 'rollout-done' : 'rollout-cancelled-done', targetType: 'rollout', targetId: rollout.id, after: { ...counts, startedBy: rollout.createdBy } });
     options.log?.info({ rollout: rollout.id, status, hosts: counts }, `rollout ${status}`);
   }
@@ -313,7 +348,12 @@ export function startRolloutDriver(options: DriverOptions): RolloutDriver {
     for (const rollout of rollouts) {
       if (stopped()) return;
       if (!(await claim(rollout.id, now))) continue;
-      await advance(rollout);
+      try {
+        await advance(rollout);
+      } catch (error) {
+        if (!(error instanceof LeaseLost)) throw error;
+        options.log?.warn({ rollout: rollout.id }, 'rollout taken over by another replica while this one was not answering: left to it');
+      }
     }
   };
 
