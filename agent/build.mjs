@@ -45,7 +45,7 @@ async function bundle(entry, file) {
 }
 
 /**
- * The Redfish client (src/redfish, with undici) is 770 KiB of code that most agents never run,
+ * The Redfish client (src/redfish) is code that most agents never run (770 KiB when it carried undici),
  * and Node parses all of a script it loads: bundled inline, even never evaluated, it cost 3.4 MB
  * of idle RSS (measured, Node 20). So it is bundled on its own, brotli-compressed into the agent's
  * file as base64 (200 KiB), and compiled when src/ilo.ts first imports it. Run from source (tsx,

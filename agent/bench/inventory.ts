@@ -111,7 +111,7 @@ async function measureProcess(bundle: string, label: string, nodeFlags: string[]
   }
 }
 
-/** The Redfish client (undici) is loaded on the first iLO request only: what that first request costs. */
+/** The Redfish client (node:https) is loaded on the first iLO request only: what that first request costs, and the peak it reaches (target ≤ 60 MB). */
 async function measureIlo(bundle: string, nodeFlags: string[], args: string[]): Promise<void> {
   const ilo = await startIloSimulator({ name: 'bench' });
   const child = spawn(process.execPath, [...nodeFlags, bundle, ...args], { env: { PATH: process.env.PATH ?? '', SRIOV_AGENT_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -132,6 +132,9 @@ async function measureIlo(bundle: string, nodeFlags: string[], args: string[]): 
     console.log(`agent GET /v1/bios against a simulated iLO 5 [${nodeFlags.join(' ')}]:`);
     console.log(`  first ${firstMs.toFixed(0)} ms (HTTP ${status}, loads the Redfish client), then ${fmt(later)}`);
     console.log(`  resident memory (VmRSS): ${idle.toFixed(1)} MB idle, ${afterOne.toFixed(1)} MB after the first, ${rss().toFixed(1)} MB after ${RUNS + 4}`);
+    // VmHWM: the highest resident size the process reached, during the calls included.
+    const peak = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    console.log(`  peak resident memory (VmHWM): ${peak.toFixed(1)} MB (target ≤ 60 MB; the agent starts no child process for the iLO)`);
   } finally {
     child.kill('SIGTERM');
     await ilo.close();

@@ -8,7 +8,7 @@ import type * as Redfish from './redfish/index';
 export type RedfishModule = typeof Redfish;
 
 // Only a type import above, and the import below runs on the first iLO command or request: the
-// client and undici would otherwise cost every agent memory (the budget is 60 MB), and most
+// client would otherwise cost every agent memory (the budget is 60 MB), and most
 // agents never talk to an iLO. In the bundle, build.mjs (lazyRedfishPlugin) puts the client in
 // compressed and compiles it here; agent/README.md "Footprint" has the figures.
 let loading: Promise<RedfishModule> | undefined;

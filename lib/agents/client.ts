@@ -4,7 +4,7 @@
 
 import 'server-only';
 import { Agent as HttpDispatcher, type Dispatcher, fetch } from 'undici';
-import { createIloDispatcher } from '@/agent/src/redfish/tls';
+import { createPinnedDispatcher } from './pinned-dispatcher';
 import type {
   AttachRequest,
   ChangeResult,
@@ -58,7 +58,7 @@ function dispatcherFor(target: AgentTarget): Dispatcher {
   if (!dispatcher) {
     dispatcher =
       url.protocol === 'https:'
-        ? createIloDispatcher(target.certSha256 ? { kind: 'fingerprint', sha256: target.certSha256 } : { kind: 'system' }, { connectTimeoutMs: 5_000, url })
+        ? createPinnedDispatcher(target.certSha256 ? { kind: 'fingerprint', sha256: target.certSha256 } : { kind: 'system' }, { connectTimeoutMs: 5_000, url })
         : new HttpDispatcher({ connect: { timeout: 5_000 }, keepAliveTimeout: 4_000 });
     dispatchers.set(key, dispatcher);
   }

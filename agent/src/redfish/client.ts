@@ -1,7 +1,8 @@
 // The transport to one iLO: sessions, TLS pinning, timeouts, retries, typed errors.
 // Free of CLI concerns so the agent and the dashboard's server can both use it (Node >= 20).
 
-import { fetch, type Agent, type Headers } from 'undici';
+import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Collection, ShapeError, type Shape } from './resources';
 import {
   IloAuthError,
@@ -17,7 +18,7 @@ import {
   type RedfishMessage,
 } from './errors';
 import { BUSY_KEYS, describeMessage, extractMessages, retryAfterSecondsFromMessages } from './oem/hpe';
-import { createIloDispatcher, type IloTrust } from './tls';
+import { createIloAgent, type IloTrust } from './tls';
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -52,12 +53,17 @@ export interface IloConnectionOptions {
   onRequest?: (event: RedfishRequestEvent) => void;
 }
 
+/** A response's headers, by case-insensitive name. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface RedfishResponse {
   status: number;
   body: unknown;
   etag: string | null;
   messages: RedfishMessage[];
-  headers: Headers;
+  headers: ResponseHeaders;
 }
 
 interface RequestOptions {
@@ -86,7 +92,7 @@ export function sameUri(a: string, b: string): boolean {
 
 export class RedfishClient {
   readonly url: URL;
-  private readonly dispatcher: Agent;
+  private readonly agent: https.Agent;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
@@ -101,7 +107,7 @@ export class RedfishClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.dispatcher = createIloDispatcher(options.trust, { connectTimeoutMs: this.connectTimeoutMs, url: this.url });
+    this.agent = createIloAgent(options.trust, { connectTimeoutMs: this.connectTimeoutMs, url: this.url });
   }
 
   /**
@@ -194,7 +200,7 @@ export class RedfishClient {
         sessionLeftOpen = !(error instanceof IloAuthError || error instanceof IloNotFoundError);
       }
     }
-    await this.dispatcher.close().catch(() => this.dispatcher.destroy());
+    this.agent.destroy();
     return { sessionLeftOpen };
   }
 
@@ -279,21 +285,9 @@ export class RedfishClient {
       const started = Date.now();
       let status: number;
       let text: string;
-      let responseHeaders: Headers;
+      let responseHeaders: ResponseHeaders;
       try {
-        // Redirects are followed: older iLO 5 firmware answers 308 to URIs without a trailing
-        // slash, and 308 keeps method and body. They stay on this origin, so the token does too.
-        const response = await fetch(target, {
-          method,
-          headers,
-          body: payload,
-          dispatcher: this.dispatcher,
-          redirect: 'follow',
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-        status = response.status;
-        responseHeaders = response.headers;
-        text = await response.text();
+        ({ status, headers: responseHeaders, text } = await this.exchange(target, method, headers, payload));
       } catch (error) {
         const mapped = this.transportError(error);
         this.emit({ method, path: target.pathname, status: null, attempt, durationMs: Date.now() - started, error: mapped.code });
@@ -314,6 +308,34 @@ export class RedfishClient {
     }
   }
 
+  /**
+   * One request and its whole answer, within the request timeout. Redirects are followed: older
+   * iLO 5 firmware answers 308 to URIs without a trailing slash, and 307/308 keep method and body.
+   * They stay on this origin (resolve), so the token does too.
+   */
+  private async exchange(target: URL, method: string, headers: Record<string, string>, payload: string | undefined): Promise<{ status: number; headers: ResponseHeaders; text: string }> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let url = target;
+    for (let redirects = 0; ; redirects += 1) {
+      const answer = await new Promise<{ status: number; headers: IncomingHttpHeaders; text: string }>((resolve, reject) => {
+        const request = https.request(url, { method, headers: payload === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(payload)) }, agent: this.agent, signal }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        });
+        request.on('error', reject);
+        request.end(payload);
+      });
+      const location = headerOf(answer.headers, 'location');
+      if ((answer.status === 307 || answer.status === 308) && location && redirects < 5) {
+        url = this.resolve(new URL(location, url).href);
+        continue;
+      }
+      return { status: answer.status, headers: { get: (name) => headerOf(answer.headers, name) }, text: answer.text };
+    }
+  }
+
   private resolve(uri: string): URL {
     const target = new URL(uri, this.url);
     // Links come from the iLO; never let one carry the session token to another host.
@@ -323,7 +345,7 @@ export class RedfishClient {
     return target;
   }
 
-  private retryDelay(attempt: number, headers: Headers, messages: readonly RedfishMessage[]): number {
+  private retryDelay(attempt: number, headers: ResponseHeaders, messages: readonly RedfishMessage[]): number {
     const header = Number(headers.get('retry-after'));
     const hinted = Number.isFinite(header) && header > 0 ? header : retryAfterSecondsFromMessages(messages);
     const backoff = this.retry.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
@@ -408,6 +430,11 @@ export async function withIlo<T>(options: IloConnectionOptions, fn: (client: Red
 function isRetryableBusy(messages: readonly RedfishMessage[]): boolean {
   // A bare 503 is retried too; a 503 that names another reason (say, a session limit) is not.
   return messages.length === 0 || messages.some((m) => BUSY_KEYS.has(m.key));
+}
+
+function headerOf(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name.toLowerCase()];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
 }
 
 function parseBody(text: string): unknown {

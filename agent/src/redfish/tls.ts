@@ -3,8 +3,10 @@
 // fingerprint of its certificate. "insecure" exists for first contact only, on explicit request.
 
 import { X509Certificate } from 'node:crypto';
-import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import type { RequestOptions } from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import tls, { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { IloUntrustedCertificateError } from './errors';
 
 export type IloTrust =
@@ -104,59 +106,91 @@ function untrustedReason(socket: TLSSocket, trust: IloTrust, pinned: string | nu
   }
 }
 
-export interface DispatcherOptions {
+export interface IloAgentOptions {
   connectTimeoutMs: number;
   /** The iLO's URL, for error messages. */
   url: URL;
 }
 
 /**
- * An undici Agent whose connections verify the iLO's certificate before a single byte of HTTP
- * (credentials included) is sent. The handshake runs with rejectUnauthorized off and the check
- * happens on the connected socket, for two reasons: Node calls checkServerIdentity only after the
- * chain verified, so a self-signed certificate can never reach a fingerprint check there; and the
+ * How a connection to an iLO is made and checked. The handshake runs with rejectUnauthorized off
+ * and the check happens on the connected socket, before a single byte of HTTP (credentials
+ * included) is sent, for two reasons: Node calls checkServerIdentity only after the chain
+ * verified, so a self-signed certificate can never reach a fingerprint check there; and the
  * error can carry the fingerprint the iLO presented, which the operator needs to pin it.
  * TLS session resumption is off because a resumed session skips verification.
  */
-export function createIloDispatcher(trust: IloTrust, options: DispatcherOptions): Agent {
+export interface IloTlsCheck {
+  /** Options for tls.connect. */
+  connect: tls.ConnectionOptions;
+  /** Null when the connected socket presents a trusted certificate; else the error to fail with. */
+  verify(socket: TLSSocket): IloUntrustedCertificateError | null;
+}
+
+export function iloTlsCheck(trust: IloTrust, url: URL): IloTlsCheck {
   const pinned = trust.kind === 'fingerprint' ? normalizeFingerprint(trust.sha256) : null;
   const listed = trust.kind === 'ca' ? listedCertificates(trust.ca) : [];
-  const base = buildConnector({
-    rejectUnauthorized: false,
-    maxCachedSessions: 0,
-    timeout: options.connectTimeoutMs,
-    ...(trust.kind === 'ca' ? { ca: typeof trust.ca === 'string' ? [trust.ca] : [...trust.ca] } : {}),
-    // iLO certificates name the iLO's host name; operators often address it by IP. With a
-    // pinned CA the name check is kept, against `serverName` when given, unless switched off.
-    ...(trust.kind === 'ca'
-      ? { checkServerIdentity: (host: string, cert: PeerCertificate) => (trust.checkHostname === false ? undefined : checkServerIdentity(trust.serverName ?? host, cert)) }
-      : {}),
-  });
-  const connect: buildConnector.connector = (connectOptions, callback) => {
-    base(connectOptions, (error, socket) => {
-      if (error !== null) {
-        callback(error, null);
-        return;
-      }
-      const tlsSocket = socket as TLSSocket;
-      const reason = untrustedReason(tlsSocket, trust, pinned, listed);
-      if (reason === null) {
-        callback(null, socket);
-        return;
-      }
-      const presented = tlsSocket.getPeerCertificate()?.fingerprint256 ?? null;
-      tlsSocket.destroy();
+  return {
+    connect: {
+      rejectUnauthorized: false,
+      ...(trust.kind === 'ca' ? { ca: typeof trust.ca === 'string' ? [trust.ca] : [...trust.ca] } : {}),
+      // iLO certificates name the iLO's host name; operators often address it by IP. With a
+      // pinned CA the name check is kept, against `serverName` when given, unless switched off.
+      ...(trust.kind === 'ca'
+        ? { checkServerIdentity: (host: string, cert: PeerCertificate) => (trust.checkHostname === false ? undefined : checkServerIdentity(trust.serverName ?? host, cert)) }
+        : {}),
+    },
+    verify(socket) {
+      const reason = untrustedReason(socket, trust, pinned, listed);
+      if (reason === null) return null;
+      const presented = socket.getPeerCertificate()?.fingerprint256 ?? null;
       const pinHint = trust.kind === 'fingerprint' ? ` (pinned: ${pinned})` : '';
-      callback(
-        new IloUntrustedCertificateError(
-          `The iLO at ${options.url.host} presented a certificate that is not trusted: ${reason}${pinHint}. ` +
-            `Its SHA-256 fingerprint is ${presented ?? 'unknown'}; if that is the iLO's certificate, pin this fingerprint or its CA. No credentials were sent.`,
-          presented,
-          reason,
-        ),
-        null,
+      return new IloUntrustedCertificateError(
+        `The iLO at ${url.host} presented a certificate that is not trusted: ${reason}${pinHint}. ` +
+          `Its SHA-256 fingerprint is ${presented ?? 'unknown'}; if that is the iLO's certificate, pin this fingerprint or its CA. No credentials were sent.`,
+        presented,
+        reason,
       );
-    });
+    },
   };
-  return new Agent({ connect });
+}
+
+type Connected = (error: Error | null, socket: Duplex) => void;
+
+/** An HTTPS agent (node:https, kept alive) whose requests get a socket only once iloTlsCheck passed. */
+class IloAgent extends https.Agent {
+  private readonly check: IloTlsCheck;
+
+  constructor(
+    trust: IloTrust,
+    private readonly iloOptions: IloAgentOptions,
+  ) {
+    super({ keepAlive: true, maxSockets: 8, maxCachedSessions: 0 });
+    this.check = iloTlsCheck(trust, iloOptions.url);
+  }
+
+  // Node's Agent takes the socket from the callback when createConnection returns nothing.
+  override createConnection(connectOptions: RequestOptions, done?: Connected): undefined {
+    const callback = done!;
+    const socket = tls.connect({ ...(connectOptions as tls.ConnectionOptions), ...this.check.connect });
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      callback(error, socket);
+    };
+    const timer = setTimeout(() => fail(Object.assign(new Error(`no connection within ${this.iloOptions.connectTimeoutMs} ms`), { code: 'ETIMEDOUT' })), this.iloOptions.connectTimeoutMs);
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      const untrusted = this.check.verify(socket);
+      if (untrusted) fail(untrusted);
+      else callback(null, socket);
+    });
+    return undefined;
+  }
+}
+
+export function createIloAgent(trust: IloTrust, options: IloAgentOptions): https.Agent {
+  return new IloAgent(trust, options);
 }
