@@ -264,6 +264,19 @@ test('the VM view lists VMs with their VFs, flags a VF on another NUMA node, and
   const fw = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'vnf-fw-01', exact: true }) });
   await expect(fw).not.toContainText('other NUMA node');
 
+  // The NUMA filter is the server's (?placement=cross-numa): kept in the URL, across a reload.
+  await page.getByRole('checkbox', { name: 'Only VMs with a VF on another NUMA node' }).check();
+  await expect(page).toHaveURL(/placement=cross-numa/);
+  await expect(upf).toBeVisible();
+  await expect(fw).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'Only VMs with a VF on another NUMA node' })).toBeChecked();
+  await expect(upf).toBeVisible();
+  await expect(fw).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/vms-cross-numa.png', fullPage: true });
+  await page.getByRole('checkbox', { name: 'Only VMs with a VF on another NUMA node' }).uncheck();
+  await expect(fw).toBeVisible();
+
   await page.getByRole('combobox', { name: 'Host' }).selectOption({ label: 'kvm-a01' });
   await expect(page).toHaveURL(/hostId=/);
   await expect(table.getByRole('rowheader')).toHaveCount(vmsOf('kvm-a01').length);

@@ -3,7 +3,7 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { VmList } from '@/components/vms/vm-list';
 import { requireUser } from '@/lib/auth/current-user';
-import { hostQueryKeys, vmFilterFromParams } from '@/lib/inventory/host-view';
+import { hostQueryKeys, vmFilterFromParams, vmSearchParams } from '@/lib/inventory/host-view';
 import { listHostNames } from '@/lib/inventory/service';
 import { listVms, vmQuerySchema } from '@/lib/inventory/vms';
 
@@ -16,8 +16,8 @@ export default async function VmsPage({ searchParams }: PageProps<'/vms'>) {
   const hosts = await listHostNames();
   const queryClient = new QueryClient();
   // A filter the API would refuse (a malformed host id) is left for the browser to show its error.
-  const parsed = vmQuerySchema.safeParse(filter);
-  if (parsed.success) queryClient.setQueryData(hostQueryKeys.vms(filter), { vms: await listVms(parsed.data) });
+  const parsed = vmQuerySchema.safeParse(Object.fromEntries(vmSearchParams(filter)));
+  if (parsed.success) queryClient.setQueryData(hostQueryKeys.vms(filter), await listVms(parsed.data));
 
   return (
     <div className="space-y-5">

@@ -3,7 +3,6 @@
 import { Words } from '@/components/ui/words';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useState } from 'react';
 import { Badge, LINK_STATUS_TEXT } from '@/components/ui/status';
 import { NO_LIVE_MIGRATION, type GuestVfVerdict } from '@/lib/inventory/guest';
 import { TableHead } from '@/components/ui/table';
@@ -17,8 +16,9 @@ const control = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-
 /** The filter lives in the URL (shareable, kept on reload) without a server round trip. */
 function useVmFilter(): [VmFilter, (change: Partial<VmFilter>) => void] {
   const filter = vmFilterFromParams(useSearchParams());
+  // A new filter starts again at its first page.
   const update = (change: Partial<VmFilter>) => {
-    const next = { ...vmFilterFromParams(new URLSearchParams(window.location.search)), ...change };
+    const next = { ...vmFilterFromParams(new URLSearchParams(window.location.search)), page: undefined, ...change };
     const params = vmSearchParams(next).toString();
     window.history.replaceState(null, '', params ? `?${params}` : window.location.pathname);
   };
@@ -168,12 +168,9 @@ function VmRows({ vm }: { vm: VmRow }) {
 export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
   const [filter, update] = useVmFilter();
   const { data, error, isFetching, isPlaceholderData } = useVms(filter);
-  const [farOnly, setFarOnly] = useState(false);
-  const vms = data?.vms ?? [];
-  const isFar = (vm: VmRow) => vm.vfs.some((vf) => vf.crossNuma);
-  const shown = farOnly ? vms.filter(isFar) : vms;
-  const vfCount = vms.reduce((n, vm) => n + vm.vfs.length, 0);
-  const farCount = vms.reduce((n, vm) => n + vm.vfs.filter((vf) => vf.crossNuma).length, 0);
+  const farOnly = filter.placement === 'cross-numa';
+  const shown = data?.vms ?? [];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
   return (
     <section aria-label="Virtual machines" className="rounded-lg border border-slate-200 bg-white shadow-xs">
@@ -191,11 +188,11 @@ export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
           </select>
         </label>
         <label className="flex items-center gap-2 pb-1.5 text-sm text-slate-700">
-          <input type="checkbox" checked={farOnly} onChange={(e) => setFarOnly(e.target.checked)} />
+          <input type="checkbox" checked={farOnly} onChange={(e) => update({ placement: e.target.checked ? 'cross-numa' : undefined })} />
           Only VMs with a VF on another NUMA node
         </label>
         <p className="ml-auto text-sm text-slate-500" aria-live="polite">
-          {data ? `${vms.length} VM${vms.length === 1 ? '' : 's'} · ${vfCount} VF${vfCount === 1 ? '' : 's'} · ${farCount} on another NUMA node` : 'Loading…'}
+          {data ? `${plural(data.total, 'VM')} · ${plural(data.vfs, 'VF')} · ${data.crossNumaVfs} on another NUMA node` : 'Loading…'}
           {isFetching && data ? ' · updating' : ''}
         </p>
       </div>
@@ -221,6 +218,22 @@ export function VmList({ hosts }: { hosts: { id: string; name: string }[] }) {
           </tbody>
         </table>
       </div>
+      {data && data.pageCount > 1 && (
+        <nav aria-label="Pages" className="flex items-center justify-end gap-2 border-t border-slate-200 px-4 py-2 text-xs text-slate-500">
+          <span>
+            VMs {(data.page - 1) * data.pageSize + 1}–{(data.page - 1) * data.pageSize + shown.length} of {data.total}
+          </span>
+          <button type="button" disabled={data.page <= 1} onClick={() => update({ page: data.page - 1 })} className="rounded border border-slate-300 px-2 py-1 disabled:opacity-40">
+            Previous
+          </button>
+          <span>
+            Page {data.page} of {data.pageCount}
+          </span>
+          <button type="button" disabled={data.page >= data.pageCount} onClick={() => update({ page: data.page + 1 })} className="rounded border border-slate-300 px-2 py-1 disabled:opacity-40">
+            Next
+          </button>
+        </nav>
+      )}
     </section>
   );
 }

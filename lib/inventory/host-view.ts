@@ -46,9 +46,12 @@ export type VfView = PfView['virtualFunctions'][number];
 export interface VmFilter {
   hostId?: string;
   q?: string;
+  placement?: 'cross-numa';
+  /** 1 when left out. */
+  page?: number;
 }
 
-/** The VM view's filters as the URL carries them (?hostId=&q=), the same names as GET /api/vms. */
+/** The VM view's filters as the URL carries them (?hostId=&q=&placement=&page=), the same names as GET /api/vms; a value the API would refuse is passed on for it to name. */
 export function vmFilterFromParams(params: URLSearchParams | Record<string, string | string[] | undefined>): VmFilter {
   const get = (key: string) => {
     const value = params instanceof URLSearchParams ? params.get(key) : params[key];
@@ -56,20 +59,29 @@ export function vmFilterFromParams(params: URLSearchParams | Record<string, stri
   };
   const hostId = get('hostId');
   const q = get('q');
-  return { ...(hostId ? { hostId } : {}), ...(q ? { q } : {}) };
+  const placement = get('placement');
+  const page = Number(get('page'));
+  return {
+    ...(hostId ? { hostId } : {}),
+    ...(q ? { q } : {}),
+    ...(placement ? { placement: placement as 'cross-numa' } : {}),
+    ...(Number.isInteger(page) && page > 1 ? { page } : {}),
+  };
 }
 
 export function vmSearchParams(filter: VmFilter): URLSearchParams {
   const params = new URLSearchParams();
   if (filter.hostId) params.set('hostId', filter.hostId);
   if (filter.q) params.set('q', filter.q);
+  if (filter.placement) params.set('placement', filter.placement);
+  if (filter.page && filter.page > 1) params.set('page', String(filter.page));
   return params;
 }
 
 export const hostQueryKeys = {
   host: (id: string) => ['host', id] as const,
   operations: (id: string) => ['host', id, 'operations'] as const,
-  vms: (filter: VmFilter) => ['vms', { hostId: filter.hostId ?? '', q: filter.q ?? '' }] as const,
+  vms: (filter: VmFilter) => ['vms', { hostId: filter.hostId ?? '', q: filter.q ?? '', placement: filter.placement ?? '', page: filter.page ?? 1 }] as const,
 };
 
 export function isActive(op: Pick<OperationView, 'status'>): boolean {

@@ -593,7 +593,7 @@ describe('MACs', () => {
       expect(await agentMac()).toBe(first.mac);
       // What the VM view and the allocation report say.
       const { listVms } = await import('@/lib/inventory/vms');
-      const vms = await listVms({ hostId: id });
+      const { vms } = await listVms({ hostId: id, page: 1, pageSize: 100 });
       expect(vms.find((vm) => vm.name === 'vm-web-01')?.vfs.find((v) => v.index === 2)?.mac).toBe(first.mac);
 
       // Another VF may not be asked to take this one's MAC.

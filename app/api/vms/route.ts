@@ -6,5 +6,5 @@ import { listVms, vmQuerySchema } from '@/lib/inventory/vms';
 export const GET = route('inventory:read', async (request) => {
   const query = parseSearchParams(vmQuerySchema, request.nextUrl.searchParams);
   if (!query.ok) return query.response;
-  return NextResponse.json({ vms: await listVms(query.data) });
+  return NextResponse.json(await listVms(query.data));
 }, { query: true });
