@@ -126,7 +126,10 @@ export interface AllocationSummary {
   observed: ObservedRange;
 }
 
-export function allocationTally(): Tally<AllocationRow, AllocationSummary> {
+/** What the summary reads of a row: the page's figures feed it these alone, counted in SQL. */
+export type AllocationTallied = Pick<AllocationRow, 'host' | 'vm' | 'placement' | 'observedAt'>;
+
+export function allocationTally(): Tally<AllocationTallied, AllocationSummary> {
   const observed = observedRangeTally();
   const vms = new Set<string>();
   const crossVms = new Set<string>();

@@ -197,6 +197,34 @@ export async function openVfSource(prisma: PrismaClient): Promise<VfSource> {
 
 type CountRow = { pfId: string; vm?: string | null; vfs: bigint | number; assigned: bigint | number; vfioBound: bigint | number | null };
 
+/** VFs given to each of these VMs, counted by the database per PF NUMA node and NIC model. */
+export interface VmVfCount {
+  numaNode: number | null;
+  vendorId: string;
+  deviceId: string;
+  vfs: number;
+}
+
+/** The allocation page's figures without its rows: what allocationRows() would list per VM, counted. */
+export async function allocationVfCounts(prisma: PrismaClient, vmIds: readonly string[]): Promise<Map<string, VmVfCount[]>> {
+  const byVm = new Map<string, VmVfCount[]>();
+  for (let start = 0; start < vmIds.length; start += MAX_IDS) {
+    const rows = await prisma.$queryRaw<{ vmId: string; numaNode: number | null; vendorId: string; deviceId: string; vfs: bigint | number }[]>`
+      SELECT a."vmId", pf."numaNode", pf."vendorId", pf."deviceId", COUNT(*) AS "vfs"
+      FROM "Assignment" a
+      JOIN "VirtualFunction" vf ON vf."id" = a."vfId"
+      JOIN "PhysicalFunction" pf ON pf."id" = vf."pfId"
+      WHERE a."vmId" IN (${Prisma.join(vmIds.slice(start, start + MAX_IDS))})
+      GROUP BY a."vmId", pf."numaNode", pf."vendorId", pf."deviceId"`;
+    for (const { vmId, vfs, ...pf } of rows) {
+      const list = byVm.get(vmId) ?? [];
+      byVm.set(vmId, list);
+      list.push({ ...pf, vfs: Number(vfs) });
+    }
+  }
+  return byVm;
+}
+
 /**
  * VFs, assigned VFs and VFs bound to vfio-pci per PF, counted by the database. With a VM filter
  * the counts are per PF and VM, for assigned VFs only, and the VMs are matched here as

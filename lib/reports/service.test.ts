@@ -9,6 +9,7 @@ import { DEMO_HOSTS, nicPorts } from '@/lib/demo/demo-fleet';
 import { seedDemoFleet } from '@/lib/demo/seed-fleet';
 import { REPORT_NAMES, REPORTS, VIEW_ROW_LIMIT, type ReportName } from './catalog';
 import type { ReportRow } from './columns';
+import { NIC_MODEL_KEYS } from './filters';
 import { prismaVfSource, sqliteVfSource } from './inventory-sql';
 import type { AllocationAssignmentRecord } from './records';
 import { reportBatches, reportView, streamReport } from './service';
@@ -149,6 +150,19 @@ describe('reports on the demo fleet', () => {
       const json = JSON.parse(jsonText);
       expect(json).toMatchObject({ report: name, generatedAt: now.toISOString(), rowCount: view.rowCount, summary: view.summary });
       expect(json.rows).toHaveLength(view.rowCount);
+    }
+  });
+});
+
+describe('the allocation page and export agree', () => {
+  it('counts the same rows and figures from the database as the download adds up from its rows', async () => {
+    const nicModels = NIC_MODEL_KEYS.map((nicModel) => ({ nicModel }));
+    for (const params of [{}, { vm: 'ran-' }, { vm: 'UPF' }, ...nicModels, { placement: 'cross-numa' }, { placement: 'same-numa' }, { placement: 'unknown' }, { readiness: 'ready' }, { host: 'kvm-a0' }, { vm: 'no-such-vm' }] as Record<string, string>[]) {
+      const query = REPORTS.allocation.schema.parse(params);
+      const view = await reportView(db.prisma, 'allocation', query, now);
+      const json = JSON.parse(await download('allocation', 'json', params));
+      expect({ params, rowCount: view.rowCount, summary: view.summary }).toEqual({ params, rowCount: json.rowCount, summary: json.summary });
+      expect(view.rows).toEqual(json.rows.slice(0, VIEW_ROW_LIMIT));
     }
   });
 });
