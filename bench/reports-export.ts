@@ -1,5 +1,5 @@
 // Benchmark: the inventory and allocation reports on large generated fleets (issue 6).
-//   npx tsx bench/reports-export.ts [hosts ...] [inventory|allocation ...]
+//   npx tsx bench/reports-export.ts [hosts ...] [inventory|allocation|capacity ...]
 //   default: 250 1000 2000, both reports
 // Each fleet is H hosts x 4 PFs x 64 VFs (a quarter of the VFs assigned to 8 VMs per host), in
 // a throwaway SQLite migrated with the real migrations. Generating happens in this process; every
@@ -96,7 +96,7 @@ interface ViewFigures {
   peakRssMb: number;
 }
 
-const BENCH_REPORTS = ['inventory', 'allocation'] as const;
+const BENCH_REPORTS = ['inventory', 'allocation', 'capacity'] as const;
 type BenchReport = (typeof BENCH_REPORTS)[number];
 
 async function openReport(file: string, report: BenchReport) {

@@ -7,7 +7,7 @@ import { guestVfVerdict } from '@/lib/inventory/guest';
 import { shownMac } from '@/lib/inventory/mac';
 import { iso, type Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, matchesVm, nicModelLabel, type HostFilters } from './filters';
-import { readinessIfSelected } from './host-filter';
+import { selectedByStoredVerdict } from './host-filter';
 import type { AllocationHostRecord } from './records';
 import { observedRangeTally, type ObservedRange, type Tally } from './tally';
 
@@ -82,7 +82,7 @@ function guestWords(vmState: string, guestAgent: string | null, a: AllocationAss
 }
 
 export function allocationRows(host: AllocationHostRecord, query: AllocationQuery, now = Date.now()): AllocationRow[] {
-  if (!readinessIfSelected(host, query)) return [];
+  if (!selectedByStoredVerdict(host, query)) return [];
   const rows: AllocationRow[] = [];
   for (const vm of host.virtualMachines) {
     if (!matchesVm(vm.name, query.vm)) continue;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { queryInt } from '@/lib/query';
 import type { Column } from './columns';
 import { hostFilterShape, knownNuma, matchesNicModel, nicModelLabel, type HostFilters } from './filters';
-import { readinessIfSelected } from './host-filter';
+import { selectedByStoredVerdict } from './host-filter';
 import type { CapacityHostRecord } from './records';
 import { observedRangeTally, type ObservedRange, type Tally } from './tally';
 
@@ -75,7 +75,7 @@ export interface CapacityPart {
 }
 
 export function capacityParts(host: CapacityHostRecord, query: HostFilters): CapacityPart[] {
-  if (!readinessIfSelected(host, query)) return [];
+  if (!selectedByStoredVerdict(host, query)) return [];
   const observedAt = host.observedAt?.toISOString() ?? null;
   const pfs = host.physicalFunctions.filter((pf) => matchesNicModel(pf, query.nicModel));
   if (pfs.length === 0) return [{ host: host.name, observedAt, nicModel: null, numaNode: null, pfs: 0, possible: 0, enabled: 0, assigned: 0 }];

@@ -197,6 +197,21 @@ export async function openVfSource(prisma: PrismaClient): Promise<VfSource> {
 
 type CountRow = { pfId: string; vm?: string | null; vfs: bigint | number; assigned: bigint | number; vfioBound: bigint | number | null };
 
+/** VFs given to VMs, per PF, counted by the database (PFs with none are left out). */
+export async function assignedVfCounts(prisma: PrismaClient, pfIds: readonly string[]): Promise<Map<string, number>> {
+  const byPf = new Map<string, number>();
+  for (let start = 0; start < pfIds.length; start += MAX_IDS) {
+    const rows = await prisma.$queryRaw<{ pfId: string; assigned: bigint | number }[]>`
+      SELECT vf."pfId", COUNT(*) AS "assigned"
+      FROM "Assignment" a
+      JOIN "VirtualFunction" vf ON vf."id" = a."vfId"
+      WHERE vf."pfId" IN (${Prisma.join(pfIds.slice(start, start + MAX_IDS))})
+      GROUP BY vf."pfId"`;
+    for (const row of rows) byPf.set(row.pfId, Number(row.assigned));
+  }
+  return byPf;
+}
+
 /** VFs given to each of these VMs, counted by the database per PF NUMA node and NIC model. */
 export interface VmVfCount {
   numaNode: number | null;

@@ -56,9 +56,23 @@ export type InventoryHostRecord = Omit<InventoryHostFacts, 'physicalFunctions'> 
   physicalFunctions: (Omit<InventoryPfFacts, 'id'> & { virtualFunctions: InventoryVfRecord[] })[];
 };
 
+/**
+ * What the reports that show no readiness select of a host: its readiness verdict as stored on
+ * its row when it synced (lib/inventory/fleet-facts.ts, which the fleet view filters by too), not
+ * the BIOS values and kernel facts it is judged from, which cost most of a report page's reads.
+ */
+const listedHostSelect = {
+  id: true,
+  name: true,
+  model: true,
+  generation: true,
+  observedAt: true,
+  readinessVerdict: true,
+} satisfies Prisma.HostSelect;
+
 /** The host, its PFs and VMs. The VFs given to the VMs are read host by host in plain SQL (inventory-sql.ts). */
 export const allocationHostSelect = {
-  ...readinessHostSelect,
+  ...listedHostSelect,
   physicalFunctions: { select: reportPfSelect },
   virtualMachines: { orderBy: { name: 'asc' }, select: { id: true, name: true, state: true, numaNode: true, guestAgent: true } },
 } satisfies Prisma.HostSelect;
@@ -88,17 +102,15 @@ export type AllocationHostRecord = Omit<AllocationHostFacts, 'virtualMachines'> 
 };
 
 export const capacityHostSelect = {
-  ...readinessHostSelect,
-  physicalFunctions: {
-    select: {
-      ...reportPfSelect,
-      // Counted in the database: the VFs themselves are not needed to add them up.
-      _count: { select: { virtualFunctions: { where: { assignment: { isNot: null } } } } },
-    },
-  },
+  ...listedHostSelect,
+  physicalFunctions: { select: { ...reportPfSelect, id: true } },
   virtualMachines: { select: { name: true } },
 } satisfies Prisma.HostSelect;
-export type CapacityHostRecord = Prisma.HostGetPayload<{ select: typeof capacityHostSelect }>;
+type CapacityHostFacts = Prisma.HostGetPayload<{ select: typeof capacityHostSelect }>;
+/** A host with the VFs given to VMs counted per PF (one query per page of hosts, inventory-sql.ts). */
+export type CapacityHostRecord = Omit<CapacityHostFacts, 'physicalFunctions'> & {
+  physicalFunctions: (Omit<CapacityHostFacts['physicalFunctions'][number], 'id'> & { _count: { virtualFunctions: number } })[];
+};
 
 export const complianceHostSelect = {
   ...readinessHostSelect,

@@ -139,6 +139,16 @@ describe('reports on the demo fleet', () => {
     expect((await rows('capacity', { vm: 'ran-du' })).map((r) => r.host)).toEqual(['kvm-b01']);
   });
 
+  it('capacity and allocation, which read the verdict stored on the host row, select the hosts whose readiness the inventory judges the same', async () => {
+    for (const readiness of ['ready', 'not-ready', 'unknown']) {
+      const judged = new Set((await rows('inventory', { readiness })).map((r) => r.host));
+      expect(judged.size, readiness).toBeGreaterThan(0);
+      expect({ readiness, hosts: new Set((await rows('capacity', { readiness })).map((r) => r.host)) }).toEqual({ readiness, hosts: judged });
+      const allocated = new Set((await rows('allocation', { readiness })).map((r) => r.host));
+      expect([...allocated].filter((h) => !judged.has(h))).toEqual([]);
+    }
+  });
+
   it('downloads CSV and JSON with the same rows the view counts, and no secrets', async () => {
     for (const name of ['inventory', 'allocation', 'capacity', 'compliance'] as const) {
       const view = await reportView(db.prisma, name, REPORTS[name].schema.parse({}), now);

@@ -12,9 +12,9 @@ import type { ReportRow } from './columns';
 import { complianceRow, complianceTally, type ComplianceQuery } from './compliance';
 import { matchesNicModel, matchesVm, type HostFilters } from './filters';
 import { historyRow, historyTally, type HistoryQuery } from './history';
-import { readinessIfSelected } from './host-filter';
+import { readinessIfSelected, selectedByStoredVerdict } from './host-filter';
 import { inventoryFigures, inventoryRows, inventoryTally, type InventoryQuery } from './inventory';
-import { allocationVfCounts, inventoryVfCounts, openVfSource } from './inventory-sql';
+import { allocationVfCounts, assignedVfCounts, inventoryVfCounts, openVfSource } from './inventory-sql';
 import { iso } from './columns';
 import { allocationHostSelect, capacityHostSelect, complianceHostSelect, inventoryHostSelect, operationSelect, type InventoryHostFacts } from './records';
 import { macDuplicateRow, macDuplicatesTally, type MacDuplicatesQuery } from './mac-duplicates';
@@ -41,6 +41,11 @@ export function hostWhere(f: HostFilters): Prisma.HostWhereInput {
     ...(nic && { physicalFunctions: { some: { vendorId: nic.vendorId, deviceId: nic.deviceId } } }),
     ...(f.vm && { virtualMachines: { some: { name: containsText(f.vm) } } }),
   };
+}
+
+/** hostWhere, and the readiness filter by the verdict stored on the host's row (selectedByStoredVerdict). */
+function storedVerdictWhere(f: HostFilters): Prisma.HostWhereInput {
+  return { ...hostWhere(f), ...(f.readiness && { readinessVerdict: f.readiness }) };
 }
 
 async function* hostPages<T extends { name: string }>(
@@ -100,8 +105,8 @@ async function inventoryView(prisma: PrismaClient, query: InventoryQuery): Promi
 async function allocationView(prisma: PrismaClient, query: AllocationQuery): Promise<ViewFigures> {
   const tally = allocationTally();
   let rowCount = 0;
-  for await (const hosts of hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), hostWhere(query), HOST_PAGE)) {
-    const vms = hosts.flatMap((host) => (readinessIfSelected(host, query) ? host.virtualMachines.filter((vm) => matchesVm(vm.name, query.vm)).map((vm) => ({ host, vm })) : []));
+  for await (const hosts of hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), storedVerdictWhere(query), HOST_PAGE)) {
+    const vms = hosts.flatMap((host) => (selectedByStoredVerdict(host, query) ? host.virtualMachines.filter((vm) => matchesVm(vm.name, query.vm)).map((vm) => ({ host, vm })) : []));
     const counts = await allocationVfCounts(prisma, vms.map(({ vm }) => vm.id));
     for (const { host, vm } of vms) {
       for (const pf of counts.get(vm.id) ?? []) {
@@ -121,10 +126,10 @@ async function allocationView(prisma: PrismaClient, query: AllocationQuery): Pro
 async function* allocationBatches(prisma: PrismaClient, query: AllocationQuery): AsyncGenerator<ReportRow[]> {
   const source = await openVfSource(prisma);
   try {
-    const pages = hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), hostWhere(query), HOST_PAGE);
+    const pages = hostPages((args) => prisma.host.findMany({ ...args, select: allocationHostSelect }), storedVerdictWhere(query), HOST_PAGE);
     for await (const hosts of pages) {
       for (const host of hosts) {
-        if (!readinessIfSelected(host, query)) continue;
+        if (!selectedByStoredVerdict(host, query)) continue;
         // allocationRows() skips the other VMs anyway: their VFs need not be read.
         const vms = host.virtualMachines.filter((vm) => matchesVm(vm.name, query.vm));
         const given = await source.assignments(vms.map((vm) => vm.id));
@@ -138,10 +143,12 @@ async function* allocationBatches(prisma: PrismaClient, query: AllocationQuery):
 }
 
 async function* capacityBatches(prisma: PrismaClient, query: CapacityQuery): AsyncGenerator<ReportRow[]> {
-  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: capacityHostSelect }), hostWhere(query), HOST_PAGE);
+  const pages = hostPages((args) => prisma.host.findMany({ ...args, select: capacityHostSelect }), storedVerdictWhere(query), HOST_PAGE);
   // NIC-model groups span the fleet: add every page up, then answer once.
   const fleetWide = query.groupBy === 'nic-model' ? capacityGrouper(query.groupBy, query.threshold) : null;
-  for await (const hosts of pages) {
+  for await (const facts of pages) {
+    const assigned = await assignedVfCounts(prisma, facts.flatMap((h) => h.physicalFunctions.map((pf) => pf.id)));
+    const hosts = facts.map((h) => ({ ...h, physicalFunctions: h.physicalFunctions.map((pf) => ({ ...pf, _count: { virtualFunctions: assigned.get(pf.id) ?? 0 } })) }));
     const grouper = fleetWide ?? capacityGrouper(query.groupBy, query.threshold);
     for (const host of hosts) for (const part of capacityParts(host, query)) grouper.add(part);
     if (!fleetWide) yield grouper.rows();

@@ -71,12 +71,13 @@ export function inventoryHost(name: string, pfs: InventoryHostRecord['physicalFu
 }
 
 export function allocationHost(name: string, vms: AllocationHostRecord['virtualMachines'], pfNuma = 0): AllocationHostRecord {
-  return { ...baseHost(name), physicalFunctions: [basePf('0000:12:00.0', pfNuma, 8)], virtualMachines: vms };
+  return { ...baseHost(name), readinessVerdict: 'ready', physicalFunctions: [basePf('0000:12:00.0', pfNuma, 8)], virtualMachines: vms };
 }
 
 export function capacityHost(name: string, pfs: { numaNode: number | null; total?: number; enabled: number; assigned: number }[]): CapacityHostRecord {
   return {
     ...baseHost(name),
+    readinessVerdict: 'ready',
     physicalFunctions: pfs.map((p, i) => ({ ...basePf(`0000:12:00.${i}`, p.numaNode, p.enabled), totalVfs: p.total ?? 63, _count: { virtualFunctions: p.assigned } })),
     virtualMachines: [],
   };
