@@ -12,7 +12,8 @@ export async function register() {
     import('@/lib/env'),
   ]);
   const { log } = await import('@/lib/log');
-  const problem = (await secretsKeyProblem(db)) ?? (env.backgroundEnabled ? await replicaStartProblem(db) : null);
+  const { oidcSettingsProblem } = await import('@/lib/auth/oidc');
+  const problem = oidcSettingsProblem() ?? (await secretsKeyProblem(db)) ?? (env.backgroundEnabled ? await replicaStartProblem(db) : null);
   if (problem) {
     console.error(`✕ ${problem}`);
     process.exit(2);

@@ -7,8 +7,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/constants';
 
-function contentSecurityPolicy(nonce: string, isApi: boolean): string {
-  if (isApi) return "default-src 'none'; frame-ancestors 'none'";
+/** The single sign-on callback answers a plain HTML page with its own inline style and no script. */
+const STYLED_API_PAGES: readonly string[] = ['/api/auth/oidc/callback'];
+
+function contentSecurityPolicy(nonce: string, isApi: boolean, pathname: string): string {
+  if (isApi) return STYLED_API_PAGES.includes(pathname) ? "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'";
   const dev = process.env.NODE_ENV === 'development';
   return [
     "default-src 'self'",
@@ -40,7 +43,7 @@ export function proxy(request: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-  const csp = contentSecurityPolicy(nonce, isApi);
+  const csp = contentSecurityPolicy(nonce, isApi, pathname);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', csp);

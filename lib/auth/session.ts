@@ -42,6 +42,26 @@ function cookiePassword(): string {
   return Buffer.from(hkdfSync('sha256', secretsKey(), Buffer.alloc(0), 'sriov-fleet session cookie', 32)).toString('base64');
 }
 
+/** A key of its own per purpose, so a value sealed for one purpose never opens as another (a session cookie, say). */
+function purposePassword(purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', cookiePassword(), Buffer.alloc(0), `sriov-fleet ${purpose}`, 32)).toString('base64');
+}
+
+/** Seals a short-lived value for a browser to carry (the OIDC sign-in's state), readable only here, for `purpose`. */
+export function sealTransient(purpose: string, data: Record<string, unknown>, ttlSeconds: number): Promise<string> {
+  return sealData(data, { password: purposePassword(purpose), ttl: ttlSeconds });
+}
+
+/** The value sealTransient sealed for `purpose`, or null when it is not one, was changed or has expired. */
+export async function unsealTransient<T>(purpose: string, sealed: string, ttlSeconds: number): Promise<Partial<T> | null> {
+  try {
+    const data = await unsealData<Partial<T>>(sealed, { password: purposePassword(purpose), ttl: ttlSeconds });
+    return Object.keys(data).length ? data : null;
+  } catch {
+    return null;
+  }
+}
+
 export function cookieOptions(maxAgeSeconds: number) {
   return {
     httpOnly: true,

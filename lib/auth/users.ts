@@ -85,3 +85,36 @@ export const tokenSelect = {
   revokedAt: true,
   createdBy: { select: { userName: true } },
 } satisfies Prisma.ApiTokenSelect;
+
+export type OidcUserOutcome =
+  | { ok: true; user: { id: string; userName: string; role: Role }; roleBefore: string | null }
+  | { ok: false; reason: string; userName: string };
+
+/**
+ * The user an identity provider's sign-in is: found by issuer and subject, its role and name as
+ * the provider says now; or created, with no password (it can never sign in locally), under the
+ * provider's user name, or that name and the provider's host when a local user holds the name.
+ */
+export async function oidcUser(identity: { issuer: string; subject: string; preferredName: string; displayName: string | null; role: Role }): Promise<OidcUserOutcome> {
+  const existing = await prisma.user.findUnique({ where: { oidcIssuer_oidcSubject: { oidcIssuer: identity.issuer, oidcSubject: identity.subject } }, select: { id: true, userName: true, role: true, disabled: true } });
+  if (existing) {
+    if (existing.disabled) return { ok: false, reason: 'This account is disabled: ask an admin.', userName: existing.userName };
+    const user = await prisma.user.update({
+      where: { id: existing.id },
+      data: { role: identity.role, lastLoginAt: new Date(), ...(identity.displayName ? { displayName: identity.displayName } : {}) },
+      select: { id: true, userName: true, role: true },
+    });
+    return { ok: true, user: { ...user, role: identity.role }, roleBefore: existing.role };
+  }
+  const host = new URL(identity.issuer).host;
+  const names = [identity.preferredName, `${identity.preferredName}@${host}`, `${identity.preferredName}@${host}#${identity.subject.slice(0, 12)}`];
+  for (const userName of names) {
+    if (await prisma.user.findUnique({ where: { userName }, select: { id: true } })) continue;
+    const user = await prisma.user.create({
+      data: { userName, displayName: identity.displayName, role: identity.role, passwordHash: null, oidcIssuer: identity.issuer, oidcSubject: identity.subject, lastLoginAt: new Date() },
+      select: { id: true, userName: true },
+    });
+    return { ok: true, user: { ...user, role: identity.role }, roleBefore: null };
+  }
+  return { ok: false, reason: `The user names ${names.join(', ')} are all taken by other users: ask an admin to rename one.`, userName: identity.preferredName };
+}
