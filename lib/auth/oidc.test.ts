@@ -19,6 +19,8 @@ process.env.SECRETS_KEY ??= generateKey();
 // NextRequest speaks of loopback as localhost.
 const DASHBOARD = 'http://localhost:3999';
 const CALLBACK = `${DASHBOARD}/api/auth/oidc/callback`;
+/** What a browser sends on a navigation. */
+const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 let db: TestDatabase;
 let idp: TestIdentityProvider;
 let userinfoIdp: TestIdentityProvider;
@@ -125,7 +127,7 @@ async function signIn(login: string, next = '/hosts'): Promise<Outcome> {
   expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
   expect(authorize.searchParams.get('redirect_uri')).toBe(CALLBACK);
   const back = await signInAtProvider(authorize.href, login);
-  const answered = await callback(new NextRequest(back, { headers: { cookie: `${OIDC_COOKIE}=${transaction}` } }), {});
+  const answered = await callback(new NextRequest(back, { headers: { ...BROWSER, cookie: `${OIDC_COOKIE}=${transaction}` } }), {});
   jar.take(answered);
   return { status: answered.status, html: await answered.text(), session: jar.get(SESSION_COOKIE) };
 }
@@ -197,11 +199,15 @@ describe('single sign-on (OIDC)', () => {
     const jar = new Jar();
     jar.take(begun);
     const back = await signInAtProvider(begun.headers.get('location')!, 'frank');
-    const withCookie = (url: URL) => new NextRequest(url, { headers: { cookie: `${OIDC_COOKIE}=${jar.get(OIDC_COOKIE)}` } });
+    const withCookie = (url: URL) => new NextRequest(url, { headers: { ...BROWSER, cookie: `${OIDC_COOKIE}=${jar.get(OIDC_COOKIE)}` } });
 
-    const noCookie = await callback(new NextRequest(back), {});
+    const noCookie = await callback(new NextRequest(back, { headers: BROWSER }), {});
     expect(noCookie.status).toBe(400);
     expect(await noCookie.text()).toContain('started more than 10 minutes ago, or in another browser');
+    // A client that is not a browser gets the API's error envelope, in the same words.
+    const scripted = await callback(new NextRequest(back), {});
+    expect(scripted.status).toBe(400);
+    expect(await scripted.json()).toMatchObject({ error: { code: 'bad-request', message: expect.stringContaining('started more than 10 minutes ago') } });
 
     const changed = new URL(back);
     changed.searchParams.set('state', 'another-state');

@@ -9,8 +9,17 @@ import { route } from '@/lib/auth/guard';
 import { finishSignIn, OIDC_COOKIE, oidcSettings } from '@/lib/auth/oidc';
 import { cookieOptions, createSession, SESSION_COOKIE } from '@/lib/auth/session';
 import { oidcUser } from '@/lib/auth/users';
+import { errorResponse, type ErrorCode } from '@/lib/http';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const CODES: Record<number, ErrorCode> = { 400: 'bad-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 502: 'unavailable' };
+
+/** A refusal: a page for a browser, the error envelope for any other client (a script, a probe). */
+function refusal(request: Request, status: 400 | 401 | 403 | 404 | 502, title: string, text: string): Response {
+  if (!(request.headers.get('accept') ?? '').includes('text/html')) return errorResponse(CODES[status]!, text);
+  return page(status, title, text, { href: '/login', label: 'Back to sign-in' });
+}
 
 /** A plain page of this site: the outcome in words, and where to go from here. */
 function page(status: number, title: string, text: string, link: { href: string; label: string }, refresh = false): Response {
@@ -30,19 +39,18 @@ const clearTransaction = (response: Response) => {
 
 export const GET = route('public', async (request) => {
   const settings = oidcSettings();
-  const again = { href: '/login', label: 'Back to sign-in' };
-  if (!settings) return page(404, 'Single sign-on is not set up', 'This dashboard has no identity provider configured (OIDC_ISSUER): sign in with a user name and password.', again);
+  if (!settings) return refusal(request, 404, 'Single sign-on is not set up', 'This dashboard has no identity provider configured (OIDC_ISSUER): sign in with a user name and password.');
   const sourceAddress = sourceAddressOf(request);
   const outcome = await finishSignIn(settings, request.cookies.get(OIDC_COOKIE)?.value, request.nextUrl.searchParams);
   if (!outcome.ok) {
     await recordAudit({ actor: outcome.who ?? 'unknown (single sign-on)', action: 'login-failed', targetType: 'user', targetId: outcome.who ?? 'unknown', sourceAddress, after: { method: 'oidc', issuer: settings.issuer.href, reason: outcome.reason } });
-    return clearTransaction(page(outcome.status, 'Not signed in', outcome.reason, again));
+    return clearTransaction(refusal(request, outcome.status, 'Not signed in', outcome.reason));
   }
   const { identity } = outcome;
   const signedIn = await oidcUser(identity);
   if (!signedIn.ok) {
     await recordAudit({ actor: signedIn.userName, action: 'login-failed', targetType: 'user', targetId: signedIn.userName, sourceAddress, after: { method: 'oidc', issuer: identity.issuer, reason: signedIn.reason } });
-    return clearTransaction(page(403, 'Not signed in', signedIn.reason, again));
+    return clearTransaction(refusal(request, 403, 'Not signed in', signedIn.reason));
   }
   const { user, roleBefore } = signedIn;
   const session = await createSession(user.id, sourceAddress);
