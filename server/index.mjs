@@ -166,7 +166,7 @@ const server = http.createServer(timeouts, (req, res) => {
   requestContext.run({ requestId }, () => {
     res.on('finish', () => {
       const fields = { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started), client };
-      log[requestLevel(req.method, res.statusCode)](fields, 'request');
+      log[requestLevel(req.method, res.statusCode, fields.path)](fields, 'request');
     });
     handle(req, res).catch((error) => {
       log.error({ err: error }, 'request failed');

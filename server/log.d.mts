@@ -9,4 +9,4 @@ export const requestContext: AsyncLocalStorage<RequestContext>;
 export function createLogger(options?: { level?: string; destination?: DestinationStream }): Logger;
 export function logger(): Logger;
 export function acceptedRequestId(header: string | string[] | undefined): string | null;
-export function requestLevel(method: string | undefined, status: number): 'error' | 'info' | 'debug';
+export function requestLevel(method: string | undefined, status: number, path?: string): 'error' | 'info' | 'debug';

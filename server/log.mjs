@@ -78,12 +78,17 @@ export function acceptedRequestId(header) {
   return value !== undefined && REQUEST_ID.test(value) ? value : null;
 }
 
+/** Reads that change something: the single sign-on's callback signs a person in. */
+const CHANGING_READS = new Set(['/api/auth/oidc/callback']);
+
 /**
- * The level a finished request is logged at.
+ * The level a finished request is logged at: reads at debug, changes at info, failures at error.
  * @param {string | undefined} method
  * @param {number} status
+ * @param {string} [path]
  */
-export function requestLevel(method, status) {
+export function requestLevel(method, status, path) {
   if (status >= 500) return 'error';
+  if (path !== undefined && CHANGING_READS.has(path)) return 'info';
   return method === 'GET' || method === 'HEAD' ? 'debug' : 'info';
 }

@@ -87,5 +87,8 @@ describe('request ids and levels', () => {
     expect(requestLevel('HEAD', 304)).toBe('debug');
     expect(requestLevel('POST', 400)).toBe('info');
     expect(requestLevel('GET', 503)).toBe('error');
+    // The single sign-on's callback is a GET that signs a person in: at info, like the local sign-in's POST.
+    expect(requestLevel('GET', 200, '/api/auth/oidc/callback')).toBe('info');
+    expect(requestLevel('GET', 200, '/api/hosts')).toBe('debug');
   });
 });

@@ -33,6 +33,10 @@ export interface TestProviderOptions {
   redirectUris: string[];
   /** Groups in the ID token (default), or only at the UserInfo endpoint (as providers do when they are many). */
   groupsIn?: 'id-token' | 'userinfo';
+  /** 0 (default): a free port. */
+  port?: number;
+  /** Where to write the test CA's certificate (default: a temporary folder). */
+  caFile?: string;
 }
 
 export async function startTestIdentityProvider(options: TestProviderOptions): Promise<TestIdentityProvider> {
@@ -40,12 +44,12 @@ export async function startTestIdentityProvider(options: TestProviderOptions): P
   const ca = await createIloCertificate({ commonName: `SR-IOV Fleet Manager test CA ${randomBytes(4).toString('hex')}`, isCa: true });
   const leaf = await createIloCertificate({ commonName: 'localhost', ca: { cert: ca.cert, key: ca.key } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oidc-provider-'));
-  const caFile = path.join(dir, 'ca.pem');
+  const caFile = options.caFile ?? path.join(dir, 'ca.pem');
   fs.writeFileSync(caFile, ca.cert);
 
   let handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void = (_req, res) => res.writeHead(503).end();
   const server = https.createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   const issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const accounts = new Map<string, TestAccount>();
