@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '@/lib/openapi/operations';
 
@@ -47,6 +48,16 @@ describe('the OpenAPI document', () => {
         expect(Object.keys(o.responses).some((s) => s.startsWith('2') || s === '302'), `${m} ${p}`).toBe(true);
       }
     }
+  });
+
+  it('validates against the OpenAPI 3.1 schema (@seriousme/openapi-schema-validator)', async () => {
+    const result = await new Validator().validate(openApiDocument());
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    // The validator refuses a document that is not OpenAPI: a parameter "in" a place there is none.
+    const broken = structuredClone(openApiDocument()) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    broken.paths['/api/hosts']!.get!.parameters = [{ name: 'x', in: 'body', schema: { type: 'string' } }];
+    expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
   it('carries the request body schemas of the zod schemas the routes parse', () => {
