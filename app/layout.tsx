@@ -45,6 +45,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   <Link href="/reports" className="hover:text-white">
                     Reports
                   </Link>
+                  <Link href="/docs/api" className="hover:text-white">
+                    API
+                  </Link>
                   {can(session.role, 'audit:read') && (
                     <Link href="/audit" className="hover:text-white">
                       Audit log
